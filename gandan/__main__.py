@@ -1,0 +1,3 @@
+from gandan.cli import main
+
+main()

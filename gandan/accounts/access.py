@@ -1,0 +1,158 @@
+"""Who may see and change what: every scoped lookup goes through these functions.
+
+A membership (user, role, unit, period) covers its unit and the unit's descendants, and,
+across the 2025 reform, the units its unit came from or became (lineage), with their
+descendants. Outside that scope a lookup answers 404, exactly as for a missing object, so
+that nobody learns what exists elsewhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+
+from gandan.accounts.models import WRITE_ROLES, Membership, Role, User
+from gandan.geo.models import Hamlet, Lineage, Unit, UnitQuerySet
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def current_memberships(user: Any, as_of: dt.date | None = None) -> list[Membership]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        Membership.objects.valid_on(as_of or _today())
+        .filter(user=user)
+        .select_related("unit", "hamlet")
+        .order_by("unit__level", "unit__code")
+    )
+
+
+def lineage_closure(unit_ids: set[int]) -> set[int]:
+    """``unit_ids`` plus everything they came from and everything they became.
+
+    Predecessors and successors are followed separately (never "successor of a
+    predecessor"), so a commune official does not inherit a neighbour that took part of a
+    divided commune.
+    """
+    result = set(unit_ids)
+    for field, other in (("successor_id", "predecessor_id"), ("predecessor_id", "successor_id")):
+        frontier = set(unit_ids)
+        while frontier:
+            found = (
+                set(
+                    Lineage.objects.filter(**{f"{field}__in": frontier}).values_list(
+                        other, flat=True
+                    )
+                )
+                - result
+            )
+            result |= found
+            frontier = found
+    return result
+
+
+def _roots(memberships: list[Membership]) -> set[int]:
+    return lineage_closure({m.unit_id for m in memberships})
+
+
+def units_in_scope(
+    user: Any, *, as_of: dt.date | None = None, for_write: bool = False
+) -> UnitQuerySet:
+    """The units the user's roles cover on ``as_of``: the scope of every other lookup."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return Unit.objects.all()
+    memberships = current_memberships(user, as_of)
+    if for_write:
+        memberships = [m for m in memberships if m.role in WRITE_ROLES]
+    if not memberships:
+        return Unit.objects.none()
+    return Unit.objects.descendants_of(_roots(memberships))
+
+
+def hamlets_in_scope(user: Any, *, as_of: dt.date | None = None, for_write: bool = False) -> Any:
+    """Hamlets the user may see (or change): those of communes in scope; a village head's own only."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return Hamlet.objects.all()
+    memberships = current_memberships(user, as_of)
+    if for_write:
+        memberships = [m for m in memberships if m.role in WRITE_ROLES]
+    heads = [m for m in memberships if m.role == Role.VILLAGE_HEAD and m.hamlet_id]
+    others = [m for m in memberships if m.role != Role.VILLAGE_HEAD]
+    condition = Q(pk__in=[])
+    if others:
+        condition |= Q(commune__in=Unit.objects.descendants_of(_roots(others)).values("pk"))
+    if heads:
+        # A village head keeps the same village across the reform: follow its rows both ways.
+        condition |= Q(pk__in=_hamlet_chain({m.hamlet_id for m in heads if m.hamlet_id}))
+    return Hamlet.objects.filter(condition)
+
+
+def _hamlet_chain(hamlet_ids: set[int]) -> set[int]:
+    result = set(hamlet_ids)
+    frontier = set(hamlet_ids)
+    while frontier:
+        found = (
+            set(
+                Hamlet.objects.filter(
+                    Q(previous_id__in=frontier) | Q(next__id__in=frontier)
+                ).values_list("pk", flat=True)
+            )
+            - result
+        )
+        result |= found
+        frontier = found
+    return result
+
+
+def user_covers_unit(
+    user: Any, unit: Unit, *, as_of: dt.date | None = None, for_write: bool = False
+) -> bool:
+    return units_in_scope(user, as_of=as_of, for_write=for_write).filter(pk=unit.pk).exists()
+
+
+def access_unit_for_staff(
+    user: Any, unit_id: int, *, for_write: bool = False, as_of: dt.date | None = None
+) -> Unit:
+    """The unit, if the user's roles cover it; 404 if it is missing or outside the scope."""
+    try:
+        return units_in_scope(user, as_of=as_of, for_write=for_write).get(pk=unit_id)
+    except Unit.DoesNotExist:
+        raise Http404("Không tìm thấy đơn vị.") from None
+
+
+def access_hamlet(
+    user: Any, hamlet_id: int, *, for_write: bool = False, as_of: dt.date | None = None
+) -> Hamlet:
+    """The hamlet, if in the user's scope (for writing: with a role that writes); else 404."""
+    try:
+        return (
+            hamlets_in_scope(user, as_of=as_of, for_write=for_write)
+            .select_related("commune", "commune__parent")
+            .get(pk=hamlet_id)
+        )
+    except Hamlet.DoesNotExist:
+        raise Http404("Không tìm thấy thôn, tổ dân phố.") from None
+
+
+def is_staff_user(user: Any) -> bool:
+    return bool(current_memberships(user)) or bool(getattr(user, "is_superuser", False))
+
+
+__all__ = [
+    "User",
+    "access_hamlet",
+    "access_unit_for_staff",
+    "current_memberships",
+    "hamlets_in_scope",
+    "is_staff_user",
+    "lineage_closure",
+    "units_in_scope",
+    "user_covers_unit",
+]

@@ -1,0 +1,80 @@
+"""Users and their roles, each bound to a unit for a period."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from gandan.core.models import StampedModel, ValidityModel, valid_on_q, validity_constraint
+
+
+class User(AbstractUser):
+    """A person or a program that signs in. What it may see comes from its memberships."""
+
+    class Meta:
+        verbose_name = "người dùng"
+        verbose_name_plural = "người dùng"
+
+
+class Role(models.TextChoices):
+    PROVINCE_LEADER = (
+        "province_leader",
+        "Lãnh đạo tỉnh, thành phố",
+    )  # reads everything in the province
+    PROVINCE_SPECIALIST = (
+        "province_specialist",
+        "Chuyên viên tỉnh, thành phố",
+    )  # works across the province
+    COMMUNE_LEADER = "commune_leader", "Lãnh đạo xã, phường"  # approves and signs for the commune
+    COMMUNE_OFFICER = "commune_officer", "Công chức xã, phường"  # records the commune's work
+    VILLAGE_HEAD = (
+        "village_head",
+        "Trưởng thôn, tổ trưởng tổ dân phố",
+    )  # one village or residential group
+    VIEWER = "viewer", "Người xem (chỉ đọc)"  # reads, never writes
+
+
+WRITE_ROLES = frozenset(
+    {Role.PROVINCE_SPECIALIST, Role.COMMUNE_LEADER, Role.COMMUNE_OFFICER, Role.VILLAGE_HEAD}
+)
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def valid_on(self, as_of: dt.date) -> MembershipQuerySet:
+        return self.filter(valid_on_q(as_of))
+
+
+class Membership(StampedModel, ValidityModel):
+    """User U holds role R at unit X from one date to another; the role covers X's descendants."""
+
+    user = models.ForeignKey(
+        User, verbose_name="người dùng", on_delete=models.CASCADE, related_name="memberships"
+    )
+    unit = models.ForeignKey(
+        "geo.Unit", verbose_name="đơn vị", on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField("vai trò", max_length=24, choices=Role.choices)
+    hamlet = models.ForeignKey(
+        "geo.Hamlet",
+        verbose_name="thôn, tổ dân phố",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+    )
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "vai trò tại đơn vị"
+        verbose_name_plural = "vai trò tại đơn vị"
+        constraints = [validity_constraint("membership_valid_period")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} — {self.unit}"
+
+    @property
+    def can_write(self) -> bool:
+        return self.role in WRITE_ROLES

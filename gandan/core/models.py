@@ -1,0 +1,124 @@
+"""Base models shared by every app: stamps, archiving, validity periods and the event log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class StampedModel(models.Model):
+    """Created/updated instants and the acting user, set by services."""
+
+    created_at = models.DateTimeField("tạo lúc", default=timezone.now, editable=False)
+    updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người tạo",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người cập nhật",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class ArchivableModel(models.Model):
+    """Registry rows are archived, never deleted: history and references stay intact."""
+
+    archived_at = models.DateTimeField("lưu trữ lúc", null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+
+def valid_on_q(as_of: dt.date, prefix: str = "") -> Q:
+    """A filter for rows whose validity period contains ``as_of`` (both ends inclusive).
+
+    A missing ``valid_from`` means "since before our records"; a missing ``valid_to``, "still valid".
+    """
+    return (
+        Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": as_of})
+    ) & (Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": as_of}))
+
+
+class ValidityQuerySet(models.QuerySet[Any]):
+    def valid_on(self, as_of: dt.date) -> ValidityQuerySet:
+        return self.filter(valid_on_q(as_of))
+
+
+class ValidityModel(models.Model):
+    """A fact that holds over a period of days, ends inclusive."""
+
+    valid_from = models.DateField("hiệu lực từ", null=True, blank=True)
+    valid_to = models.DateField("hiệu lực đến", null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        constraints: list[models.BaseConstraint] = []
+
+    def is_valid_on(self, as_of: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= as_of) and (
+            self.valid_to is None or self.valid_to >= as_of
+        )
+
+
+def validity_constraint(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(valid_from__isnull=True)
+        | Q(valid_to__isnull=True)
+        | Q(valid_to__gte=models.F("valid_from")),
+        name=name,
+        violation_error_message="Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực.",
+    )
+
+
+class Event(models.Model):
+    """One state change, written by the service that made it, in the same transaction.
+
+    The timeline of an object, the audit trail and event-based metrics all read this table.
+    """
+
+    occurred_at = models.DateTimeField("thời điểm", default=timezone.now, db_index=True)
+    kind = models.CharField("loại sự kiện", max_length=64, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người thực hiện",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The subject is named by its model label and key rather than a generic FK, so events
+    # survive archiving and can be partitioned by province later.
+    subject_type = models.CharField("loại đối tượng", max_length=64)
+    subject_id = models.CharField("mã đối tượng", max_length=64)
+    province_code = models.CharField("mã tỉnh", max_length=4, blank=True, db_index=True)
+    data = models.JSONField("dữ liệu", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "sự kiện"
+        verbose_name_plural = "sự kiện"
+        indexes = [models.Index(fields=["subject_type", "subject_id", "occurred_at"])]
+        ordering = ["occurred_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.subject_type}#{self.subject_id}"

@@ -1,0 +1,33 @@
+"""Writes shared by every app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models, transaction
+
+from gandan.core.models import Event
+
+
+def event_record(
+    *,
+    kind: str,
+    subject: models.Model,
+    actor: Any = None,
+    province_code: str = "",
+    data: dict[str, Any] | None = None,
+) -> Event:
+    """Write one event row for a state change of ``subject``.
+
+    Call it inside the service's transaction, so that the change and its event land together.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("event_record must run inside the transaction of the change it records")
+    return Event.objects.create(
+        kind=kind,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        subject_type=subject._meta.label_lower,
+        subject_id=str(subject.pk),
+        province_code=province_code,
+        data=data or {},
+    )

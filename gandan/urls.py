@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from gandan.core.views import healthz
+
+api_v1 = [
+    path("", include("gandan.geo.api_urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+]
+
+urlpatterns = [
+    path("", include("gandan.portal.urls")),
+    path("accounts/", include("gandan.accounts.urls")),
+    path("units/", include("gandan.geo.urls")),
+    path("api/v1/", include((api_v1, "api"))),
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]
