@@ -1,11 +1,13 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from gandan.core.views import healthz
+from gandan.reports.api import ReportView
 
-api_v1 = [
+api_v1: list[URLPattern | URLResolver] = [
     path("", include("gandan.geo.api_urls")),
+    path("reports/<str:name>/", ReportView.as_view(), name="report"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),

@@ -70,7 +70,8 @@ def units_in_scope(
         return Unit.objects.all()
     memberships = current_memberships(user, as_of)
     if for_write:
-        memberships = [m for m in memberships if m.role in WRITE_ROLES]
+        # A village head writes only for his own village (see hamlets_in_scope), never for the commune.
+        memberships = [m for m in memberships if m.role in WRITE_ROLES and m.role != Role.VILLAGE_HEAD]
     if not memberships:
         return Unit.objects.none()
     return Unit.objects.descendants_of(_roots(memberships))
@@ -132,11 +133,12 @@ def access_hamlet(
 ) -> Hamlet:
     """The hamlet, if in the user's scope (for writing: with a role that writes); else 404."""
     try:
-        return (
+        hamlet: Hamlet = (
             hamlets_in_scope(user, as_of=as_of, for_write=for_write)
             .select_related("commune", "commune__parent")
             .get(pk=hamlet_id)
         )
+        return hamlet
     except Hamlet.DoesNotExist:
         raise Http404("Không tìm thấy thôn, tổ dân phố.") from None
 

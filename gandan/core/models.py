@@ -73,7 +73,6 @@ class ValidityModel(models.Model):
 
     class Meta:
         abstract = True
-        constraints: list[models.BaseConstraint] = []
 
     def is_valid_on(self, as_of: dt.date) -> bool:
         return (self.valid_from is None or self.valid_from <= as_of) and (

@@ -33,6 +33,14 @@ def unit_map(units: Iterable[Unit]) -> UnitMap | None:
     placed = [u for u in units if u.latitude is not None and u.longitude is not None]
     if not placed:
         return None
+    if len(placed) == 1:
+        # One unit: a small map with the dot in the middle.
+        return UnitMap(
+            points=[MapPoint(unit=placed[0], x=WIDTH / 2, y=80.0)],
+            width=WIDTH,
+            height=160,
+            missing=len(units) - 1,
+        )
     lats = [u.latitude for u in placed if u.latitude is not None]
     lons = [u.longitude for u in placed if u.longitude is not None]
     shrink = math.cos(math.radians((min(lats) + max(lats)) / 2))  # longitude degrees are shorter

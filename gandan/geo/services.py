@@ -44,10 +44,13 @@ class LoadSummary:
     created: Counter[str] = field(default_factory=Counter)
     updated: Counter[str] = field(default_factory=Counter)
     unchanged: Counter[str] = field(default_factory=Counter)
+    removed: Counter[str] = field(default_factory=Counter)
 
     @property
     def changed(self) -> bool:
-        return bool(sum(self.created.values()) or sum(self.updated.values()))
+        return bool(
+            sum(self.created.values()) or sum(self.updated.values()) or sum(self.removed.values())
+        )
 
 
 def _unit_values(unit: sources.SourceUnit) -> dict[str, Any]:
@@ -164,6 +167,11 @@ def _load_lineage(ids: dict[UnitKey, int], summary: LoadSummary) -> None:
             to_update.append(current)
         else:
             summary.unchanged["lineage"] += 1
+    # Lineage is derived from the source alone: an edge the source no longer has is wrong.
+    stale = set(existing) - {(pred, succ) for pred, succ, _link in resolved}
+    if stale:
+        Lineage.objects.filter(pk__in=[existing[key].pk for key in stale]).delete()
+        summary.removed["lineage"] += len(stale)
     Lineage.objects.bulk_create(to_create, batch_size=2000)
     Lineage.objects.bulk_update(
         to_update, ["kind", "effective_date", "is_primary", "source"], batch_size=2000
@@ -218,6 +226,7 @@ def hamlet_create(
         created_by=_user(actor),
         updated_by=_user(actor),
     )
+    hamlet.province_code = commune.province_code
     hamlet.full_clean()
     hamlet.save()
     event_record(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from dataclasses import dataclass
 from importlib import metadata, resources
 from typing import Any
@@ -92,7 +93,6 @@ def legacy_units() -> list[SourceUnit]:
         units.setdefault(unit.key, unit)
 
     for row in rows:
-        common = {"valid_from": None, "valid_to": LEGACY_VALID_TO, "source": LEGACY_SOURCE}
         province_code = row["provinceCode"]
         add(
             SourceUnit(
@@ -106,7 +106,9 @@ def legacy_units() -> list[SourceUnit]:
                 latitude=_float(row["provinceLat"]),
                 longitude=_float(row["provinceLon"]),
                 area_km2=None,
-                **common,
+                valid_from=None,
+                valid_to=LEGACY_VALID_TO,
+                source=LEGACY_SOURCE,
             )
         )
         add(
@@ -121,7 +123,9 @@ def legacy_units() -> list[SourceUnit]:
                 latitude=_float(row["districtLat"]),
                 longitude=_float(row["districtLon"]),
                 area_km2=None,
-                **common,
+                valid_from=None,
+                valid_to=LEGACY_VALID_TO,
+                source=LEGACY_SOURCE,
             )
         )
         if row["ward"]:  # five island districts have no commune below them
@@ -137,7 +141,9 @@ def legacy_units() -> list[SourceUnit]:
                     latitude=_float(row["wardLat"]),
                     longitude=_float(row["wardLon"]),
                     area_km2=None,
-                    **common,
+                    valid_from=None,
+                    valid_to=LEGACY_VALID_TO,
+                    source=LEGACY_SOURCE,
                 )
             )
     return list(units.values())
@@ -151,7 +157,6 @@ def current_units() -> list[SourceUnit]:
     )
     units: dict[tuple[str, str, dt.date | None], SourceUnit] = {}
     for row in rows:
-        common = {"valid_from": REFORM_DATE, "valid_to": None, "source": CURRENT_SOURCE}
         province_code = row["provinceCode"]
         province = SourceUnit(
             level=Level.PROVINCE,
@@ -164,7 +169,9 @@ def current_units() -> list[SourceUnit]:
             latitude=_float(row["provinceLat"]),
             longitude=_float(row["provinceLon"]),
             area_km2=None,
-            **common,
+            valid_from=REFORM_DATE,
+            valid_to=None,
+            source=CURRENT_SOURCE,
         )
         units.setdefault(province.key, province)
         commune = SourceUnit(
@@ -178,7 +185,9 @@ def current_units() -> list[SourceUnit]:
             latitude=_float(row["wardLat"]),
             longitude=_float(row["wardLon"]),
             area_km2=_float(row["wardAreaKm2"]),
-            **common,
+            valid_from=REFORM_DATE,
+            valid_to=None,
+            source=CURRENT_SOURCE,
         )
         units.setdefault(commune.key, commune)
     return list(units.values())
@@ -218,16 +227,26 @@ def lineage_links() -> list[SourceLink]:
                 r["districtCode"],
                 None,
             )
-    new_commune = {
+    # The table's keys are folded names, except where folding would make two communes of a
+    # province collide ("xãvănlang" / "xãvănlăng"): match exactly first, then folded.
+    new_exact = {
+        (r["provinceKey"], r["wardKey"]): (Level.COMMUNE, r["wardCode"], REFORM_DATE)
+        for r in current
+    }
+    folded_counts = Counter((r["provinceKey"], fold_key(r["wardKey"])) for r in current)
+    new_folded = {
         (r["provinceKey"], fold_key(r["wardKey"])): (Level.COMMUNE, r["wardCode"], REFORM_DATE)
         for r in current
+        if folded_counts[(r["provinceKey"], fold_key(r["wardKey"]))] == 1
     }
 
     def successor(province_key: str, ward_key: str) -> tuple[str, str, dt.date | None]:
-        try:
-            return new_commune[(province_key, fold_key(ward_key))]
-        except KeyError:
-            raise SourceError(f"không tìm thấy xã mới {province_key}/{ward_key}") from None
+        found = new_exact.get((province_key, ward_key)) or new_folded.get(
+            (province_key, fold_key(ward_key))
+        )
+        if found is None:
+            raise SourceError(f"không tìm thấy xã mới {province_key}/{ward_key}")
+        return found
 
     def predecessor(full_key: str) -> tuple[str, str, dt.date | None]:
         try:

@@ -46,7 +46,7 @@ def unit_search(request: HttpRequest) -> HttpResponse:
     form, as_of = _as_of(request)
     query = form.cleaned_data.get("q", "") if form.is_valid() else ""
     results = selectors.search_units(query, as_of=as_of) if query.strip() else []
-    template = "geo/_search_results.html" if request.htmx else "geo/search.html"
+    template = "geo/_search_results.html" if getattr(request, "htmx", False) else "geo/search.html"
     return render(
         request, template, {"form": form, "results": results, "query": query, "as_of": as_of}
     )
@@ -91,7 +91,9 @@ def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
         "predecessors": selectors.predecessors(unit),
         "successors": selectors.successors(unit),
         "map": unit_map(communes if unit.level != Level.COMMUNE else [unit]),
-        "hamlets": selectors.hamlets_under(unit, as_of=as_of).order_by("name")
+        "hamlets": selectors.hamlets_under(unit, as_of=as_of)
+        .select_related("previous__commune")
+        .order_by("previous__commune__name", "name")
         if unit.level == Level.COMMUNE
         else None,
         "can_edit": can_edit,

@@ -50,7 +50,8 @@ class Command(BaseCommand):
             "lineage": "quan hệ kế thừa",
         }
         parts = [
-            f"{labels[key]}: thêm {summary.created[key]}, sửa {summary.updated[key]}, giữ nguyên {summary.unchanged[key]}"
+            f"{labels[key]}: thêm {summary.created[key]}, sửa {summary.updated[key]}, xóa {summary.removed[key]}, "
+            f"giữ nguyên {summary.unchanged[key]}"
             for key in labels
         ]
         self.stdout.write(

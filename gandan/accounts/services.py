@@ -1,0 +1,115 @@
+"""Writes for users and their roles."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from rest_framework.authtoken.models import Token
+
+from gandan.accounts.models import Membership, Role, User
+from gandan.core.services import event_record
+from gandan.geo.models import Hamlet, Level, Unit
+
+
+def check_role(role: str) -> Role:
+    if role not in Role.values:
+        known = ", ".join(Role.values)
+        raise ValidationError({"role": f"Vai trò không tồn tại: {role!r}. Các vai trò: {known}."})
+    return Role(role)
+
+
+@transaction.atomic
+def membership_grant(
+    *,
+    username: str,
+    role: str,
+    unit: Unit,
+    password: str | None = None,
+    hamlet: Hamlet | None = None,
+    valid_from: dt.date | None = None,
+    valid_to: dt.date | None = None,
+    full_name: str = "",
+    actor: Any = None,
+) -> Membership:
+    """Grant ``role`` at ``unit`` to ``username``, creating the user if needed.
+
+    Everything is checked before anything is written: an unknown role, a village head
+    without a village of that unit, or a weak password leaves the database as it was.
+    """
+    checked_role = check_role(role)
+    username = username.strip()
+    if not username:
+        raise ValidationError({"username": "Tên đăng nhập không được để trống."})
+    if (
+        checked_role in (Role.PROVINCE_LEADER, Role.PROVINCE_SPECIALIST)
+        and unit.level != Level.PROVINCE
+    ):
+        raise ValidationError(
+            {"unit": f"Vai trò cấp tỉnh phải gắn với một tỉnh, thành phố; {unit.name} không phải."}
+        )
+    if (
+        checked_role in (Role.COMMUNE_LEADER, Role.COMMUNE_OFFICER, Role.VILLAGE_HEAD)
+        and unit.level == Level.PROVINCE
+    ):
+        raise ValidationError(
+            {"unit": f"Vai trò cấp xã phải gắn với một xã, phường; {unit.name} là cấp tỉnh."}
+        )
+    if checked_role == Role.VILLAGE_HEAD:
+        if hamlet is None or hamlet.commune_id != unit.pk:
+            raise ValidationError(
+                {"hamlet": "Trưởng thôn phải gắn với một thôn, tổ dân phố của đơn vị này."}
+            )
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User(username=username)
+        if full_name:
+            parts = full_name.split()
+            user.last_name, user.first_name = " ".join(parts[:-1]), parts[-1]
+        if password:
+            validate_password(password, user)
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save()
+        event_record(
+            kind="user.created", subject=user, actor=actor, province_code=unit.province_code
+        )
+    elif password:
+        validate_password(password, user)
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        event_record(
+            kind="user.password_set", subject=user, actor=actor, province_code=unit.province_code
+        )
+    membership = Membership(
+        user=user,
+        role=checked_role,
+        unit=unit,
+        hamlet=hamlet,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    membership.full_clean()
+    membership.save()
+    event_record(
+        kind="membership.granted",
+        subject=membership,
+        actor=actor,
+        province_code=unit.province_code,
+        data={"user": username, "role": checked_role.value, "unit": unit.code},
+    )
+    return membership
+
+
+@transaction.atomic
+def token_renew(*, user: User, actor: Any = None) -> str:
+    """Replace the user's API token with a new one and return it (the old one stops working)."""
+    Token.objects.filter(user=user).delete()
+    token = Token.objects.create(user=user)
+    event_record(kind="token.renewed", subject=user, actor=actor)
+    return str(token.key)

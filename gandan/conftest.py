@@ -1,0 +1,54 @@
+"""Test setup shared by every app.
+
+The real units of both structures are loaded once per test database (≈ 2 s) and every
+test then runs inside a transaction that is rolled back, so tests see real data and
+leave none behind. The network is blocked: only loopback connections are allowed.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from gandan.core.testing.personas import personas  # noqa: F401 - a fixture for every app
+
+
+def pytest_configure(config: Any) -> None:
+    from django.conf import settings
+
+    # Tests render templates without running collectstatic first.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    from gandan.geo.services import units_load
+
+    with django_db_blocker.unblock():
+        units_load()
+
+
+_real_connect = socket.socket.connect
+
+
+def _guarded_connect(self: socket.socket, address: Any) -> Any:
+    host = address[0] if isinstance(address, tuple) else address
+    if (
+        isinstance(host, str)
+        and not (host.startswith("127.") or host in {"localhost", "::1"} or host.startswith("/"))
+        and self.family in (socket.AF_INET, socket.AF_INET6)
+    ):
+        raise OSError(f"tests may not reach the network ({host})")
+    return _real_connect(self, address)
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
+    yield
