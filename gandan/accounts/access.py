@@ -71,7 +71,9 @@ def units_in_scope(
     memberships = current_memberships(user, as_of)
     if for_write:
         # A village head writes only for his own village (see hamlets_in_scope), never for the commune.
-        memberships = [m for m in memberships if m.role in WRITE_ROLES and m.role != Role.VILLAGE_HEAD]
+        memberships = [
+            m for m in memberships if m.role in WRITE_ROLES and m.role != Role.VILLAGE_HEAD
+        ]
     if not memberships:
         return Unit.objects.none()
     return Unit.objects.descendants_of(_roots(memberships))

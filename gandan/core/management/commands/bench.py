@@ -1,7 +1,7 @@
 """Run the benchmarks in ``bench/``: each figure beside a hand-written baseline measured in the same run.
 
-    gandan bench                 # all, on the configured database
-    gandan bench --only search --repeat 200 --markdown
+gandan bench                 # all, on the configured database
+gandan bench --only search --repeat 200 --markdown
 """
 
 from __future__ import annotations
@@ -24,17 +24,25 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--only", action="append", help="Chỉ chạy bài đo này (có thể lặp lại)")
-        parser.add_argument("--repeat", type=int, default=50, help="Số lần lặp mỗi phép đo (lấy trung vị)")
-        parser.add_argument("--markdown", action="store_true", help="In bảng Markdown cho docs/performance.md")
+        parser.add_argument(
+            "--repeat", type=int, default=50, help="Số lần lặp mỗi phép đo (lấy trung vị)"
+        )
+        parser.add_argument(
+            "--markdown", action="store_true", help="In bảng Markdown cho docs/performance.md"
+        )
 
-    def handle(self, *args: Any, only: list[str] | None, repeat: int, markdown: bool, **options: Any) -> None:
+    def handle(
+        self, *args: Any, only: list[str] | None, repeat: int, markdown: bool, **options: Any
+    ) -> None:
         sys.path.insert(0, str(settings.BASE_DIR))
         benchmarks: dict[str, Any] = {}
         for module in BENCH_MODULES:
             benchmarks.update(import_module(module).BENCHMARKS)
         unknown = set(only or []) - set(benchmarks)
         if unknown:
-            raise CommandError(f"Không có bài đo: {', '.join(sorted(unknown))}. Có: {', '.join(benchmarks)}.")
+            raise CommandError(
+                f"Không có bài đo: {', '.join(sorted(unknown))}. Có: {', '.join(benchmarks)}."
+            )
         results = []
         for name, function in benchmarks.items():
             if only and name not in only:
@@ -47,7 +55,9 @@ class Command(BaseCommand):
         )
         if markdown:
             self.stdout.write(f"_{header}_\n")
-            self.stdout.write("| benchmark | gandan (ms) | baseline (ms) | ratio | baseline is | note |")
+            self.stdout.write(
+                "| benchmark | gandan (ms) | baseline (ms) | ratio | baseline is | note |"
+            )
             self.stdout.write("|---|---:|---:|---:|---|---|")
             for r in results:
                 self.stdout.write(
@@ -56,7 +66,9 @@ class Command(BaseCommand):
         else:
             self.stdout.write(header)
             for r in results:
-                self.stdout.write(f"{r.name:<48} {r.gandan_ms:>10.2f} ms  baseline {r.baseline_ms:>9.2f} ms  ×{r.ratio:.1f}")
+                self.stdout.write(
+                    f"{r.name:<48} {r.gandan_ms:>10.2f} ms  baseline {r.baseline_ms:>9.2f} ms  ×{r.ratio:.1f}"
+                )
 
 
 def _cpu() -> str:
