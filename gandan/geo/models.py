@@ -113,6 +113,12 @@ class Unit(ValidityModel):
         self.search_name = fold(self.name)
         super().save(*args, **kwargs)
 
+    @property
+    def level_label(self) -> str:
+        return {Level.PROVINCE: "cấp tỉnh", Level.DISTRICT: "cấp huyện", Level.COMMUNE: "cấp xã"}[
+            Level(self.level)
+        ]
+
     def get_absolute_url(self) -> str:
         return reverse("geo:detail", args=[self.pk])
 

@@ -1,6 +1,7 @@
 """The unit screens, as a resident or official sees them."""
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -55,6 +56,10 @@ def test_a_legacy_units_page_shows_what_it_became(client):
     body = client.get(f"/units/{hue_before.pk}/").content.decode()
     assert "Trở thành" in body
     assert body.count("<circle") == 133
+    # Coordinates are numbers for SVG, never localised with a decimal comma.
+    assert re.findall(r'<circle cx="([^"]+)" cy="([^"]+)"', body)
+    for x, y in re.findall(r'<circle cx="([^"]+)" cy="([^"]+)"', body):
+        assert 0 <= float(x) <= 640 and 0 <= float(y) <= 900
 
 
 def test_a_code_redirects_to_the_unit_of_that_date_and_an_unknown_code_is_404(client):
