@@ -28,7 +28,7 @@ def current_memberships(user: Any, as_of: dt.date | None = None) -> list[Members
         return []
     return list(
         Membership.objects.valid_on(as_of or _today())
-        .filter(user=user)
+        .filter(user=user, user__is_active=True)
         .select_related("unit", "hamlet")
         .order_by("unit__level", "unit__code")
     )
