@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from gandan.accounts.models import WRITE_ROLES, Membership, Role, User
+from gandan.accounts.models import WRITE_ROLES, Membership, Role
 from gandan.geo.models import Hamlet, Lineage, Unit, UnitQuerySet
 
 
@@ -150,7 +150,6 @@ def is_staff_user(user: Any) -> bool:
 
 
 __all__ = [
-    "User",
     "access_hamlet",
     "access_unit_for_staff",
     "current_memberships",

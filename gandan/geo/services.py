@@ -183,6 +183,16 @@ def _load_lineage(ids: dict[UnitKey, int], summary: LoadSummary) -> None:
 # --- Hamlets -----------------------------------------------------------------------------
 
 
+def _check_hamlet_fields(name: str, kind: str) -> str:
+    """The name with spaces tidied, once name and kind are known to be acceptable."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": "Tên thôn, tổ dân phố không được để trống."})
+    if kind not in HamletKind.values:
+        raise ValidationError({"kind": f"Loại không hợp lệ: {kind}."})
+    return name
+
+
 def _check_commune_on(commune: Unit, day: dt.date | None) -> None:
     if commune.level != Level.COMMUNE:
         raise ValidationError(
@@ -207,11 +217,7 @@ def hamlet_create(
     actor: Any = None,
 ) -> Hamlet:
     """Create a village or residential group under ``commune``."""
-    name = " ".join(name.split())
-    if not name:
-        raise ValidationError({"name": "Tên thôn, tổ dân phố không được để trống."})
-    if kind not in HamletKind.values:
-        raise ValidationError({"kind": f"Loại không hợp lệ: {kind}."})
+    name = _check_hamlet_fields(name, kind)
     _check_commune_on(commune, valid_from)
     if commune.valid_to is not None and valid_to is None:
         valid_to = commune.valid_to  # a hamlet cannot outlive its commune's period
@@ -242,11 +248,7 @@ def hamlet_create(
 @transaction.atomic
 def hamlet_update(*, hamlet: Hamlet, name: str, kind: str, actor: Any = None) -> Hamlet:
     """Rename or retype a hamlet (a correction: the period does not change)."""
-    name = " ".join(name.split())
-    if not name:
-        raise ValidationError({"name": "Tên thôn, tổ dân phố không được để trống."})
-    if kind not in HamletKind.values:
-        raise ValidationError({"kind": f"Loại không hợp lệ: {kind}."})
+    name = _check_hamlet_fields(name, kind)
     before = {"name": hamlet.name, "kind": hamlet.kind}
     hamlet.name, hamlet.kind, hamlet.updated_by = name, kind, _user(actor)
     hamlet.save()
