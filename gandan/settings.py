@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "gandan.core",
     "gandan.geo",
     "gandan.accounts",
+    "gandan.officials",
     "gandan.reports",
     "gandan.portal",
 ]

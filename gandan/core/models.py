@@ -121,3 +121,28 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.subject_type}#{self.subject_id}"
+
+
+class AccessLog(models.Model):
+    """Who viewed which personal data, when: every view of a full personal record writes a row."""
+
+    viewed_at = models.DateTimeField("thời điểm xem", default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người xem",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    subject_type = models.CharField("loại hồ sơ", max_length=64)
+    subject_id = models.CharField("mã hồ sơ", max_length=64)
+    what = models.CharField("nội dung xem", max_length=64)
+    province_code = models.CharField("mã tỉnh", max_length=4, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = "nhật ký xem dữ liệu cá nhân"
+        verbose_name_plural = "nhật ký xem dữ liệu cá nhân"
+        indexes = [models.Index(fields=["subject_type", "subject_id", "viewed_at"])]
+        ordering = ["-viewed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} xem {self.what} {self.subject_type}#{self.subject_id} lúc {self.viewed_at:%d/%m/%Y %H:%M}"

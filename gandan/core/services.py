@@ -31,3 +31,18 @@ def event_record(
         province_code=province_code,
         data=data or {},
     )
+
+
+def access_log_record(
+    *, user: Any, subject: models.Model, what: str, province_code: str = ""
+) -> None:
+    """Record that ``user`` viewed personal data of ``subject`` (e.g. a full personnel file)."""
+    from gandan.core.models import AccessLog
+
+    AccessLog.objects.create(
+        user=user,
+        subject_type=subject._meta.label_lower,
+        subject_id=str(subject.pk),
+        what=what,
+        province_code=province_code,
+    )

@@ -271,3 +271,28 @@ class OfficeHours(ValidityModel):
                 violation_error_message="Giờ làm việc phải theo thứ tự: sáng mở < sáng đóng ≤ chiều mở < chiều đóng.",
             ),
         ]
+
+
+class Classification(models.TextChoices):
+    SPECIAL = "special", "Loại đặc biệt"
+    I = "I", "Loại I"  # noqa: E741 - the legal name of the class
+    II = "II", "Loại II"
+    III = "III", "Loại III"
+
+
+class UnitClassification(ValidityModel):
+    """A commune's class (I, II, III; special for some wards under Decree 307/2025) over a period."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name="đơn vị", on_delete=models.CASCADE, related_name="classifications"
+    )
+    classification = models.CharField("phân loại", max_length=8, choices=Classification.choices)
+    source = models.CharField("căn cứ", max_length=300)
+
+    class Meta:
+        verbose_name = "phân loại đơn vị hành chính"
+        verbose_name_plural = "phân loại đơn vị hành chính"
+        constraints = [validity_constraint("classification_valid_period")]
+
+    def __str__(self) -> str:
+        return f"{self.unit}: {self.get_classification_display()}"
