@@ -28,10 +28,12 @@ def pytest_configure(config: Any) -> None:
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    from gandan.core.rules import load_all
     from gandan.geo.services import units_load
 
     with django_db_blocker.unblock():
         units_load()
+        load_all()
 
 
 _real_connect = socket.socket.connect

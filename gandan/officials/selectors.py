@@ -1,0 +1,464 @@
+"""Reads with business meaning for the officials registry. Aggregations run in SQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from gandan.core.models import valid_on_q
+from gandan.geo.models import Level, Lineage, Unit, UnitClassification
+from gandan.officials.models import (
+    Category,
+    Education,
+    Evaluation,
+    EvaluationScheme,
+    Grade,
+    Politics,
+    PositionStandard,
+    Posting,
+    Qualification,
+    QualificationKind,
+    Quota,
+    QuotaGroup,
+    RetirementAge,
+    Sex,
+)
+
+AGE_BANDS = [
+    (0, 30, "Dưới 30"),
+    (30, 40, "30–39"),
+    (40, 50, "40–49"),
+    (50, 60, "50–59"),
+    (60, 200, "Từ 60"),
+]
+# Whole terms of office: heading the same post for more than two in a row is flagged (Regulation 65-QĐ/TW).
+TERM_MONTHS = 60
+
+
+def pct(part: int, whole: int) -> float:
+    """A percentage with one decimal, rounded half up as people round."""
+    if not whole:
+        return 0.0
+    return float(
+        (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    )
+
+
+def communes_under(unit: Unit | None, as_of: dt.date) -> Any:
+    """Ids of the communes valid on ``as_of`` at or below ``unit`` (the whole country for ``None``)."""
+    qs = Unit.objects.valid_on(as_of).filter(level=Level.COMMUNE)
+    if unit is not None:
+        qs = qs.filter(Q(pk=unit.pk) | Q(parent=unit) | Q(parent__parent=unit))
+    return qs.values("pk")
+
+
+def postings_on(unit: Unit | None, as_of: dt.date) -> Any:
+    """Postings held on ``as_of`` in the communes at or below ``unit``."""
+    return Posting.objects.filter(valid_on_q(as_of), unit_id__in=communes_under(unit, as_of))
+
+
+def _highest(kind: str, as_of: dt.date) -> Any:
+    """The highest level of a kind of qualification held on ``as_of`` (0 if none)."""
+    return Coalesce(
+        Subquery(
+            Qualification.objects.filter(
+                official_id=OuterRef("official_id"), kind=kind, awarded_on__lte=as_of
+            )
+            .order_by("-level")
+            .values("level")[:1]
+        ),
+        Value(0),
+    )
+
+
+def _local() -> Any:
+    """True when the official's home commune is the posting's commune, or one it came from or became."""
+    linked = Lineage.objects.filter(
+        Q(predecessor_id=OuterRef("official__home_unit_id"), successor_id=OuterRef("unit_id"))
+        | Q(successor_id=OuterRef("official__home_unit_id"), predecessor_id=OuterRef("unit_id"))
+    )
+    return Q(official__home_unit_id=F("unit_id")) | Exists(linked)
+
+
+def _age_band(as_of: dt.date) -> Case:
+    whens = []
+    for low, high, label in AGE_BANDS:
+        # born after as_of − high years and on or before as_of − low years
+        latest = _years_before(as_of, low)
+        earliest = _years_before(as_of, high)
+        whens.append(
+            When(
+                official__birth_date__gt=earliest,
+                official__birth_date__lte=latest,
+                then=Value(label),
+            )
+        )
+    return Case(*whens, default=Value("Không rõ"))
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+    except OverflowError:
+        return dt.date.min
+
+
+def statistics(unit: Unit | None, as_of: dt.date) -> dict[str, Any]:
+    """Counts of the officials in post on ``as_of``, by category and by each dimension asked for.
+
+    A person is counted once per category even if they hold two posts of it.
+    """
+    base = postings_on(unit, as_of).annotate(
+        edu=_highest(QualificationKind.EDUCATION, as_of),
+        pol=_highest(QualificationKind.POLITICS, as_of),
+    )
+    people = Count("official_id", distinct=True)
+    totals = {
+        row["position__category"]: row
+        for row in base.values("position__category")
+        .annotate(
+            count=people,
+            university=Count("official_id", distinct=True, filter=Q(edu__gte=Education.UNIVERSITY)),
+            college=Count("official_id", distinct=True, filter=Q(edu=Education.COLLEGE)),
+            politics=Count("official_id", distinct=True, filter=Q(pol__gte=Politics.INTERMEDIATE)),
+        )
+        .order_by()
+    }
+
+    def summary(category: str) -> dict[str, Any]:
+        row = totals.get(category, {"count": 0, "university": 0, "college": 0, "politics": 0})
+        return {
+            "count": row["count"],
+            "university": row["university"],
+            "university_pct": pct(row["university"], row["count"]),
+            "college": row["college"],
+            "college_pct": pct(row["college"], row["count"]),
+            "politics_intermediate_plus": row["politics"],
+            "politics_intermediate_plus_pct": pct(row["politics"], row["count"]),
+        }
+
+    def breakdown(
+        expression: Any, labels: dict[Any, str] | None = None
+    ) -> dict[str, dict[str, int]]:
+        result: dict[str, dict[str, int]] = defaultdict(dict)
+        rows = (
+            base.annotate(key=expression)
+            .values("position__category", "key")
+            .annotate(n=people)
+            .order_by()
+        )
+        for row in rows:
+            key = labels.get(row["key"], str(row["key"])) if labels else str(row["key"])
+            result[row["position__category"]][key] = row["n"]
+        return dict(result)
+
+    part_commune = totals.get(Category.PART_TIME_COMMUNE, {"count": 0})["count"]
+    part_hamlet = totals.get(Category.PART_TIME_HAMLET, {"count": 0})["count"]
+    return {
+        "cadres": summary(Category.CADRE),
+        "civil_servants": summary(Category.CIVIL_SERVANT),
+        "cadres_and_civil_servants": totals.get(Category.CADRE, {"count": 0})["count"]
+        + totals.get(Category.CIVIL_SERVANT, {"count": 0})["count"],
+        "part_time": {
+            "count": part_commune + part_hamlet,
+            "commune": part_commune,
+            "hamlet": part_hamlet,
+        },
+        "by_education": breakdown(
+            _highest(QualificationKind.EDUCATION, as_of), dict(Education.choices)
+        ),
+        "by_politics": breakdown(
+            _highest(QualificationKind.POLITICS, as_of), dict(Politics.choices)
+        ),
+        "by_age": breakdown(_age_band(as_of)),
+        "by_sex": breakdown(Coalesce("official__sex", Value("")), dict(Sex.choices)),
+        "by_ethnicity": breakdown(Coalesce("official__ethnicity", Value(""))),
+        "by_origin": breakdown(
+            Case(
+                When(_local(), then=Value("Người địa phương")),
+                default=Value("Không phải người địa phương"),
+            )
+        ),
+    }
+
+
+# --- Standards ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Gap:
+    posting: Posting
+    missing: list[str]
+    deadline: dt.date | None
+    source: str
+
+
+def retirement_date(birth_date: dt.date, sex: str) -> dt.date | None:
+    """The day a person reaches retirement age under the roadmap in force (Decree 135/2020)."""
+    from gandan.officials.services import add_months
+
+    ages = {row.year: row.age_months for row in RetirementAge.objects.filter(sex=sex)}
+    if not ages:
+        return None
+    first, last = min(ages), max(ages)
+    for year in range(birth_date.year + 40, birth_date.year + 80):
+        months = ages[min(max(year, first), last)]
+        day = add_months(birth_date, months)
+        if day.year <= year:
+            return day
+    return None
+
+
+def standards_gaps(unit: Unit | None, as_of: dt.date) -> list[Gap]:
+    """Every official in post on ``as_of`` below the standard of the position held, and what is missing."""
+    standards = {s.position_code: s for s in PositionStandard.objects.filter(valid_on_q(as_of))}
+    postings = (
+        postings_on(unit, as_of)
+        .filter(position__code__in=list(standards))
+        .annotate(
+            edu=_highest(QualificationKind.EDUCATION, as_of),
+            pol=_highest(QualificationKind.POLITICS, as_of),
+        )
+        .select_related("official", "position", "unit")
+        .order_by("unit__name", "position__order", "official__search_name")
+    )
+    gaps = []
+    for posting in postings:
+        standard = standards[posting.position.code]
+        missing = []
+        if posting.edu < standard.min_education:
+            missing.append(
+                f"trình độ chuyên môn: cần {Education(standard.min_education).label.lower()}, "
+                f"có {Education(posting.edu).label.lower()}"
+            )
+        if posting.pol < standard.min_politics:
+            missing.append(
+                f"lý luận chính trị: cần {Politics(standard.min_politics).label.lower()}, "
+                f"có {Politics(posting.pol).label.lower()}"
+            )
+        if (
+            standard.min_age
+            and posting.valid_from
+            and posting.official.age_on(posting.valid_from) < standard.min_age
+        ):
+            missing.append(f"tuổi khi nhận chức danh dưới {standard.min_age}")
+        if standard.min_months_to_retirement and posting.valid_from and _first_appointment(posting):
+            retires = retirement_date(posting.official.birth_date, posting.official.sex)
+            from gandan.officials.services import add_months
+
+            if retires is not None and retires < add_months(
+                posting.valid_from, standard.min_months_to_retirement
+            ):
+                missing.append(
+                    f"lần đầu giữ chức không còn đủ {standard.min_months_to_retirement} tháng công tác "
+                    f"(nghỉ hưu {retires:%d/%m/%Y})"
+                )
+        if missing:
+            gaps.append(
+                Gap(
+                    posting=posting,
+                    missing=missing,
+                    deadline=standard.deadline,
+                    source=standard.source,
+                )
+            )
+    return gaps
+
+
+def _first_appointment(posting: Posting) -> bool:
+    return not Posting.objects.filter(
+        official_id=posting.official_id,
+        position__code=posting.position.code,
+        valid_from__lt=posting.valid_from,
+    ).exists()
+
+
+# --- Staffing ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StaffingRow:
+    unit: Unit
+    classification: str
+    group: str
+    quota: int | None  # None: no quota in force
+    filled: int
+
+    @property
+    def vacant(self) -> int:
+        return max(0, (self.quota or 0) - self.filled) if self.quota is not None else 0
+
+    @property
+    def over(self) -> int:
+        return max(0, self.filled - self.quota) if self.quota is not None else 0
+
+
+_GROUP_CATEGORIES = {
+    QuotaGroup.CADRES_AND_CIVIL_SERVANTS: [Category.CADRE, Category.CIVIL_SERVANT],
+    QuotaGroup.PART_TIME_COMMUNE: [Category.PART_TIME_COMMUNE],
+}
+
+
+def staffing(unit: Unit | None, as_of: dt.date) -> list[StaffingRow]:
+    """For each commune: quota in force for its type and class, people in post, vacancies, excess."""
+    communes = list(Unit.objects.filter(pk__in=communes_under(unit, as_of)).order_by("name"))
+    classes = {
+        c.unit_id: c.classification
+        for c in UnitClassification.objects.filter(valid_on_q(as_of), unit__in=communes)
+    }
+    quotas = list(Quota.objects.filter(valid_on_q(as_of)))
+    filled: dict[tuple[int, str], int] = defaultdict(int)
+    rows = (
+        Posting.objects.filter(valid_on_q(as_of), unit__in=communes)
+        .values("unit_id", "position__category")
+        .annotate(n=Count("official_id", distinct=True))
+        .order_by()
+    )
+    for row in rows:
+        for group, categories in _GROUP_CATEGORIES.items():
+            if row["position__category"] in categories:
+                filled[(row["unit_id"], group)] += row["n"]
+    result = []
+    for commune in communes:
+        klass = classes.get(commune.pk, "")
+        for group in _GROUP_CATEGORIES:
+            quota = _quota_for(quotas, group, commune.type, klass)
+            if quota is None and not filled[(commune.pk, group)]:
+                continue
+            result.append(StaffingRow(commune, klass, group, quota, filled[(commune.pk, group)]))
+    return result
+
+
+def _quota_for(quotas: list[Quota], group: str, unit_type: str, klass: str) -> int | None:
+    # The most specific row wins: exact type and class, then any type.
+    best = None
+    for quota in quotas:
+        if quota.group != group or (quota.classification and quota.classification != klass):
+            continue
+        if quota.unit_type and quota.unit_type != unit_type:
+            continue
+        if best is None or (quota.unit_type and not best.unit_type):
+            best = quota
+    return best.headcount if best else None
+
+
+# --- Party heads, tenure ---------------------------------------------------------------------
+
+
+def party_heads(unit: Unit | None, as_of: dt.date) -> list[dict[str, Any]]:
+    """Heads of commune Party committees on ``as_of``, local or not, with their tenure in the post."""
+    postings = (
+        postings_on(unit, as_of)
+        .filter(position__is_party_head=True)
+        .annotate(
+            local=Case(When(_local(), then=Value(1)), default=Value(0), output_field=IntegerField())
+        )
+        .select_related("official", "unit", "official__home_unit")
+        .order_by("unit__name")
+    )
+    result = []
+    for posting in postings:
+        months = tenure_months(posting, as_of)
+        result.append(
+            {
+                "posting": posting,
+                "local": bool(posting.local),
+                "tenure_months": months,
+                "more_than_two_terms": months > 2 * TERM_MONTHS,
+            }
+        )
+    return result
+
+
+def tenure_months(posting: Posting, as_of: dt.date) -> int:
+    """Months in the same post at the same commune (or the one it came from), without a break."""
+    chain = Posting.objects.filter(
+        official_id=posting.official_id, position__code=posting.position.code
+    ).order_by("-valid_from")
+    units = {posting.unit_id} | set(
+        Lineage.objects.filter(successor_id=posting.unit_id).values_list(
+            "predecessor_id", flat=True
+        )
+    )
+    start = posting.valid_from or as_of
+    for earlier in chain:
+        if (
+            earlier.valid_from is None
+            or earlier.valid_from >= start
+            or earlier.unit_id not in units
+        ):
+            continue
+        if earlier.valid_to is not None and (start - earlier.valid_to).days <= 1:
+            start = earlier.valid_from
+    return (as_of.year - start.year) * 12 + as_of.month - start.month
+
+
+def long_tenure(unit: Unit | None, as_of: dt.date) -> list[dict[str, Any]]:
+    """Leaders who have held the same post for more than two consecutive terms."""
+    postings = (
+        postings_on(unit, as_of)
+        .filter(position__category=Category.CADRE, position__single_holder=True)
+        .select_related("official", "unit", "position")
+    )
+    flagged = []
+    for posting in postings:
+        months = tenure_months(posting, as_of)
+        if months > 2 * TERM_MONTHS:
+            flagged.append({"posting": posting, "tenure_months": months})
+    return flagged
+
+
+# --- Evaluation --------------------------------------------------------------------------------
+
+
+def evaluation_summary(unit: Unit | None, year: int) -> list[dict[str, Any]]:
+    """Per commune: grades given in ``year`` and whether "excellent" stays within the cap."""
+    scheme = EvaluationScheme.objects.filter(first_year__lte=year).order_by("-first_year").first()
+    cap = scheme.excellent_cap_pct if scheme else 20
+    as_of = dt.date(year, 12, 31)
+    qs = Evaluation.objects.filter(year=year)
+    if unit is not None:
+        qs = qs.filter(unit_id__in=communes_under(unit, as_of))
+    rows = (
+        qs.values("unit_id", "unit__name")
+        .annotate(
+            graded=Count("id"),
+            excellent=Count("id", filter=Q(grade=Grade.EXCELLENT)),
+            good=Count("id", filter=Q(grade=Grade.GOOD)),
+            completed=Count("id", filter=Q(grade=Grade.COMPLETED)),
+            not_completed=Count("id", filter=Q(grade=Grade.NOT_COMPLETED)),
+        )
+        .order_by("unit__name")
+    )
+    result = []
+    for row in rows:
+        good_or_above = row["excellent"] + row["good"]
+        allowed = int(Decimal(good_or_above * cap) / 100)
+        result.append(
+            {
+                **row,
+                "cap_pct": cap,
+                "excellent_allowed": allowed,
+                "over_cap": row["excellent"] > allowed,
+            }
+        )
+    return result
