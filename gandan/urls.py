@@ -7,6 +7,7 @@ from gandan.reports.api import ReportView
 
 api_v1: list[URLPattern | URLResolver] = [
     path("", include("gandan.geo.api_urls")),
+    path("", include("gandan.officials.api_urls")),
     path("reports/<str:name>/", ReportView.as_view(), name="report"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
@@ -17,6 +18,7 @@ urlpatterns = [
     path("", include("gandan.portal.urls")),
     path("accounts/", include("gandan.accounts.urls")),
     path("units/", include("gandan.geo.urls")),
+    path("officials/", include("gandan.officials.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -232,15 +232,15 @@ def _qualify(
     for rank, index in enumerate(order):
         person = people[index]
         if rank < politics:
-            level = Politics.ADVANCED if rng.random() < 0.12 else Politics.INTERMEDIATE
+            theory = Politics.ADVANCED if rng.random() < 0.12 else Politics.INTERMEDIATE
         else:
-            level = Politics.ELEMENTARY if rng.random() < 0.6 else Politics.NONE
-        if level != Politics.NONE:
+            theory = Politics.ELEMENTARY if rng.random() < 0.6 else Politics.NONE
+        if theory != Politics.NONE:
             rows.append(
                 Qualification(
                     official=person,
                     kind=QualificationKind.POLITICS,
-                    level=level,
+                    level=theory,
                     awarded_on=min(awarded(person, 25), by),
                     institution="Trường Chính trị Nguyễn Chí Thanh",
                 )
@@ -306,7 +306,7 @@ def _legacy_2018(ctx: DemoContext, bar: tqdm[Any]) -> str:
             None if rng.random() < 0.55 else CENSUS_DAY + dt.timedelta(days=rng.randint(30, 2500))
         )
 
-    singles = {
+    singles: dict[str, list[str]] = {
         Category.CADRE: [
             "party_secretary",
             "council_chair",
@@ -334,7 +334,7 @@ def _legacy_2018(ctx: DemoContext, bar: tqdm[Any]) -> str:
             "culture_society",
         ],
     }
-    extras = {
+    extras: dict[str, list[str]] = {
         Category.CADRE: ["committee_vice_chair", "party_deputy"],
         Category.CIVIL_SERVANT: [
             "office_statistics",

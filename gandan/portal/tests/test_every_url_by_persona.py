@@ -7,20 +7,21 @@ from the table: whoever adds a URL adds its row here, and so decides who may see
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from importlib import import_module
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from gandan.core.testing.personas import PERSONA_NAMES, Personas
+from gandan.core.testing.url_matrix import API_SIGNED_IN, LOGIN, STAFF_ONLY, Row, everyone, expect
 from gandan.geo.models import Hamlet, HamletKind
 
 pytestmark = pytest.mark.django_db
 
 SKIPPED_PREFIXES = ("admin/", "static/", "media/", "^static/", "^media/")
-LOGIN = "login"  # expected: 302 to the login page
 
 
 @pytest.fixture(autouse=True)
@@ -29,40 +30,11 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def expect(
-    official_a: Any, viewer_a: Any, official_b: Any, leader: Any, anonymous: Any
-) -> dict[str, Any]:
-    return {
-        "official_a": official_a,
-        "viewer_a": viewer_a,
-        "official_b": official_b,
-        "leader": leader,
-        "anonymous": anonymous,
-    }
-
-
-def everyone(status: int) -> dict[str, Any]:
-    return dict.fromkeys(PERSONA_NAMES, status)
-
-
-STAFF_ONLY = expect(200, 200, 200, 200, LOGIN)
-API_SIGNED_IN = expect(200, 200, 200, 200, 403)  # DRF's default IsAuthenticated
-
-
-@dataclass(frozen=True)
-class Row:
-    url: Callable[[Personas], str]
-    get: dict[str, Any]
-    # For endpoints that change something: the form data and each persona's status.
-    post_data: Callable[[Personas], dict[str, Any]] | None = None
-    post: dict[str, Any] = field(default_factory=dict)
-
-
 def _hamlet_data(personas: Personas) -> dict[str, Any]:
     return {"name": "Tổ dân phố 99", "kind": HamletKind.TO_DAN_PHO}
 
 
-URLS: dict[str, Row] = {
+CORE_URLS: dict[str, Row] = {
     # Portal
     "": Row(lambda p: "/", everyone(200)),
     "staff/": Row(lambda p: "/staff/", STAFF_ONLY),
@@ -115,6 +87,21 @@ URLS: dict[str, Row] = {
     # Operations
     "healthz": Row(lambda p: "/healthz", everyone(200)),
 }
+
+
+def _app_rows() -> dict[str, Row]:
+    """Rows declared by the apps in ``gandan/<app>/tests/url_matrix*.py``."""
+    rows: dict[str, Row] = {}
+    root = Path(__file__).resolve().parents[2]
+    for path in sorted(root.glob("*/tests/url_matrix*.py")):
+        module = import_module(f"gandan.{path.parent.parent.name}.tests.{path.stem}")
+        duplicated = set(rows) & set(module.URLS)
+        assert not duplicated, f"{path} repeats rows: {duplicated}"
+        rows.update(module.URLS)
+    return rows
+
+
+URLS: dict[str, Row] = {**CORE_URLS, **_app_rows()}
 
 
 def _walk(patterns: list[Any], prefix: str = "") -> Iterator[str]:

@@ -1,0 +1,46 @@
+"""The persona × URL matrix: every URL of the project, and what each persona must get from it.
+
+Each app declares its rows in ``gandan/<app>/tests/url_matrix*.py`` as ``URLS: dict[str, Row]``
+(route pattern → row); ``gandan/portal/tests/test_every_url_by_persona.py`` collects them all and
+fails for any URL pattern that has no row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from gandan.core.testing.personas import PERSONA_NAMES, Personas
+
+SKIPPED_PREFIXES = ("admin/", "static/", "media/", "^static/", "^media/")
+LOGIN = "login"  # expected: 302 to the login page
+
+
+def expect(
+    official_a: Any, viewer_a: Any, official_b: Any, leader: Any, anonymous: Any
+) -> dict[str, Any]:
+    return {
+        "official_a": official_a,
+        "viewer_a": viewer_a,
+        "official_b": official_b,
+        "leader": leader,
+        "anonymous": anonymous,
+    }
+
+
+def everyone(status: int) -> dict[str, Any]:
+    return dict.fromkeys(PERSONA_NAMES, status)
+
+
+STAFF_ONLY = expect(200, 200, 200, 200, LOGIN)
+API_SIGNED_IN = expect(200, 200, 200, 200, 403)  # DRF's default IsAuthenticated
+
+
+@dataclass(frozen=True)
+class Row:
+    url: Callable[[Personas], str]
+    get: dict[str, Any]
+    # For endpoints that change something: the form data and each persona's status.
+    post_data: Callable[[Personas], dict[str, Any]] | None = None
+    post: dict[str, Any] = field(default_factory=dict)
