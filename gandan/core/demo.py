@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from importlib import import_module
 from typing import Any
 
+from django.db import connection
 from tqdm import tqdm
 
 # Apps in the order their stages must run (units before the people who live in them).
@@ -69,4 +70,8 @@ def run_demo(
         if show_progress or verbosity >= 1:
             out.write(f"    → {summary}")
         out.flush()
+    # Fresh bulk loads leave the planner without statistics; PostgreSQL would pick nested
+    # loops over thousands of rows until autovacuum catches up.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return ctx

@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.utils import timezone
 
-BENCH_MODULES = ["bench.bench_units"]
+BENCH_MODULES = ["bench.bench_units", "bench.bench_officials"]
 
 
 class Command(BaseCommand):

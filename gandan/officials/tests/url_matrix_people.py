@@ -1,0 +1,85 @@
+"""Rows of the persona × URL matrix for the people of the registry, their files and the API.
+
+The matrix needs a person in commune A: :func:`official_of_a` makes one the first time a row
+asks for it and keeps it on the (per-test) personas object. :func:`official_in` is also what
+the tests of these screens use to set up people, through the real services.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from gandan.core.testing.personas import Personas
+from gandan.core.testing.url_matrix import API_SIGNED_IN, LOGIN, STAFF_ONLY, Row, expect
+from gandan.geo.models import Hamlet, Unit
+from gandan.officials.models import Official, Position, PostingKind, Sex
+from gandan.officials.services import official_create, posting_start
+
+REFORM = dt.date(2025, 7, 1)  # current positions and communes start here
+
+
+def official_in(
+    unit: Unit,
+    *,
+    full_name: str = "Nguyễn Văn An",
+    citizen_id: str = "046090001234",
+    birth_date: dt.date = dt.date(1990, 5, 17),
+    sex: str = Sex.MALE,
+    position: str = "office_staff",
+    since: dt.date = REFORM,
+    hamlet: Hamlet | None = None,
+    salary_grade: str = "Chuyên viên, bậc 3/9",
+) -> Official:
+    """A person holding ``position`` (a current position code) at ``unit`` from ``since``."""
+    official = official_create(
+        full_name=full_name,
+        birth_date=birth_date,
+        sex=sex,
+        citizen_id=citizen_id,
+        province_code=unit.province_code,
+        home_unit=unit,
+    )
+    posting_start(
+        official=official,
+        position=Position.objects.get(code=position, valid_from=REFORM),
+        unit=unit,
+        hamlet=hamlet,
+        kind=PostingKind.RECRUITED,
+        valid_from=since,
+        salary_grade=salary_grade,
+    )
+    return official
+
+
+def official_of_a(personas: Personas) -> Official:
+    found: Official | None = getattr(personas, "_official_a", None)
+    if found is None:
+        found = official_in(personas.commune_a)
+        personas._official_a = found  # type: ignore[attr-defined]
+    return found
+
+
+def _file(personas: Personas, suffix: str = "") -> str:
+    return f"/officials/{official_of_a(personas).pk}/{suffix}"
+
+
+def _api(personas: Personas, suffix: str = "/") -> str:
+    return f"/api/v1/officials/{official_of_a(personas).pk}{suffix}"
+
+
+SCOPED_FILE = expect(200, 200, 404, 200, LOGIN)
+SCOPED_API_FILE = expect(200, 200, 404, 200, 403)  # anonymous: DRF's 403 (session auth first)
+
+URLS: dict[str, Row] = {
+    "officials/people/": Row(lambda p: "/officials/people/", STAFF_ONLY),
+    "officials/<int:official_id>/": Row(lambda p: _file(p), SCOPED_FILE),
+    "officials/<int:official_id>/pdf/": Row(lambda p: _file(p, "pdf/"), SCOPED_FILE),
+    "api/v1/^officials/$": Row(lambda p: "/api/v1/officials/", API_SIGNED_IN),
+    r"api/v1/^officials\.(?P<format>[a-z0-9]+)/?$": Row(
+        lambda p: "/api/v1/officials.json?unit=19789", expect(200, 200, 404, 200, 403)
+    ),
+    r"api/v1/^officials/(?P<pk>\d+)/$": Row(lambda p: _api(p), SCOPED_API_FILE),
+    r"api/v1/^officials/(?P<pk>\d+)\.(?P<format>[a-z0-9]+)/?$": Row(
+        lambda p: _api(p, ".json"), SCOPED_API_FILE
+    ),
+}
