@@ -7,13 +7,21 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
-# (label, url name): in the order residents and officials look for them.
-ENTRIES: list[tuple[str, str]] = [
-    ("Trang chủ", "portal:home"),
-    ("Đơn vị hành chính", "geo:browser"),
-    ("API", "api:docs"),
+# (label, url name, for signed-in staff only): in the order people look for them.
+ENTRIES: list[tuple[str, str, bool]] = [
+    ("Trang chủ", "portal:home", False),
+    ("Đơn vị hành chính", "geo:browser", False),
+    ("Cán bộ, công chức", "officials:people", True),
+    ("API", "api:docs", False),
 ]
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    return {"navigation": [{"label": label, "url": reverse(name)} for label, name in ENTRIES]}
+    signed_in = getattr(request, "user", None) is not None and request.user.is_authenticated
+    return {
+        "navigation": [
+            {"label": label, "url": reverse(name)}
+            for label, name, staff_only in ENTRIES
+            if signed_in or not staff_only
+        ]
+    }
