@@ -10,7 +10,7 @@ from django.http import Http404
 
 from gandan.accounts.access import current_memberships, units_in_scope
 from gandan.accounts.models import Role
-from gandan.officials.models import Official, OfficialQuerySet
+from gandan.officials.models import Official, OfficialQuerySet, Posting
 
 # Roles that handle personnel files and so see full citizen ID numbers in their scope.
 FULL_ID_ROLES = frozenset({Role.PROVINCE_SPECIALIST, Role.COMMUNE_LEADER})
@@ -52,4 +52,22 @@ def units_in_scope_for_roles(user: Any, roles: frozenset[str]) -> Any:
     memberships = [m for m in current_memberships(user) if m.role in roles]
     return Unit.objects.descendants_of(lineage_closure({m.unit_id for m in memberships})).values(
         "pk"
+    )
+
+
+def full_id_official_ids(user: Any, official_ids: list[int]) -> set[int]:
+    """Which of these people the user may see the full citizen ID of, in a fixed number of queries.
+
+    The same rule as :func:`gandan.officials.access.can_see_full_citizen_id`, for a page of people.
+    """
+    if not official_ids:
+        return set()
+    if getattr(user, "is_superuser", False):
+        return set(official_ids)
+    if not {m.role for m in current_memberships(user)} & FULL_ID_ROLES:
+        return set()
+    return set(
+        Posting.objects.filter(
+            official_id__in=official_ids, unit__in=units_in_scope_for_roles(user, FULL_ID_ROLES)
+        ).values_list("official_id", flat=True)
     )

@@ -24,7 +24,7 @@ from gandan.core.services import access_log_record
 from gandan.geo.api import UnitBriefSerializer
 from gandan.geo.models import Unit
 from gandan.geo.selectors import UnitNotFound, unit_by_code
-from gandan.officials.access import access_official
+from gandan.officials.access import access_official, full_id_official_ids
 from gandan.officials.models import (
     Category,
     Evaluation,
@@ -35,13 +35,7 @@ from gandan.officials.models import (
     Relative,
     Rotation,
 )
-from gandan.officials.views_people import (
-    PersonnelFile,
-    full_id_official_ids,
-    people_on,
-    personnel_file,
-    shown_citizen_id,
-)
+from gandan.officials.selectors import PersonnelFile, people_on, personnel_file, shown_citizen_id
 
 # --- Query parameters ---------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 if TYPE_CHECKING:
-    from gandan.officials.views_people import PersonnelFile
+    from gandan.officials.selectors import PersonnelFile
 
 logger = logging.getLogger(__name__)
 

@@ -15,6 +15,7 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
+    Prefetch,
     Q,
     Subquery,
     Value,
@@ -22,22 +23,32 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from gandan.accounts.access import units_in_scope
+from gandan.core.crypto import mask_citizen_id
 from gandan.core.models import valid_on_q
+from gandan.core.text import fold
 from gandan.geo.models import Level, Lineage, Unit, UnitClassification
+from gandan.officials.access import can_see_full_citizen_id, officials_in_scope
 from gandan.officials.models import (
     Category,
     Education,
     Evaluation,
     EvaluationScheme,
     Grade,
+    Official,
+    OfficialQuerySet,
     Politics,
     PositionStandard,
     Posting,
+    PostingKind,
     Qualification,
     QualificationKind,
     Quota,
     QuotaGroup,
+    Record,
+    Relative,
     RetirementAge,
+    Rotation,
     Sex,
 )
 
@@ -567,3 +578,100 @@ def evaluation_summary(unit: Unit | None, year: int) -> list[dict[str, Any]]:
             }
         )
     return result
+
+
+# --- People and personnel files (the screens, the PDF and the API) ---------------------------
+
+
+def people_on(
+    user: Any,
+    *,
+    as_of: dt.date,
+    q: str = "",
+    category: str = "",
+    unit: Unit | None = None,
+) -> OfficialQuerySet:
+    """People in the user's scope who hold a post there on ``as_of``, by folded name.
+
+    Each person carries ``posts``: the posts they hold on that day in the scope (and in
+    ``unit`` and ``category`` when given), with position, commune and hamlet — the one place
+    this query family is joined and prefetched.
+    """
+    held = Posting.objects.valid_on(as_of).filter(unit__in=units_in_scope(user).values("pk"))
+    if unit is not None:
+        held = held.filter(unit_id__in=communes_under(unit, as_of))
+    if category:
+        held = held.filter(position__category=category)
+    people = officials_in_scope(user).filter(pk__in=held.values("official_id"))
+    if q.strip():
+        people = people.filter(search_name__contains=fold(q))
+    return people.prefetch_related(
+        Prefetch(
+            "postings",
+            queryset=held.select_related("position", "unit", "hamlet").order_by(
+                "position__order", "valid_from"
+            ),
+            to_attr="posts",
+        )
+    ).order_by("search_name", "pk")
+
+
+def shown_citizen_id(official: Official, full: bool) -> str:
+    return official.citizen_id if full else mask_citizen_id(official.citizen_id)
+
+
+_KIND_ORDER = {kind: index for index, kind in enumerate(QualificationKind.values)}
+
+
+@dataclass(frozen=True)
+class PersonnelFile:
+    """The groups of the electronic personnel file (Decree 27/2026), for one person."""
+
+    official: Official
+    as_of: dt.date
+    citizen_id: str  # masked unless the reader may see it in full
+    citizen_id_full: bool
+    relatives: list[Relative]  # (2) family
+    postings: list[Posting]  # (3) work history, newest first
+    appointments: list[Posting]  # (4) appointments, newest first…
+    rotations: list[Rotation]  # … and rotations
+    qualifications: list[Qualification]  # (5) training and political theory
+    current_postings: list[Posting]  # (6) posts and pay on ``as_of``
+    evaluations: list[Evaluation]  # (7) yearly grades, newest first
+    records: list[Record]  # (8) awards and discipline, newest first
+
+    @property
+    def age(self) -> int:
+        return self.official.age_on(self.as_of)
+
+
+def personnel_file(official: Official, *, user: Any, as_of: dt.date) -> PersonnelFile:
+    full = can_see_full_citizen_id(user, official)
+    postings = list(
+        official.postings.select_related("position", "unit", "unit__parent", "hamlet").order_by(
+            F("valid_from").desc(nulls_last=True), "position__order"
+        )
+    )
+    qualifications = sorted(
+        official.qualifications.all(), key=lambda q: (_KIND_ORDER.get(q.kind, 99), q.awarded_on)
+    )
+    return PersonnelFile(
+        official=official,
+        as_of=as_of,
+        citizen_id=shown_citizen_id(official, full),
+        citizen_id_full=full,
+        relatives=list(official.relatives.order_by("pk")),
+        postings=postings,
+        appointments=[p for p in postings if p.kind == PostingKind.APPOINTED],
+        rotations=list(
+            official.rotations.select_related("from_unit", "to_unit", "posting__position").order_by(
+                "-start"
+            )
+        ),
+        qualifications=qualifications,
+        current_postings=sorted(
+            (p for p in postings if p.is_valid_on(as_of)), key=lambda p: p.position.order
+        ),
+        evaluations=list(official.evaluations.select_related("unit").order_by("-year")),
+        records=list(official.records.order_by("-decided_on", "-pk")),
+    )

@@ -6,163 +6,31 @@ personal data that only the people who manage it may read, and they must be able
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
-from django.db.models import F, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from gandan.accounts.access import current_memberships, units_in_scope
-from gandan.core.crypto import mask_citizen_id
+from gandan.accounts.access import units_in_scope
 from gandan.core.services import access_log_record
-from gandan.core.text import fold
-from gandan.geo.models import Level, Unit
+from gandan.geo.models import Level
 from gandan.officials import pdf
 from gandan.officials.access import (
-    FULL_ID_ROLES,
     access_official,
-    can_see_full_citizen_id,
-    officials_in_scope,
-    units_in_scope_for_roles,
+    full_id_official_ids,
 )
 from gandan.officials.models import (
     Category,
-    Evaluation,
     Official,
-    OfficialQuerySet,
-    Posting,
-    PostingKind,
-    Qualification,
-    QualificationKind,
-    Record,
-    Relative,
-    Rotation,
 )
-from gandan.officials.selectors import communes_under
+from gandan.officials.selectors import people_on, personnel_file, shown_citizen_id
 
 PAGE_SIZE = 50
-
-# --- Reads shared by the screens, the PDF and the API ----------------------------------------
-
-
-def people_on(
-    user: Any,
-    *,
-    as_of: dt.date,
-    q: str = "",
-    category: str = "",
-    unit: Unit | None = None,
-) -> OfficialQuerySet:
-    """People in the user's scope who hold a post there on ``as_of``, by folded name.
-
-    Each person carries ``posts``: the posts they hold on that day in the scope (and in
-    ``unit`` and ``category`` when given), with position, commune and hamlet — the one place
-    this query family is joined and prefetched.
-    """
-    held = Posting.objects.valid_on(as_of).filter(unit__in=units_in_scope(user).values("pk"))
-    if unit is not None:
-        held = held.filter(unit_id__in=communes_under(unit, as_of))
-    if category:
-        held = held.filter(position__category=category)
-    people = officials_in_scope(user).filter(pk__in=held.values("official_id"))
-    if q.strip():
-        people = people.filter(search_name__contains=fold(q))
-    return people.prefetch_related(
-        Prefetch(
-            "postings",
-            queryset=held.select_related("position", "unit", "hamlet").order_by(
-                "position__order", "valid_from"
-            ),
-            to_attr="posts",
-        )
-    ).order_by("search_name", "pk")
-
-
-def full_id_official_ids(user: Any, official_ids: list[int]) -> set[int]:
-    """Which of these people the user may see the full citizen ID of, in a fixed number of queries.
-
-    The same rule as :func:`gandan.officials.access.can_see_full_citizen_id`, for a page of people.
-    """
-    if not official_ids:
-        return set()
-    if getattr(user, "is_superuser", False):
-        return set(official_ids)
-    if not {m.role for m in current_memberships(user)} & FULL_ID_ROLES:
-        return set()
-    return set(
-        Posting.objects.filter(
-            official_id__in=official_ids, unit__in=units_in_scope_for_roles(user, FULL_ID_ROLES)
-        ).values_list("official_id", flat=True)
-    )
-
-
-def shown_citizen_id(official: Official, full: bool) -> str:
-    return official.citizen_id if full else mask_citizen_id(official.citizen_id)
-
-
-_KIND_ORDER = {kind: index for index, kind in enumerate(QualificationKind.values)}
-
-
-@dataclass(frozen=True)
-class PersonnelFile:
-    """The groups of the electronic personnel file (Decree 27/2026), for one person."""
-
-    official: Official
-    as_of: dt.date
-    citizen_id: str  # masked unless the reader may see it in full
-    citizen_id_full: bool
-    relatives: list[Relative]  # (2) family
-    postings: list[Posting]  # (3) work history, newest first
-    appointments: list[Posting]  # (4) appointments, newest first…
-    rotations: list[Rotation]  # … and rotations
-    qualifications: list[Qualification]  # (5) training and political theory
-    current_postings: list[Posting]  # (6) posts and pay on ``as_of``
-    evaluations: list[Evaluation]  # (7) yearly grades, newest first
-    records: list[Record]  # (8) awards and discipline, newest first
-
-    @property
-    def age(self) -> int:
-        return self.official.age_on(self.as_of)
-
-
-def personnel_file(official: Official, *, user: Any, as_of: dt.date) -> PersonnelFile:
-    full = can_see_full_citizen_id(user, official)
-    postings = list(
-        official.postings.select_related("position", "unit", "unit__parent", "hamlet").order_by(
-            F("valid_from").desc(nulls_last=True), "position__order"
-        )
-    )
-    qualifications = sorted(
-        official.qualifications.all(), key=lambda q: (_KIND_ORDER.get(q.kind, 99), q.awarded_on)
-    )
-    return PersonnelFile(
-        official=official,
-        as_of=as_of,
-        citizen_id=shown_citizen_id(official, full),
-        citizen_id_full=full,
-        relatives=list(official.relatives.order_by("pk")),
-        postings=postings,
-        appointments=[p for p in postings if p.kind == PostingKind.APPOINTED],
-        rotations=list(
-            official.rotations.select_related("from_unit", "to_unit", "posting__position").order_by(
-                "-start"
-            )
-        ),
-        qualifications=qualifications,
-        current_postings=sorted(
-            (p for p in postings if p.is_valid_on(as_of)), key=lambda p: p.position.order
-        ),
-        evaluations=list(official.evaluations.select_related("unit").order_by("-year")),
-        records=list(official.records.order_by("-decided_on", "-pk")),
-    )
-
 
 # --- Screens -----------------------------------------------------------------------------------
 

@@ -12,8 +12,8 @@ from django.utils import timezone
 from gandan.core.crypto import mask_citizen_id
 from gandan.core.models import AccessLog
 from gandan.officials import pdf
+from gandan.officials.selectors import personnel_file
 from gandan.officials.tests.url_matrix_people import official_of_a
-from gandan.officials.views_people import personnel_file
 
 pytestmark = pytest.mark.django_db
 

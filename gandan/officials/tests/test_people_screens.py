@@ -13,7 +13,7 @@ from gandan.accounts.services import membership_grant
 from gandan.core.crypto import mask_citizen_id
 from gandan.core.models import AccessLog
 from gandan.core.testing.personas import PASSWORD
-from gandan.officials.access import can_see_full_citizen_id
+from gandan.officials.access import can_see_full_citizen_id, full_id_official_ids
 from gandan.officials.models import (
     Education,
     Grade,
@@ -32,7 +32,6 @@ from gandan.officials.services import (
     rotation_start,
 )
 from gandan.officials.tests.url_matrix_people import REFORM, official_in, official_of_a
-from gandan.officials.views_people import full_id_official_ids
 
 pytestmark = pytest.mark.django_db
 
