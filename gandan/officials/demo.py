@@ -48,6 +48,8 @@ from gandan.officials.models import (
     PostingKind,
     Qualification,
     QualificationKind,
+    Record,
+    Relative,
     Rotation,
     Sex,
 )
@@ -602,12 +604,57 @@ def _current(ctx: DemoContext, bar: tqdm[Any]) -> str:
             )
         ]
     )
+    _files(ctx, [p.official for p in postings[:200]] + [person for person, *_rest in rotations])
     evaluated = _evaluations(ctx)
     return (
         f"{len(current)} xã, phường mới: {len(postings) + len(rotation_postings)} vị trí cấp xã "
         f"({len(rotations)} bí thư luân chuyển), {len(village_postings)} chức danh ở thôn, tổ dân phố; "
         f"{evaluated} lượt đánh giá 2024–2025"
     )
+
+
+def _files(ctx: DemoContext, people: list[Official]) -> None:
+    """Family members and awards for some of today's officials, so that personnel files read fully."""
+    rng = ctx.rng
+    faker = Faker("vi_VN")
+    faker.seed_instance(ctx.seed + 1)
+    relatives, records = [], []
+    for person in people:
+        family = person.full_name.split()[0]
+        spouse_sex_female = person.sex == Sex.MALE
+        relatives.append(
+            Relative(
+                official=person,
+                relation="Vợ" if spouse_sex_female else "Chồng",
+                full_name=(
+                    f"{faker.last_name()} Thị {faker.first_name_female()}"
+                    if spouse_sex_female
+                    else f"{faker.last_name()} Văn {faker.first_name_male()}"
+                ),
+                birth_year=person.birth_date.year + rng.randint(-3, 3),
+                occupation=rng.choice(["Giáo viên", "Nông dân", "Kinh doanh", "Y sĩ"]),
+            )
+        )
+        relatives.append(
+            Relative(
+                official=person,
+                relation="Con",
+                full_name=f"{family} {faker.first_name()}",
+                birth_year=min(person.birth_date.year + rng.randint(24, 34), 2024),
+                occupation="Học sinh",
+            )
+        )
+        if rng.random() < 0.3:
+            records.append(
+                Record(
+                    official=person,
+                    kind="award",
+                    decided_on=dt.date(2024, 12, 20),
+                    text="Giấy khen của Chủ tịch UBND tỉnh vì thành tích xuất sắc năm 2024",
+                )
+            )
+    Relative.objects.bulk_create(relatives)
+    Record.objects.bulk_create(records)
 
 
 def _evaluations(ctx: DemoContext) -> int:

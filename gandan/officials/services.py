@@ -29,6 +29,9 @@ from gandan.officials.models import (
     Posting,
     PostingKind,
     Qualification,
+    Record,
+    RecordKind,
+    Relative,
     Rotation,
     Sex,
 )
@@ -462,3 +465,61 @@ def evaluation_record(
         data={"year": year, "grade": grade},
     )
     return evaluation
+
+
+@transaction.atomic
+def relative_add(
+    *,
+    official: Official,
+    relation: str,
+    full_name: str,
+    birth_year: int | None = None,
+    occupation: str = "",
+    actor: Any = None,
+) -> Relative:
+    """Declare a family member in the personnel file."""
+    relation, full_name = relation.strip(), " ".join(full_name.split())
+    if not relation or not full_name:
+        raise ValidationError({"full_name": "Cần ghi quan hệ và họ tên người thân."})
+    if birth_year is not None and not 1900 <= birth_year <= dt.date.today().year:  # noqa: DTZ011
+        raise ValidationError({"birth_year": f"Năm sinh không hợp lệ: {birth_year}."})
+    relative = Relative.objects.create(
+        official=official,
+        relation=relation,
+        full_name=full_name,
+        birth_year=birth_year,
+        occupation=occupation,
+    )
+    event_record(
+        kind="official.relative_added",
+        subject=official,
+        actor=actor,
+        province_code=official.province_code,
+    )
+    return relative
+
+
+@transaction.atomic
+def record_add(
+    *, official: Official, kind: str, decided_on: dt.date, text: str, actor: Any = None
+) -> Record:
+    """Record an award or a disciplinary measure in the personnel file."""
+    if kind not in RecordKind.values:
+        raise ValidationError({"kind": f"Loại không hợp lệ: {kind!r} (khen thưởng hoặc kỷ luật)."})
+    if not text.strip():
+        raise ValidationError({"text": "Cần ghi nội dung quyết định."})
+    record = Record.objects.create(
+        official=official,
+        kind=kind,
+        decided_on=decided_on,
+        text=text.strip(),
+        created_by=_user(actor),
+    )
+    event_record(
+        kind=f"official.{kind}",
+        subject=official,
+        actor=actor,
+        province_code=official.province_code,
+        data={"decided_on": decided_on.isoformat()},
+    )
+    return record

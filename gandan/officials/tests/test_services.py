@@ -245,3 +245,18 @@ def test_education_rules_use_the_highest_level_held_on_the_date():
         awarded_on=dt.date(2021, 6, 1),
     )
     assert Qualification.objects.filter(official=person).count() == 2
+
+
+def test_relatives_and_records_are_checked_and_kept():
+    person = official()
+    services.relative_add(official=person, relation="Vợ", full_name="Lê Thị Hoa", birth_year=1982)
+    services.record_add(
+        official=person, kind="award", decided_on=dt.date(2024, 12, 20), text="Giấy khen"
+    )
+    with pytest.raises(ValidationError):
+        services.record_add(
+            official=person, kind="lời khen", decided_on=dt.date(2024, 12, 20), text="?"
+        )
+    with pytest.raises(ValidationError):
+        services.relative_add(official=person, relation="Con", full_name="A", birth_year=1800)
+    assert person.relatives.count() == 1 and person.records.count() == 1
