@@ -1,3 +1,10 @@
-from django.urls import URLPattern
+"""Import and export of the officials registry (names in the app ``officials``)."""
 
-urlpatterns: list[URLPattern] = []
+from django.urls import URLPattern, path
+
+from gandan.officials import views_import
+
+urlpatterns: list[URLPattern] = [
+    path("import/", views_import.official_import, name="import"),
+    path("export/", views_import.official_export, name="export"),
+]
