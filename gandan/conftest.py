@@ -13,7 +13,10 @@ from typing import Any
 
 import pytest
 
-from gandan.core.testing.personas import personas  # noqa: F401 - a fixture for every app
+# Fixtures for every app. Defined once here, so that the session-wide live server is shared
+# by all browser tests instead of one per module.
+from gandan.core.testing.browser import browser_page, chromium_browser, live_gandan  # noqa: F401
+from gandan.core.testing.personas import personas  # noqa: F401
 
 
 def pytest_configure(config: Any) -> None:

@@ -12,6 +12,7 @@ ENTRIES: list[tuple[str, str, bool]] = [
     ("Trang chủ", "portal:home", False),
     ("Đơn vị hành chính", "geo:browser", False),
     ("Cán bộ, công chức", "officials:people", True),
+    ("Thống kê cán bộ", "officials:statistics", True),
     ("API", "api:docs", False),
 ]
 

@@ -31,5 +31,6 @@ def staff_home(request: HttpRequest) -> HttpResponse:
             "memberships": memberships,
             "today": today,
             "communes_in_scope": scope.filter(level=Level.COMMUNE).count(),
+            "can_write": units_in_scope(request.user, as_of=today, for_write=True).exists(),
         },
     )

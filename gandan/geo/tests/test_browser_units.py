@@ -5,18 +5,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from gandan.core.testing.browser import (  # noqa: F401 - pytest fixtures
-    DEMO_PASSWORD,
-    browser_page,
-    chromium_browser,
-    live_gandan,
-)
+from gandan.core.testing.browser import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 
 
 def test_an_official_logs_in_opens_the_tree_and_finds_thuan_hoa_without_diacritics(
-    browser_page,  # noqa: F811 - the fixture imported above
+    browser_page,
     tmp_path,
 ):
     page = browser_page
