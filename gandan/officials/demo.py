@@ -639,7 +639,7 @@ def _files(ctx: DemoContext, people: list[Official]) -> None:
             Relative(
                 official=person,
                 relation="Con",
-                full_name=f"{family} {faker.first_name()}",
+                full_name=f"{family} {rng.choice(_MIDDLE_MALE)} {faker.first_name_male()}",
                 birth_year=min(person.birth_date.year + rng.randint(24, 34), 2024),
                 occupation="Học sinh",
             )
