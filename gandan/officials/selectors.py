@@ -418,6 +418,8 @@ class StaffingRow:
     group: str
     quota: int | None  # None: no quota in force
     filled: int
+    # For village titles the cap is per village: the excess is counted village by village.
+    excess: int | None = None
 
     @property
     def vacant(self) -> int:
@@ -425,6 +427,8 @@ class StaffingRow:
 
     @property
     def over(self) -> int:
+        if self.excess is not None:
+            return self.excess
         return max(0, self.filled - self.quota) if self.quota is not None else 0
 
 
@@ -453,6 +457,8 @@ def staffing(unit: Unit | None, as_of: dt.date) -> list[StaffingRow]:
         for group, categories in _GROUP_CATEGORIES.items():
             if row["position__category"] in categories:
                 filled[(row["unit_id"], group)] += row["n"]
+    village_quota = _quota_for(quotas, QuotaGroup.HAMLET_PAID_TITLES, "", "")
+    villages = _village_titles(communes, as_of, village_quota)
     result = []
     for commune in communes:
         klass = classes.get(commune.pk, "")
@@ -461,6 +467,57 @@ def staffing(unit: Unit | None, as_of: dt.date) -> list[StaffingRow]:
             if quota is None and not filled[(commune.pk, group)]:
                 continue
             result.append(StaffingRow(commune, klass, group, quota, filled[(commune.pk, group)]))
+        village = villages.get(commune.pk)
+        if village is not None and village_quota is not None:
+            hamlets, titles, excess = village
+            result.append(
+                StaffingRow(
+                    commune,
+                    klass,
+                    QuotaGroup.HAMLET_PAID_TITLES,
+                    village_quota * hamlets,
+                    titles,
+                    excess,
+                )
+            )
+    return result
+
+
+def _village_titles(
+    communes: list[Unit], as_of: dt.date, cap: int | None
+) -> dict[int, tuple[int, int, int]]:
+    """Per commune: villages, paid village titles held, and titles beyond the cap summed village by village."""
+    from gandan.geo.models import Hamlet
+
+    hamlets = dict(
+        Hamlet.objects.active()
+        .valid_on(as_of)
+        .filter(commune__in=communes)
+        .values("commune_id")
+        .annotate(n=Count("id"))
+        .values_list("commune_id", "n")
+        .order_by()
+    )
+    per_hamlet = (
+        Posting.objects.filter(
+            valid_on_q(as_of),
+            unit__in=communes,
+            hamlet__isnull=False,
+            position__category=Category.PART_TIME_HAMLET,
+        )
+        .values("unit_id", "hamlet_id")
+        .annotate(n=Count("official_id", distinct=True))
+        .order_by()
+    )
+    result: dict[int, tuple[int, int, int]] = {}
+    for row in per_hamlet:
+        villages, titles, excess = result.get(
+            row["unit_id"], (hamlets.get(row["unit_id"], 0), 0, 0)
+        )
+        over = max(0, row["n"] - cap) if cap is not None else 0
+        result[row["unit_id"]] = (villages, titles + row["n"], excess + over)
+    for commune_id, villages in hamlets.items():
+        result.setdefault(commune_id, (villages, 0, 0))
     return result
 
 

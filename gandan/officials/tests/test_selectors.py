@@ -137,3 +137,16 @@ def test_the_excellent_cap_is_checked_per_commune(thuan_hoa):
     row = selectors.evaluation_summary(thuan_hoa, 2025)[0]
     assert (row["excellent"], row["good"], row["excellent_allowed"]) == (2, 3, 1)  # 20 % of 5
     assert row["over_cap"] is True
+
+
+def test_village_paid_titles_are_capped_per_village(thuan_hoa):
+    from gandan.geo.services import hamlet_create
+
+    first = hamlet_create(commune=thuan_hoa, name="Tổ dân phố 1", kind="to_dan_pho")
+    hamlet_create(commune=thuan_hoa, name="Tổ dân phố 2", kind="to_dan_pho")
+    start = dt.date(2025, 7, 1)
+    for code in ["hamlet_party_secretary", "hamlet_head", "hamlet_front_head"]:
+        hold(official(name=code), code, thuan_hoa, start, hamlet=first)
+    rows = {r.group: r for r in selectors.staffing(thuan_hoa, TODAY)}
+    village = rows["hamlet_paid_titles"]
+    assert (village.quota, village.filled, village.vacant, village.over) == (6, 3, 3, 0)
