@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "gandan.geo",
     "gandan.accounts",
     "gandan.officials",
+    "gandan.feedback",
     "gandan.reports",
     "gandan.portal",
 ]
@@ -171,6 +172,10 @@ LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
+
+MEDIA_ROOT = VAR_DIR / "media"  # uploaded photos; served through views that check moderation
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

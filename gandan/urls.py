@@ -19,6 +19,8 @@ urlpatterns = [
     path("accounts/", include("gandan.accounts.urls")),
     path("units/", include("gandan.geo.urls")),
     path("officials/", include("gandan.officials.urls")),
+    path("feedback/", include("gandan.feedback.urls")),
+    path("open311/v2/", include("gandan.feedback.open311_urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -17,7 +17,7 @@ from django.utils import timezone
 from gandan.geo.models import Unit
 from gandan.geo.selectors import UnitNotFound, unit_by_code
 
-REPORT_MODULES = ["gandan.geo.reports", "gandan.officials.reports"]
+REPORT_MODULES = ["gandan.geo.reports", "gandan.officials.reports", "gandan.feedback.reports"]
 
 
 class ReportError(Exception):

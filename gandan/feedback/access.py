@@ -1,0 +1,26 @@
+"""Scoped lookups of citizen reports for staff: a report is in scope when its handling unit is."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+
+from gandan.accounts.access import units_in_scope
+from gandan.feedback.models import Report, ReportQuerySet
+
+
+def reports_in_scope(user: Any, *, for_write: bool = False) -> ReportQuerySet:
+    return Report.objects.filter(unit_id__in=units_in_scope(user, for_write=for_write).values("pk"))
+
+
+def access_report(user: Any, code: str, *, for_write: bool = False) -> Report:
+    """The report, if the user's roles cover its handling unit; 404 otherwise (and if missing)."""
+    try:
+        return (
+            reports_in_scope(user, for_write=for_write)
+            .select_related("category", "unit", "case_type")
+            .get(code=code)
+        )
+    except Report.DoesNotExist:
+        raise Http404("Không tìm thấy phản ánh.") from None

@@ -1,0 +1,106 @@
+"""Reads for citizen reports: public lists, nearby open reports, statistics (in SQL)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Count, F, Q
+
+from gandan.feedback.models import ANSWERED_STATUSES, OPEN_STATUSES, Report, ReportQuerySet
+from gandan.feedback.services import distance_m
+from gandan.geo.models import Unit
+
+DUPLICATE_RADIUS_M = 50.0
+_DEGREES_PER_M = 1 / 111_320  # one metre in degrees of latitude
+
+
+def public_reports() -> ReportQuerySet:
+    """What the public may list: every report but merged duplicates, newest first, with the joins used."""
+    return (
+        Report.objects.public().select_related("category", "unit").order_by("-received_at", "-id")
+    )
+
+
+def units_below(unit: Unit) -> Any:
+    """Ids of ``unit`` and every unit under it (any date): reports routed to any of them."""
+    return Unit.objects.filter(Q(pk=unit.pk) | Q(parent=unit) | Q(parent__parent=unit)).values("pk")
+
+
+def nearby_open(
+    category_id: int, latitude: float, longitude: float, *, radius_m: float = DUPLICATE_RADIUS_M
+) -> list[Report]:
+    """Open reports of the same category within ``radius_m`` of a point, nearest first.
+
+    A bounding box on the indexed (category, latitude, longitude) narrows the search; the exact
+    distance is then computed for the few candidates.
+    """
+    dlat = radius_m * _DEGREES_PER_M
+    dlon = dlat / max(0.2, abs(math.cos(math.radians(latitude))))
+    candidates = (
+        Report.objects.public()
+        .open()
+        .filter(
+            category_id=category_id,
+            latitude__range=(latitude - dlat, latitude + dlat),
+            longitude__range=(longitude - dlon, longitude + dlon),
+        )
+    )
+    found = [
+        (distance_m(latitude, longitude, r.latitude or 0, r.longitude or 0), r)
+        for r in candidates[:50]
+    ]
+    return [r for d, r in sorted(found, key=lambda pair: pair[0]) if d <= radius_m]
+
+
+def _rate(part: int, whole: int) -> float:
+    if not whole:
+        return 0.0
+    return float(
+        (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    )
+
+
+def statistics(unit: Unit | None, date_from: dt.date, date_to: dt.date) -> dict[str, Any]:
+    """Received, answered, answered on time and satisfaction, for reports received in the period.
+
+    Grouped in the database by category and by handling unit.
+    """
+    qs = Report.objects.public().filter(
+        received_at__date__gte=date_from, received_at__date__lte=date_to
+    )
+    if unit is not None:
+        qs = qs.filter(unit_id__in=units_below(unit))
+    measures = {
+        "received": Count("id"),
+        "answered": Count("id", filter=Q(status__in=ANSWERED_STATUSES)),
+        "on_time": Count(
+            "id", filter=Q(status__in=ANSWERED_STATUSES, answered_at__lte=F("due_at"))
+        ),
+        "open": Count("id", filter=Q(status__in=OPEN_STATUSES)),
+        "overdue": Count("id", filter=Q(status__in=OPEN_STATUSES, escalated_at__isnull=False)),
+        "rated": Count("id", filter=Q(satisfied__isnull=False)),
+        "satisfied": Count("id", filter=Q(satisfied=True)),
+    }
+
+    def shape(row: dict[str, Any]) -> dict[str, Any]:
+        return {
+            **{key: row[key] for key in measures},
+            "on_time_rate": _rate(row["on_time"], row["answered"]),
+            "satisfaction_rate": _rate(row["satisfied"], row["rated"]),
+        }
+
+    total = qs.aggregate(**measures)
+    by_category = [
+        {"code": row["category__code"], "name": row["category__name"], **shape(row)}
+        for row in qs.values("category__code", "category__name")
+        .annotate(**measures)
+        .order_by("category__name")
+    ]
+    by_unit = [
+        {"code": row["unit__code"], "name": row["unit__name"], **shape(row)}
+        for row in qs.values("unit__code", "unit__name").annotate(**measures).order_by("unit__name")
+    ]
+    return {**shape(total), "by_category": by_category, "by_unit": by_unit}
