@@ -10,6 +10,7 @@ import datetime as dt
 import math
 import re
 import secrets
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -185,11 +186,16 @@ def report_submit(
     reporter_name: str = "",
     reporter_email: str = "",
     reporter_phone: str = "",
-    photos: list[UploadedFile] | None = None,
+    photos: Sequence[UploadedFile] | None = None,
     received_at: dt.datetime | None = None,
+    fallback_unit: Unit | None = None,
     actor: Any = None,
 ) -> Report:
-    """Receive a report: check it, route it by place and date, start its legal clock."""
+    """Receive a report: check it, route it by place and date, start its legal clock.
+
+    Without a location (an email, a phone call) the report goes to ``fallback_unit`` when
+    one is given — the desk that sorts such reports and transfers them.
+    """
     if not category.active:
         raise ValidationError({"service_code": f"Lĩnh vực {category.code} không còn tiếp nhận."})
     if channel not in Channel.values:
@@ -197,8 +203,11 @@ def report_submit(
     description = check_text(description, "description")
     title = check_text(title or description[:80], "title", limit=160)
     address = check_text(address, "address_string", limit=300, required=False)
-    check_location(latitude, longitude)
-    assert latitude is not None and longitude is not None  # noqa: S101 - checked above
+    if latitude is None and longitude is None and fallback_unit is not None:
+        located = False
+    else:
+        check_location(latitude, longitude)
+        located = True
     photos = photos or []
     if len(photos) > MAX_PHOTOS:
         raise ValidationError({"media": f"Tối đa {MAX_PHOTOS} ảnh cho một phản ánh."})
@@ -208,7 +217,12 @@ def report_submit(
     if received_at > timezone.now() + dt.timedelta(minutes=5):
         raise ValidationError({"requested_datetime": "Thời điểm tiếp nhận không thể ở tương lai."})
     on = timezone.localtime(received_at).date()
-    unit, agency = route(category, latitude, longitude, on)
+    if located:
+        assert latitude is not None and longitude is not None  # noqa: S101 - checked above
+        unit, agency = route(category, latitude, longitude, on)
+    else:
+        assert fallback_unit is not None  # noqa: S101
+        unit, agency = fallback_unit, f"Bộ phận tiếp nhận phản ánh — {fallback_unit.name}"
     case_type = case_type_for(category, on)
     report = Report.objects.create(
         code=_new_code(),
