@@ -49,6 +49,7 @@ def stages() -> list[Stage]:
     result: list[Stage] = []
     for app in DEMO_APPS:
         result.extend(import_module(f"{app}.demo").STAGES)
+    result.extend(import_module("gandan.feedback.demo_followup").STAGES)
     return result
 
 

@@ -212,3 +212,164 @@ class Moderation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report.code}: {self.action}"
+
+
+# --- Meetings, opinions and the tasks that follow them up ----------------------------------
+
+
+class Agency(models.Model):
+    """A body that answers opinions and carries out tasks: a provincial department, a commune's committee, …"""
+
+    code = models.CharField("mã", max_length=40, unique=True)
+    name = models.CharField("tên cơ quan", max_length=200)
+    unit = models.ForeignKey(
+        "geo.Unit", verbose_name="thuộc đơn vị", on_delete=models.PROTECT, related_name="+"
+    )
+    email = models.EmailField("thư điện tử", blank=True)
+
+    class Meta:
+        verbose_name = "cơ quan"
+        verbose_name_plural = "cơ quan"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MeetingKind(models.TextChoices):
+    CONFERENCE = "conference", "Hội nghị"
+    VOTER_MEETING = "voter_meeting", "Tiếp xúc cử tri"
+    COUNCIL_SESSION = "council_session", "Kỳ họp Hội đồng nhân dân"
+    DIALOGUE = "dialogue", "Đối thoại với Nhân dân"
+
+
+class Meeting(StampedModel):
+    kind = models.CharField("loại", max_length=20, choices=MeetingKind.choices)
+    title = models.CharField("tên cuộc họp", max_length=300)
+    held_on = models.DateField("ngày họp")
+    host_unit = models.ForeignKey(
+        "geo.Unit", verbose_name="đơn vị chủ trì", on_delete=models.PROTECT, related_name="+"
+    )
+    attendees = models.PositiveIntegerField("số đại biểu dự")
+    attendees_by_kind = models.JSONField("thành phần dự", default=dict, blank=True)
+    minutes = models.TextField("biên bản, kết luận", blank=True)
+    province_code = models.CharField("mã tỉnh", max_length=4, db_index=True)
+
+    class Meta:
+        verbose_name = "cuộc họp, hội nghị"
+        verbose_name_plural = "cuộc họp, hội nghị"
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Opinion(StampedModel):
+    """An opinion or petition raised at a meeting, by a delegate of a unit, on a topic."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name="cuộc họp", on_delete=models.PROTECT, related_name="opinions"
+    )
+    number = models.PositiveSmallIntegerField("số thứ tự")
+    author = models.CharField("người nêu ý kiến", max_length=160)
+    author_unit = models.ForeignKey(
+        "geo.Unit",
+        verbose_name="đơn vị của người nêu",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    topic = models.CharField("chủ đề", max_length=200)
+    text = models.TextField("nội dung")
+
+    class Meta:
+        verbose_name = "ý kiến, kiến nghị"
+        verbose_name_plural = "ý kiến, kiến nghị"
+        ordering = ["meeting_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "number"], name="opinion_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.topic}"
+
+
+class TaskStatus(models.TextChoices):
+    ASSIGNED = "assigned", "Đã giao"
+    IN_PROGRESS = "in_progress", "Đang thực hiện"
+    ANSWERED = "answered", "Đã trả lời"  # waiting for the author's acceptance
+    ACCEPTED = "accepted", "Người nêu ý kiến đã chấp nhận"
+    REJECTED = "rejected", "Người nêu ý kiến chưa đồng ý"  # back to the agency
+
+
+TASK_OPEN = frozenset({TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS, TaskStatus.REJECTED})
+
+
+class Task(StampedModel):
+    """Follow-up of an opinion or of a leader's directive, by a lead agency, by a deadline."""
+
+    opinion = models.ForeignKey(
+        Opinion,
+        verbose_name="ý kiến",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tasks",
+    )
+    directive = models.TextField("nội dung chỉ đạo", blank=True)
+    lead = models.ForeignKey(
+        Agency, verbose_name="cơ quan chủ trì", on_delete=models.PROTECT, related_name="tasks"
+    )
+    partners = models.ManyToManyField(
+        Agency, verbose_name="cơ quan phối hợp", blank=True, related_name="shared_tasks"
+    )
+    assigned_on = models.DateField("ngày giao")
+    deadline = models.DateField("hạn hoàn thành")
+    status = models.CharField(
+        "trạng thái", max_length=16, choices=TaskStatus.choices, default=TaskStatus.ASSIGNED
+    )
+    answer = models.TextField("trả lời", blank=True)
+    answered_on = models.DateField("ngày trả lời", null=True, blank=True)
+    reminded_on = models.DateField("ngày nhắc hạn", null=True, blank=True)
+    province_code = models.CharField("mã tỉnh", max_length=4, db_index=True)
+
+    class Meta:
+        verbose_name = "nhiệm vụ"
+        verbose_name_plural = "nhiệm vụ"
+        ordering = ["deadline", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(deadline__gte=models.F("assigned_on")),
+                name="task_deadline_after_assigned",
+            ),
+            models.CheckConstraint(
+                condition=~Q(opinion__isnull=True, directive=""), name="task_has_a_source"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Nhiệm vụ {self.pk}: {self.lead}"
+
+
+class TaskNote(models.Model):
+    task = models.ForeignKey(
+        Task, verbose_name="nhiệm vụ", on_delete=models.CASCADE, related_name="notes"
+    )
+    at = models.DateTimeField("thời điểm", auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người ghi",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    text = models.TextField("tiến độ")
+
+    class Meta:
+        verbose_name = "tiến độ nhiệm vụ"
+        verbose_name_plural = "tiến độ nhiệm vụ"
+        ordering = ["at"]
+
+    def __str__(self) -> str:
+        return f"{self.task}: {self.text[:40]}"

@@ -26,3 +26,17 @@ def feedback_report(request: ReportRequest) -> dict[str, Any]:
 
 
 REPORTS = {"feedback": feedback_report}
+
+
+def followup_report(request: ReportRequest) -> dict[str, Any]:
+    unit = request.unit
+    return {
+        "unit": None
+        if unit is None
+        else {"code": unit.code, "name": unit.name, "level": unit.level},
+        "as_of": request.as_of.isoformat(),
+        **selectors.followup(unit, request.as_of),
+    }
+
+
+REPORTS["tasks"] = followup_report

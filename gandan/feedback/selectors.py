@@ -104,3 +104,74 @@ def statistics(unit: Unit | None, date_from: dt.date, date_to: dt.date) -> dict[
         for row in qs.values("unit__code", "unit__name").annotate(**measures).order_by("unit__name")
     ]
     return {**shape(total), "by_category": by_category, "by_unit": by_unit}
+
+
+# --- Follow-up of meetings ---------------------------------------------------------------------
+
+
+def task_counts(tasks: Any, as_of: dt.date) -> dict[str, int]:
+    """Assigned, answered (on time / late), open (of which late) — one aggregate query."""
+    from gandan.feedback.models import TASK_OPEN
+
+    answered = ~Q(status__in=TASK_OPEN)
+    counts: dict[str, int] = tasks.aggregate(
+        assigned=Count("id"),
+        answered=Count("id", filter=answered),
+        answered_on_time=Count("id", filter=answered & Q(answered_on__lte=F("deadline"))),
+        answered_late=Count("id", filter=answered & Q(answered_on__gt=F("deadline"))),
+        in_progress=Count("id", filter=Q(status__in=TASK_OPEN, deadline__gte=as_of)),
+        late_open=Count("id", filter=Q(status__in=TASK_OPEN, deadline__lt=as_of)),
+        accepted=Count("id", filter=Q(status="accepted")),
+    )
+    return counts
+
+
+def followup(unit: Unit | None, as_of: dt.date) -> dict[str, Any]:
+    """Per agency and per meeting: how the follow-up tasks stand on ``as_of``."""
+    from gandan.feedback.models import TASK_OPEN, Meeting, Task
+
+    tasks = Task.objects.filter(assigned_on__lte=as_of)
+    meetings = Meeting.objects.filter(held_on__lte=as_of)
+    if unit is not None:
+        tasks = tasks.filter(province_code=unit.province_code)
+        meetings = meetings.filter(host_unit_id__in=units_below(unit)) | meetings.filter(
+            province_code=unit.province_code
+        )
+    answered = ~Q(status__in=TASK_OPEN)
+    by_agency = [
+        {
+            "agency": row["lead__name"],
+            **{k: row[k] for k in row if k != "lead__name"},
+            "on_time_rate": _rate(row["answered_on_time"], row["answered"]),
+        }
+        for row in tasks.values("lead__name")
+        .annotate(
+            assigned=Count("id"),
+            answered=Count("id", filter=answered),
+            answered_on_time=Count("id", filter=answered & Q(answered_on__lte=F("deadline"))),
+            late=Count(
+                "id",
+                filter=(answered & Q(answered_on__gt=F("deadline")))
+                | Q(status__in=TASK_OPEN, deadline__lt=as_of),
+            ),
+            open=Count("id", filter=Q(status__in=TASK_OPEN)),
+        )
+        .order_by("lead__name")
+    ]
+    by_meeting = []
+    for meeting in meetings.distinct().order_by("-held_on"):
+        counts = task_counts(tasks.filter(opinion__meeting=meeting), as_of)
+        opinions = meeting.opinions.count()
+        by_meeting.append(
+            {
+                "meeting": meeting.title,
+                "held_on": meeting.held_on.isoformat(),
+                "opinions": opinions,
+                **counts,
+                "summary": (
+                    f"{opinions} ý kiến: {counts['answered']} đã trả lời, {counts['in_progress']} đang thực hiện, "
+                    f"{counts['late_open']} quá hạn"
+                ),
+            }
+        )
+    return {"by_agency": by_agency, "by_meeting": by_meeting, **task_counts(tasks, as_of)}
