@@ -21,6 +21,7 @@ urlpatterns = [
     path("officials/", include("gandan.officials.urls")),
     path("feedback/", include("gandan.feedback.urls")),
     path("open311/v2/", include("gandan.feedback.open311_urls")),
+    path("meetings/", include("gandan.feedback.urls_meetings")),
     path("api/v1/", include((api_v1, "api"))),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -1,0 +1,20 @@
+"""Who may open the meeting and task pages."""
+
+from gandan.core.testing.url_matrix import LOGIN, STAFF_ONLY, Row, everyone, expect
+from gandan.feedback.tests.meeting_fixtures import meeting_task
+
+URLS = {
+    "meetings/": Row(lambda p: "/meetings/", everyone(200)),
+    "meetings/<int:meeting_id>/": Row(
+        lambda p: f"/meetings/{meeting_task(p).opinion.meeting_id}/", everyone(200)
+    ),
+    "meetings/tasks/": Row(lambda p: "/meetings/tasks/", STAFF_ONLY),
+    "meetings/tasks/<int:task_id>/": Row(
+        lambda p: f"/meetings/tasks/{meeting_task(p).pk}/",
+        expect(200, 200, 404, 200, LOGIN),  # commune A raised it; the province leads it
+        post_data=lambda p: {"action": "progress", "text": "Đang làm"},
+        post=expect(
+            404, 404, 404, 404, LOGIN
+        ),  # only a writer at the lead agency's unit may record progress
+    ),
+}
