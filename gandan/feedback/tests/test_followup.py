@@ -112,3 +112,21 @@ def test_the_demo_conference_reads_nine_answered_three_in_progress_one_late():
     assert report["by_meeting"][0]["opinions"] == 13
     late = [row for row in report["by_agency"] if row["late"]]
     assert {row["agency"] for row in late} == {"Sở Xây dựng", "Ban Tổ chức Thành ủy"}
+
+
+def test_reminders_go_once_a_week_to_agencies_with_an_email(setting):
+    from django.core import mail
+
+    _hue, lead, _other, _meeting = setting
+    lead.email = "sonoivu@hue.gov.vn"
+    lead.save()
+    today = dt.date.today()  # noqa: DTZ011
+    services.task_assign(
+        lead=lead,
+        directive="Báo cáo biên chế",
+        assigned_on=today - dt.timedelta(days=10),
+        deadline=today + dt.timedelta(days=3),
+    )
+    call_command("tasks_remind", stdout=StringIO())
+    call_command("tasks_remind", stdout=StringIO())
+    assert len(mail.outbox) == 1 and "Báo cáo biên chế" in mail.outbox[0].subject
