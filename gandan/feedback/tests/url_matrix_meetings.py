@@ -18,3 +18,16 @@ URLS = {
         ),  # only a writer at the lead agency's unit may record progress
     ),
 }
+
+URLS.update(
+    {
+        "api/v1/^meetings/$": Row(lambda p: "/api/v1/meetings/", everyone(200)),
+        "api/v1/^meetings/(?P<pk>[^/.]+)/$": Row(
+            lambda p: f"/api/v1/meetings/{meeting_task(p).opinion.meeting_id}/", everyone(200)
+        ),
+        "api/v1/^tasks/$": Row(lambda p: "/api/v1/tasks/", expect(200, 200, 200, 200, 403)),
+        "api/v1/^tasks/(?P<pk>[^/.]+)/$": Row(
+            lambda p: f"/api/v1/tasks/{meeting_task(p).pk}/", expect(200, 200, 404, 200, 403)
+        ),
+    }
+)
