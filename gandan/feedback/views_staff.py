@@ -1,0 +1,665 @@
+"""Staff screens for citizen reports: the queue, one report with its handling forms, and
+entering a report received by phone or at the counter.
+
+Reports are looked up through :mod:`gandan.feedback.access` only: outside the user's scope a
+report answers 404, as a missing one does, and every form needs a role that writes there.
+The reporter's contact details are shown only to those who handle the report, and each view
+of them is written to the access log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from gandan.accounts.access import units_in_scope
+from gandan.core.calendar import WorkingCalendar
+from gandan.core.models import Event
+from gandan.core.services import access_log_record
+from gandan.feedback import services
+from gandan.feedback.access import access_report, reports_in_scope
+from gandan.feedback.models import (
+    ANSWERED_STATUSES,
+    OPEN_STATUSES,
+    Category,
+    Channel,
+    Report,
+    ReportQuerySet,
+    Status,
+)
+from gandan.feedback.selectors import nearby_open
+from gandan.geo.models import Level, Unit
+from gandan.geo.selectors import UnitNotFound, unit_by_code
+
+PAGE_SIZE = 50
+# "Sắp đến hạn": due within one working day (8 office hours) from now.
+DUE_SOON = dt.timedelta(hours=8)
+
+# --- Answer templates ------------------------------------------------------------------------
+# Starting points for the public answer, per final status; the officer fills in the brackets.
+
+ANSWER_TEMPLATES: dict[str, list[tuple[str, str]]] = {
+    Status.FIXED: [
+        (
+            "Đã khắc phục xong",
+            "Cảm ơn ông/bà đã phản ánh. Sau khi tiếp nhận, [đơn vị] đã kiểm tra thực tế và "
+            "khắc phục xong vào ngày [ngày/tháng/năm]. Kính mong ông/bà tiếp tục đồng hành, "
+            "phản ánh để xây dựng địa phương.",
+        ),
+        (
+            "Đã sửa chữa hạ tầng",
+            "[Đơn vị] đã phối hợp với đơn vị quản lý sửa chữa [hạng mục: mặt đường, đèn chiếu "
+            "sáng, cống thoát nước…] tại [địa điểm]. Công trình đã hoàn thành và đưa vào sử dụng "
+            "từ ngày [ngày/tháng/năm].",
+        ),
+        (
+            "Đã thu gom, dọn dẹp",
+            "[Đơn vị] đã chỉ đạo thu gom, dọn dẹp [rác thải, vật liệu…] tại [địa điểm] và giao "
+            "tổ dân phố theo dõi, nhắc nhở để không tái diễn.",
+        ),
+        (
+            "Đã xử lý vi phạm",
+            "Qua kiểm tra, [đơn vị] xác định có vi phạm như ông/bà phản ánh. [Đơn vị] đã lập biên "
+            "bản, yêu cầu [tổ chức, cá nhân] khắc phục và xử lý theo quy định. Hiện vi phạm đã "
+            "được chấm dứt.",
+        ),
+        (
+            "Đã giải đáp, hướng dẫn",
+            "Về nội dung ông/bà phản ánh, [đơn vị] xin trả lời như sau: [nội dung trả lời, căn "
+            "cứ pháp lý]. Nếu cần thêm thông tin, ông/bà vui lòng liên hệ [bộ phận, số điện "
+            "thoại] trong giờ hành chính.",
+        ),
+    ],
+    Status.CLOSED_NOT_FIXED: [
+        (
+            "Chưa đủ kinh phí, đã đưa vào kế hoạch",
+            "[Đơn vị] đã kiểm tra và ghi nhận phản ánh của ông/bà. Do chưa bố trí được kinh phí "
+            "trong năm, hạng mục này đã được đưa vào kế hoạch sửa chữa năm [năm]. Trong thời gian "
+            "chờ, [đơn vị] đã [biện pháp tạm thời: cắm biển cảnh báo…].",
+        ),
+        (
+            "Không phát hiện vi phạm",
+            "[Đơn vị] đã kiểm tra thực tế tại [địa điểm] vào ngày [ngày/tháng/năm] nhưng không "
+            "phát hiện sự việc như nội dung phản ánh. Nếu sự việc tái diễn, mong ông/bà phản ánh "
+            "kèm hình ảnh, thời điểm cụ thể để được xử lý kịp thời.",
+        ),
+        (
+            "Không xác định được địa điểm",
+            "[Đơn vị] chưa xác định được địa điểm theo thông tin phản ánh. Kính mong ông/bà gửi "
+            "lại phản ánh kèm địa chỉ hoặc vị trí trên bản đồ cụ thể hơn.",
+        ),
+        (
+            "Cần thêm thời gian do vướng mắc",
+            "Nội dung ông/bà phản ánh liên quan đến [vướng mắc: giải phóng mặt bằng, tranh chấp…] "
+            "nên chưa thể khắc phục trong thời hạn. [Đơn vị] sẽ tiếp tục theo dõi và thông báo "
+            "khi có kết quả.",
+        ),
+    ],
+    Status.NOT_COMPETENT: [
+        (
+            "Thuộc thẩm quyền của tòa án",
+            "Nội dung ông/bà phản ánh là tranh chấp dân sự, thuộc thẩm quyền giải quyết của Tòa án "
+            "nhân dân. Ông/bà có thể nộp đơn khởi kiện tại Tòa án nhân dân khu vực [tên] theo quy "
+            "định của Bộ luật Tố tụng dân sự.",
+        ),
+        (
+            "Thuộc thẩm quyền cơ quan cấp tỉnh",
+            "Nội dung phản ánh thuộc thẩm quyền của [Sở, ngành]. Ông/bà vui lòng liên hệ [cơ quan, "
+            "địa chỉ, số điện thoại] hoặc gửi phản ánh qua Cổng dịch vụ công để được giải quyết.",
+        ),
+        (
+            "Thuộc doanh nghiệp cung cấp dịch vụ",
+            "Nội dung phản ánh thuộc trách nhiệm của [doanh nghiệp: cấp nước, điện lực, viễn "
+            "thông…]. Ông/bà vui lòng liên hệ tổng đài [số điện thoại] của doanh nghiệp để được "
+            "hỗ trợ.",
+        ),
+        (
+            "Là khiếu nại, tố cáo",
+            "Nội dung ông/bà gửi có tính chất khiếu nại (tố cáo), cần thực hiện theo Luật Khiếu "
+            "nại (Luật Tố cáo). Đề nghị ông/bà gửi đơn có chữ ký đến [cơ quan] để được thụ lý "
+            "theo quy định.",
+        ),
+    ],
+    Status.TRANSFERRED: [
+        (
+            "Đã chuyển cơ quan có thẩm quyền",
+            "Nội dung ông/bà phản ánh thuộc thẩm quyền của [cơ quan]. [Đơn vị] đã chuyển phản ánh "
+            "đến [cơ quan] bằng văn bản số [số] ngày [ngày/tháng/năm]. Ông/bà có thể theo dõi kết "
+            "quả tại cơ quan này.",
+        ),
+        (
+            "Đã chuyển công an",
+            "Nội dung phản ánh liên quan đến an ninh, trật tự. [Đơn vị] đã chuyển thông tin đến "
+            "Công an [xã, phường] để xử lý theo thẩm quyền.",
+        ),
+        (
+            "Đã chuyển doanh nghiệp",
+            "[Đơn vị] đã chuyển phản ánh đến [doanh nghiệp] và đề nghị khắc phục trước ngày "
+            "[ngày/tháng/năm]. Ông/bà có thể liên hệ trực tiếp doanh nghiệp qua số [số điện thoại].",
+        ),
+        (
+            "Đã chuyển ban quản lý dự án",
+            "Phản ánh liên quan đến công trình do [ban quản lý dự án] làm chủ đầu tư. [Đơn vị] đã "
+            "chuyển nội dung đến chủ đầu tư để yêu cầu nhà thầu khắc phục.",
+        ),
+    ],
+}
+
+EVENT_LABELS = {
+    "report.received": "Tiếp nhận",
+    "report.transferred": "Chuyển đơn vị xử lý",
+    "report.status": "Cập nhật tình trạng",
+    "report.answered": "Trả lời",
+    "report.rated": "Người phản ánh đánh giá",
+    "report.reopened": "Người phản ánh mở lại",
+    "report.merged": "Gộp vào phản ánh khác",
+    "report.moderated": "Kiểm duyệt",
+    "report.escalated": "Quá hạn, báo lên cấp trên",
+}
+
+MODERATION_ACTIONS = [
+    ("hide_text", "Ẩn nội dung"),
+    ("show_text", "Hiện lại nội dung"),
+    ("redact_photo", "Che ảnh"),
+    ("restore_photo", "Hiện lại ảnh"),
+]
+MODERATION_LABELS = dict(MODERATION_ACTIONS)
+
+
+def _status_label(value: str) -> str:
+    return str(Status(value).label) if value in Status.values else value
+
+
+# --- Reads shared with the API ----------------------------------------------------------------
+
+
+def staff_reports(
+    user: Any,
+    *,
+    now: dt.datetime,
+    status: str = "",
+    category: Category | None = None,
+    unit_code: str = "",
+    overdue: bool = False,
+) -> ReportQuerySet:
+    """The reports in the user's scope, filtered, soonest due first.
+
+    ``status`` is a status value, ``"open"`` for every open status, or empty for all;
+    ``unit_code`` keeps reports handled by that unit or a unit under it.
+    """
+    found = reports_in_scope(user).select_related("category", "unit")
+    if status == "open":
+        found = found.open()
+    elif status in Status.values:
+        found = found.filter(status=status)
+    if category is not None:
+        found = found.filter(category=category)
+    if unit_code:
+        found = found.filter(
+            Q(unit__code=unit_code)
+            | Q(unit__parent__code=unit_code)
+            | Q(unit__parent__parent__code=unit_code)
+        )
+    if overdue:
+        found = found.open().filter(due_at__lt=now)
+    return found.order_by("due_at", "id")
+
+
+def is_overdue(report: Report, now: dt.datetime) -> bool:
+    return report.status in OPEN_STATUSES and report.due_at < now
+
+
+def is_due_soon(report: Report, now: dt.datetime, calendar: WorkingCalendar) -> bool:
+    """Open, not yet overdue, and due within one working day of office time."""
+    if report.status not in OPEN_STATUSES or report.due_at < now:
+        return False
+    return calendar.working_hours_between(now, report.due_at) <= DUE_SOON
+
+
+def can_handle(user: Any, report: Report) -> bool:
+    """Whether the user holds a role that writes for the report's handling unit."""
+    return reports_in_scope(user, for_write=True).filter(pk=report.pk).exists()
+
+
+def has_contact(report: Report) -> bool:
+    return bool(report.reporter_name or report.reporter_phone or report.reporter_email)
+
+
+# --- The queue -----------------------------------------------------------------------------------
+
+STATUS_FILTERS = [("open", "Đang mở (chưa trả lời)"), ("all", "Tất cả"), *Status.choices]
+
+
+class QueueFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Trạng thái",
+        required=False,
+        choices=STATUS_FILTERS,
+        error_messages={"invalid_choice": "Trạng thái không hợp lệ; đang hiện các phản ánh mở."},
+    )
+    category = forms.ModelChoiceField(
+        label="Lĩnh vực",
+        required=False,
+        queryset=Category.objects.all(),
+        to_field_name="code",
+        empty_label="Tất cả lĩnh vực",
+        error_messages={"invalid_choice": "Lĩnh vực không hợp lệ; đang hiện tất cả."},
+    )
+    overdue = forms.BooleanField(label="Chỉ phản ánh quá hạn", required=False)
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    report: Report
+    overdue: bool
+    due_soon: bool
+
+
+@login_required
+@require_http_methods(["GET"])
+def staff_queue(request: HttpRequest) -> HttpResponse:
+    """Phản ánh cần xử lý: the reports in the user's scope, soonest due first."""
+    form = QueueFilterForm(request.GET)
+    form.is_valid()  # a bad field is reported and ignored; the others still apply
+    data = form.cleaned_data
+    now = timezone.now()
+    found = staff_reports(
+        request.user,
+        now=now,
+        status=data.get("status") or "open",
+        category=data.get("category"),
+        overdue=bool(data.get("overdue")),
+    )
+    page: Page[Report] = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    calendar = WorkingCalendar()
+    rows = [
+        QueueRow(r, is_overdue(r, now), is_due_soon(r, now, calendar)) for r in page.object_list
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "status": data.get("status") or "open",
+        "page": page,
+        "rows": rows,
+        "query": query.urlencode(),
+        "can_enter": units_in_scope(request.user, for_write=True).exists(),
+    }
+    return render(request, "feedback/staff_queue.html", context)
+
+
+# --- One report ------------------------------------------------------------------------------
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Tình trạng mới",
+        choices=[(s.value, s.label) for s in (Status.IN_PROGRESS, Status.ACTION_SCHEDULED)],
+    )
+    note = forms.CharField(
+        label="Ghi chú (nội bộ)", required=False, max_length=500, widget=forms.Textarea({"rows": 2})
+    )
+
+
+class AnswerForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Kết quả",
+        choices=[(s.value, s.label) for s in Status if s in ANSWERED_STATUSES],
+    )
+    answer = forms.CharField(
+        label="Nội dung trả lời (công khai)", widget=forms.Textarea({"rows": 6}), max_length=4000
+    )
+
+
+class TransferForm(forms.Form):
+    unit = forms.CharField(
+        label="Mã đơn vị nhận",
+        max_length=10,
+        help_text="Mã xã, phường hoặc tỉnh đang có hiệu lực hôm nay, ví dụ 19777.",
+    )
+    agency = forms.CharField(
+        label="Cơ quan xử lý (nếu là sở, ngành)", required=False, max_length=160
+    )
+    reason = forms.CharField(label="Lý do chuyển", max_length=300)
+
+
+class MergeForm(forms.Form):
+    into = forms.CharField(label="Mã phản ánh gốc", max_length=20, help_text="Ví dụ PA-ACDEFGH.")
+
+
+class ModerateForm(forms.Form):
+    moderation = forms.ChoiceField(label="Thao tác", choices=MODERATION_ACTIONS)
+    photo = forms.IntegerField(label="Ảnh số", required=False)
+    reason = forms.CharField(label="Lý do", max_length=300)
+
+
+ACTION_FORMS: dict[str, type[forms.Form]] = {
+    "status": StatusForm,
+    "answer": AnswerForm,
+    "transfer": TransferForm,
+    "merge": MergeForm,
+    "moderate": ModerateForm,
+}
+
+
+def _action_form(name: str, data: Any = None) -> forms.Form:
+    # Several forms on one page share field names: prefix their element ids.
+    return ACTION_FORMS[name](data, auto_id=f"id_{name}_%s")
+
+
+def _errors(error: ValidationError) -> list[str]:
+    if hasattr(error, "error_dict"):
+        return [message for messages_ in error.message_dict.values() for message in messages_]
+    return list(error.messages)
+
+
+def _act(action: str, report: Report, data: dict[str, Any], user: Any) -> str:
+    """Run the one service behind ``action``; returns what to tell the officer."""
+    if action == "status":
+        services.report_set_status(
+            report=report, status=data["status"], note=data["note"], actor=user
+        )
+        return f"Đã chuyển tình trạng sang “{_status_label(data['status'])}”."
+    if action == "answer":
+        services.report_answer(
+            report=report, status=data["status"], answer=data["answer"], actor=user
+        )
+        return "Đã trả lời phản ánh; câu trả lời được công khai."
+    if action == "transfer":
+        today = timezone.localdate()
+        try:
+            unit = unit_by_code(data["unit"], as_of=today)
+        except UnitNotFound:
+            raise ValidationError(
+                {
+                    "unit": f"Không có đơn vị mã {data['unit']!r} đang có hiệu lực "
+                    f"ngày {today:%d/%m/%Y}."
+                }
+            ) from None
+        services.report_transfer(
+            report=report, unit=unit, reason=data["reason"], agency=data["agency"], actor=user
+        )
+        return f"Đã chuyển phản ánh đến {report.agency}."
+    if action == "merge":
+        into = reports_in_scope(user).filter(code=data["into"].strip().upper()).first()
+        if into is None:
+            raise ValidationError(
+                {"into": f"Không tìm thấy phản ánh mã {data['into']!r} trong phạm vi của bạn."}
+            )
+        services.report_merge(report=report, into=into, actor=user)
+        return f"Đã gộp vào phản ánh {into.code}."
+    if action == "moderate":
+        photo = report.photos.filter(pk=data["photo"]).first() if data["photo"] else None
+        services.report_moderate(
+            report=report, action=data["moderation"], reason=data["reason"], photo=photo, actor=user
+        )
+        return f"Đã kiểm duyệt: {MODERATION_LABELS[data['moderation']].lower()}."
+    raise ValidationError({"action": f"Thao tác không hợp lệ: {action!r}."})
+
+
+def _timeline(report: Report) -> list[dict[str, Any]]:
+    events = Event.objects.filter(
+        subject_type=report._meta.label_lower, subject_id=str(report.pk)
+    ).select_related("actor")
+    return [{"event": e, "label": EVENT_LABELS.get(e.kind, e.kind), **_details(e)} for e in events]
+
+
+def _details(event: Event) -> dict[str, str]:
+    """What an event's data says, in words."""
+    data = event.data or {}
+    text, note = "", ""
+    if event.kind == "report.received":
+        text = f"qua kênh {Channel(data['channel']).label.lower()}" if "channel" in data else ""
+        text += f", giao đơn vị mã {data['unit']}" if "unit" in data else ""
+    elif event.kind == "report.transferred":
+        text = f"từ đơn vị mã {data.get('from', '?')} đến mã {data.get('to', '?')}"
+        note = data.get("reason", "")
+    elif event.kind in ("report.status", "report.answered"):
+        text = _status_label(data.get("status", ""))
+        if event.kind == "report.answered":
+            text += ", đúng hạn" if data.get("on_time") else ", trễ hạn"
+        note = data.get("note", "")
+    elif event.kind == "report.rated":
+        text = "hài lòng" if data.get("satisfied") else "chưa hài lòng"
+    elif event.kind == "report.reopened":
+        note = data.get("reason", "")
+    elif event.kind == "report.merged":
+        text = f"vào {data.get('into', '')}"
+    elif event.kind == "report.moderated":
+        text = MODERATION_LABELS.get(data.get("action", ""), data.get("action", "")).lower()
+    return {"text": text, "note": note}
+
+
+def _report_page(
+    request: HttpRequest,
+    report: Report,
+    *,
+    bound: tuple[str, forms.Form] | None = None,
+    errors: list[str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    now = timezone.now()
+    handle = can_handle(request.user, report)
+    contact = handle and has_contact(report)
+    if contact:
+        access_log_record(
+            user=request.user,
+            subject=report,
+            what="reporter_contact",
+            province_code=report.province_code,
+        )
+    action_forms: dict[str, forms.Form] = {}
+    if handle:
+        action_forms = {name: _action_form(name) for name in ACTION_FORMS}
+        if bound is not None:
+            action_forms[bound[0]] = bound[1]
+    context = {
+        "report": report,
+        "now": now,
+        "overdue": is_overdue(report, now),
+        "due_soon": is_due_soon(report, now, WorkingCalendar()),
+        "can_handle": handle,
+        "show_contact": contact,
+        "photos": list(report.photos.order_by("pk")),
+        "timeline": _timeline(report),
+        "moderations": [
+            (m, MODERATION_LABELS.get(m.action, m.action))
+            for m in report.moderations.select_related("by")
+        ],
+        "duplicates": list(report.duplicates.order_by("received_at")),
+        "forms": action_forms,
+        "failed": bound[0] if bound else "",
+        "errors": errors or [],
+        "answer_templates": [
+            (_status_label(s), s, templates) for s, templates in ANSWER_TEMPLATES.items()
+        ],
+    }
+    return render(request, "feedback/staff_report.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_report(request: HttpRequest, code: str) -> HttpResponse:
+    """One report with everything about it; its forms each call one service."""
+    if request.method != "POST":
+        return _report_page(request, access_report(request.user, code))
+    report = access_report(request.user, code, for_write=True)
+    action = request.POST.get("action", "")
+    if action not in ACTION_FORMS:
+        return _report_page(
+            request, report, errors=[f"Thao tác không hợp lệ: {action!r}."], status=400
+        )
+    form = _action_form(action, request.POST)
+    if not form.is_valid():
+        errors = [
+            f"{form.fields[name].label}: {e}" if name in form.fields else str(e)
+            for name, field_errors in form.errors.items()
+            for e in field_errors
+        ]
+        return _report_page(request, report, bound=(action, form), errors=errors, status=400)
+    try:
+        done = _act(action, report, form.cleaned_data, request.user)
+    except ValidationError as error:
+        # The service checked before it wrote: reload, so the page shows what is stored.
+        report = access_report(request.user, code, for_write=True)
+        return _report_page(
+            request, report, bound=(action, form), errors=_errors(error), status=400
+        )
+    messages.success(request, done)
+    if reports_in_scope(request.user).filter(pk=report.pk).exists():
+        return redirect("feedback:staff_report", code=report.code)
+    return redirect("feedback:staff_queue")  # transferred out of the user's scope
+
+
+# --- A report received by phone or at the counter --------------------------------------------
+
+# Where the service's field names differ from the form's.
+_SUBMIT_FIELDS = {
+    "lat": "latitude",
+    "long": "longitude",
+    "service_code": "category",
+    "address_string": "address",
+    "requested_datetime": "received_at",
+    "media": None,
+}
+
+
+class StaffNewForm(forms.Form):
+    channel = forms.ChoiceField(
+        label="Kênh tiếp nhận",
+        choices=[(c.value, c.label) for c in (Channel.PHONE, Channel.COUNTER)],
+    )
+    category = forms.ModelChoiceField(
+        label="Lĩnh vực",
+        queryset=Category.objects.filter(active=True),
+        to_field_name="code",
+        empty_label="— Chọn lĩnh vực —",
+    )
+    title = forms.CharField(label="Tiêu đề", required=False, max_length=160)
+    description = forms.CharField(
+        label="Nội dung phản ánh", widget=forms.Textarea({"rows": 5}), max_length=4000
+    )
+    commune = forms.ChoiceField(
+        label="Xã, phường (dùng tọa độ trung tâm)", required=False, choices=[]
+    )
+    latitude = forms.FloatField(label="Vĩ độ", required=False)
+    longitude = forms.FloatField(label="Kinh độ", required=False)
+    address = forms.CharField(label="Địa chỉ, địa điểm", required=False, max_length=300)
+    reporter_name = forms.CharField(label="Họ tên người phản ánh", required=False, max_length=120)
+    reporter_phone = forms.CharField(
+        label="Điện thoại", required=False, max_length=20, widget=forms.TextInput({"type": "tel"})
+    )
+    reporter_email = forms.EmailField(label="Email", required=False)
+    received_at = forms.DateTimeField(
+        label="Thời điểm tiếp nhận",
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
+        widget=forms.DateTimeInput({"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="Để trống nếu vừa nhận.",
+    )
+
+    def __init__(self, *args: Any, communes: list[Unit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.communes = {c.code: c for c in communes}
+        self.fields["commune"].choices = [  # type: ignore[attr-defined]
+            ("", "— Nhập tọa độ —"),
+            *((c.code, c.name) for c in communes),
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        latitude, longitude = data.get("latitude"), data.get("longitude")
+        commune = self.communes.get(data.get("commune") or "")
+        if latitude is None and longitude is None and commune is not None:
+            data["latitude"], data["longitude"] = commune.latitude, commune.longitude
+        elif (latitude is None) != (longitude is None):
+            raise ValidationError("Cần nhập cả vĩ độ và kinh độ, hoặc chọn một xã, phường.")
+        return data
+
+
+def _entry_communes(user: Any) -> list[Unit]:
+    today = timezone.localdate()
+    return list(
+        units_in_scope(user, for_write=True)
+        .valid_on(today)
+        .filter(level=Level.COMMUNE, latitude__isnull=False)
+        .order_by("name")
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_new(request: HttpRequest) -> HttpResponse:
+    """Enter a report received by phone or at the counter; it is routed by place as usual."""
+    if not units_in_scope(request.user, for_write=True).exists():
+        raise Http404("Không tìm thấy trang.")
+    communes = _entry_communes(request.user)
+    if request.method != "POST":
+        initial: dict[str, str] = {"channel": Channel.PHONE}
+        if len(communes) == 1:  # a commune's own officer: its centre unless told otherwise
+            initial["commune"] = communes[0].code
+        form = StaffNewForm(initial=initial, communes=communes)
+        return render(request, "feedback/staff_new.html", {"form": form})
+    form = StaffNewForm(request.POST, communes=communes)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            report = services.report_submit(
+                category=data["category"],
+                title=data["title"],
+                description=data["description"],
+                latitude=data["latitude"],
+                longitude=data["longitude"],
+                channel=data["channel"],
+                address=data["address"],
+                reporter_name=data["reporter_name"],
+                reporter_email=data["reporter_email"],
+                reporter_phone=data["reporter_phone"],
+                photos=request.FILES.getlist("photos"),
+                received_at=data["received_at"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            for key, field_errors in error.message_dict.items():
+                field = _SUBMIT_FIELDS.get(key, key)
+                for message in field_errors:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            return _entered(request, report)
+    return render(request, "feedback/staff_new.html", {"form": form}, status=400)
+
+
+def _entered(request: HttpRequest, report: Report) -> HttpResponse:
+    link = request.build_absolute_uri(f"/feedback/r/{report.code}/?t={report.reporter_token}")
+    messages.success(
+        request,
+        f"Đã tiếp nhận phản ánh {report.code}, giao {report.agency}. Mã tra cứu cho người "
+        f"phản ánh: {report.code}; đường dẫn để họ theo dõi, đánh giá: {link}",
+    )
+    similar = [
+        r
+        for r in nearby_open(report.category_id, report.latitude or 0, report.longitude or 0)
+        if r.pk != report.pk
+    ]
+    if similar:
+        messages.warning(
+            request,
+            f"Có {len(similar)} phản ánh cùng lĩnh vực đang mở ở gần đó "
+            f"({', '.join(r.code for r in similar[:5])}): xem xét gộp nếu trùng.",
+        )
+    if reports_in_scope(request.user).filter(pk=report.pk).exists():
+        return redirect("feedback:staff_report", code=report.code)
+    return redirect(reverse("feedback:staff_queue"))
