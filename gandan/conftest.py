@@ -15,13 +15,22 @@ import pytest
 
 # Fixtures for every app. Defined once here, so that the session-wide live server is shared
 # by all browser tests instead of one per module.
-from gandan.core.testing.browser import browser_page, chromium_browser, live_gandan  # noqa: F401
+from gandan.core.testing.browser import (  # noqa: F401
+    browser_page,
+    chromium_browser,
+    live_gandan,
+    live_gandan_env,
+)
 from gandan.core.testing.personas import personas  # noqa: F401
 
 
 def pytest_configure(config: Any) -> None:
+    # Uploaded files of tests go to a throw-away folder, never into var/.
+    import tempfile
+
     from django.conf import settings
 
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="gandan-test-media-")
     # Tests render templates without running collectstatic first.
     settings.STORAGES = {
         **settings.STORAGES,

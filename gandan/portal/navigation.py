@@ -11,6 +11,8 @@ from django.urls import reverse
 ENTRIES: list[tuple[str, str, bool]] = [
     ("Trang chủ", "portal:home", False),
     ("Đơn vị hành chính", "geo:browser", False),
+    ("Phản ánh, kiến nghị", "feedback:list", False),
+    ("Theo dõi ý kiến", "meetings:list", False),
     ("Cán bộ, công chức", "officials:people", True),
     ("Thống kê cán bộ", "officials:statistics", True),
     ("API", "api:docs", False),

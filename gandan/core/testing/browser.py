@@ -145,6 +145,16 @@ def _stop(server: subprocess.Popen[bytes]) -> None:
         server.wait(timeout=5)
 
 
+# The live server's environment, for tests that act on its database through `python -m gandan …`.
+_LIVE_ENV: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session")
+def live_gandan_env(live_gandan: str) -> dict[str, str]:
+    """The live server's environment (DATABASE_URL, GANDAN_VAR_DIR, …)."""
+    return dict(_LIVE_ENV)
+
+
 @pytest.fixture(scope="session")
 def live_gandan(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL (``http://127.0.0.1:<port>``) of a real gandan server on its own demo database."""
@@ -159,6 +169,7 @@ def live_gandan(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "PYTHONUNBUFFERED": "1",
         }
+        _LIVE_ENV.update(env)
         _run(_gandan("migrate", "--noinput", "-v0"), env, timeout=300)
         _run(_gandan("demo", "--scale", "0.1", "--no-progress", "-v0"), env, timeout=300)
 
