@@ -245,12 +245,41 @@ def service_definition(request: HttpRequest, service_code: str, fmt: str) -> Htt
 # --- Reading requests -----------------------------------------------------------------------
 
 
-def _with_photos(reports: Any) -> Any:
-    return reports.select_related("category", "duplicate_of").prefetch_related(
-        Prefetch(
-            "photos",
-            queryset=Photo.objects.filter(redacted=False).order_by("pk"),
-            to_attr="public_photos",
+# Only the columns the standard shows: the reporter's data and internal fields stay in the database.
+_FIELDS = (
+    "code",
+    "status",
+    "answer",
+    "text_hidden",
+    "description",
+    "agency",
+    "received_at",
+    "updated_at",
+    "due_at",
+    "address",
+    "latitude",
+    "longitude",
+    "duplicate_of_id",
+    "category__name",
+    "category__code",
+)
+
+
+def _with_photos(reports: Any, *, duplicates: bool = False) -> Any:
+    related = ("category", "duplicate_of") if duplicates else ("category",)
+    fields = (*_FIELDS, "duplicate_of__code") if duplicates else _FIELDS
+    return (
+        reports.select_related(None)
+        .select_related(*related)
+        .only(*fields)
+        .prefetch_related(
+            Prefetch(
+                "photos",
+                queryset=Photo.objects.filter(redacted=False)
+                .only("id", "report_id")
+                .order_by("pk"),
+                to_attr="public_photos",
+            )
         )
     )
 
@@ -371,14 +400,16 @@ def _list(request: HttpRequest, fmt: str) -> HttpResponse:
         reports = _by_codes(codes) if codes else _filtered(request.GET)
     except ValidationError as error:
         return _validation_errors(fmt, error)
-    data = [_request(request, r) for r in _with_photos(reports)[:MAX_RESULTS]]
+    data = [
+        _request(request, r) for r in _with_photos(reports, duplicates=bool(codes))[:MAX_RESULTS]
+    ]
     return _render(fmt, data, root="service_requests", item="request")
 
 
 @open311_view("GET")
 def service_request(request: HttpRequest, service_request_id: str, fmt: str) -> HttpResponse:
     """One request, as a one-element list (as the standard says)."""
-    report = _with_photos(_by_codes([service_request_id])).first()
+    report = _with_photos(_by_codes([service_request_id]), duplicates=True).first()
     if report is None:
         return _errors(fmt, 404, f"Không có phản ánh mã “{service_request_id}”.")
     return _render(fmt, [_request(request, report)], root="service_requests", item="request")
