@@ -23,6 +23,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -261,7 +262,7 @@ def columns(mapping: dict[str, str]) -> Iterator[None]:
 # --- Importers --------------------------------------------------------------------------------
 
 
-class TableImporter(Generic[T]):
+class TableImporter(ABC, Generic[T]):
     """One layout of file. Subclasses set the class attributes and implement the three steps.
 
     A fresh instance serves one run, so per-run state (caches, what was seen) lives on it.
@@ -279,16 +280,16 @@ class TableImporter(Generic[T]):
     def count(self, counter: str, n: int = 1) -> None:
         self.counts[counter] += n
 
+    @abstractmethod
     def parse(self, row: Row) -> T | None:
         """Check one row on its own (and against the database); None if ``row.errors``."""
-        raise NotImplementedError
 
     def check_across(self, row: Row, parsed: T) -> None:
         """Check a row against the rows before it (first reading only)."""
 
+    @abstractmethod
     def write(self, row: Row, parsed: T) -> None:
         """Write one row through the app's services; a ``ValidationError`` rejects the row."""
-        raise NotImplementedError
 
 
 def importers() -> dict[str, type[TableImporter[Any]]]:
