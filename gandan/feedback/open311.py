@@ -21,7 +21,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -247,6 +246,7 @@ def service_definition(request: HttpRequest, service_code: str, fmt: str) -> Htt
 
 # Only the columns the standard shows: the reporter's data and internal fields stay in the database.
 _FIELDS = (
+    "id",
     "code",
     "status",
     "answer",
@@ -259,74 +259,75 @@ _FIELDS = (
     "address",
     "latitude",
     "longitude",
-    "duplicate_of_id",
     "category__name",
     "category__code",
 )
 
 
-def _with_photos(reports: Any, *, duplicates: bool = False) -> Any:
-    related = ("category", "duplicate_of") if duplicates else ("category",)
+def _rows(
+    reports: Any, *, duplicates: bool = False, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """The reports as plain rows (one query) with their first public photo (one more query).
+
+    Plain rows instead of model instances: a page of 1,000 is read at close to the speed of
+    the hand-written query (docs/performance.md).
+    """
     fields = (*_FIELDS, "duplicate_of__code") if duplicates else _FIELDS
-    return (
-        reports.select_related(None)
-        .select_related(*related)
-        .only(*fields)
-        .prefetch_related(
-            Prefetch(
-                "photos",
-                queryset=Photo.objects.filter(redacted=False)
-                .only("id", "report_id")
-                .order_by("pk"),
-                to_attr="public_photos",
-            )
+    rows = list(reports.select_related(None).values(*fields)[: limit or MAX_RESULTS])
+    first_photo: dict[int, int] = {}
+    if rows:
+        photos = (
+            Photo.objects.filter(report_id__in=[row["id"] for row in rows], redacted=False)
+            .order_by("report_id", "pk")
+            .values_list("report_id", "pk")
         )
-    )
+        for report_id, photo_id in photos:
+            first_photo.setdefault(report_id, photo_id)
+    for row in rows:
+        row["photo_id"] = first_photo.get(row["id"])
+    return rows
 
 
-def _media_url(request: HttpRequest, report: Report) -> str:
-    photos = getattr(report, "public_photos", None)
-    if photos is None:
-        photos = list(report.photos.filter(redacted=False).order_by("pk")[:1])
-    if not photos:
+def _media_url(request: HttpRequest, row: dict[str, Any]) -> str:
+    if row["photo_id"] is None:
         return ""
     try:
-        return request.build_absolute_uri(reverse("feedback:photo", args=[photos[0].pk]))
+        return request.build_absolute_uri(reverse("feedback:photo", args=[row["photo_id"]]))
     except NoReverseMatch:
         return ""
 
 
-def _status_notes(report: Report) -> str:
-    notes = Status(report.status).label
-    if report.duplicate_of_id is not None and report.duplicate_of is not None:
-        notes += f" — theo dõi tại {report.duplicate_of.code}"
-    if report.answer:
-        notes += f": {report.answer}"
+def _status_notes(row: dict[str, Any]) -> str:
+    notes = str(Status(row["status"]).label)
+    if row.get("duplicate_of__code"):
+        notes += f" — theo dõi tại {row['duplicate_of__code']}"
+    if row["answer"]:
+        notes += f": {row['answer']}"
     return notes
 
 
-def _request(request: HttpRequest, report: Report) -> dict[str, Any]:
+def _request(request: HttpRequest, row: dict[str, Any]) -> dict[str, Any]:
     """One report as the standard's service request; never the reporter's personal data."""
-    hidden = report.text_hidden
+    hidden = row["text_hidden"]
     return {
-        "service_request_id": report.code,
-        "status": "open" if report.status in OPEN_STATUSES else "closed",
-        "status_notes": _status_notes(report),
-        "service_name": report.category.name,
-        "service_code": report.category.code,
-        "description": HIDDEN_TEXT if hidden else report.description,
-        "agency_responsible": report.agency,
+        "service_request_id": row["code"],
+        "status": "open" if row["status"] in OPEN_STATUSES else "closed",
+        "status_notes": _status_notes(row),
+        "service_name": row["category__name"],
+        "service_code": row["category__code"],
+        "description": HIDDEN_TEXT if hidden else row["description"],
+        "agency_responsible": row["agency"],
         "service_notice": "",
-        "requested_datetime": _local(report.received_at),
-        "updated_datetime": _local(report.updated_at),
-        "expected_datetime": _local(report.due_at),
+        "requested_datetime": _local(row["received_at"]),
+        "updated_datetime": _local(row["updated_at"]),
+        "expected_datetime": _local(row["due_at"]),
         # The address is the reporter's own text too: moderation hides it with the description.
-        "address": "" if hidden else report.address,
+        "address": "" if hidden else row["address"],
         "address_id": "",
         "zipcode": "",
-        "lat": report.latitude,
-        "long": report.longitude,
-        "media_url": _media_url(request, report),
+        "lat": row["latitude"],
+        "long": row["longitude"],
+        "media_url": _media_url(request, row),
     }
 
 
@@ -400,19 +401,17 @@ def _list(request: HttpRequest, fmt: str) -> HttpResponse:
         reports = _by_codes(codes) if codes else _filtered(request.GET)
     except ValidationError as error:
         return _validation_errors(fmt, error)
-    data = [
-        _request(request, r) for r in _with_photos(reports, duplicates=bool(codes))[:MAX_RESULTS]
-    ]
+    data = [_request(request, row) for row in _rows(reports, duplicates=bool(codes))]
     return _render(fmt, data, root="service_requests", item="request")
 
 
 @open311_view("GET")
 def service_request(request: HttpRequest, service_request_id: str, fmt: str) -> HttpResponse:
     """One request, as a one-element list (as the standard says)."""
-    report = _with_photos(_by_codes([service_request_id]), duplicates=True).first()
-    if report is None:
+    rows = _rows(_by_codes([service_request_id]), duplicates=True, limit=1)
+    if not rows:
         return _errors(fmt, 404, f"Không có phản ánh mã “{service_request_id}”.")
-    return _render(fmt, [_request(request, report)], root="service_requests", item="request")
+    return _render(fmt, [_request(request, rows[0])], root="service_requests", item="request")
 
 
 # --- Posting a request ----------------------------------------------------------------------
