@@ -398,7 +398,7 @@ def test_a_merged_duplicate_leads_to_the_report_it_was_merged_into():
 
 
 def test_an_unknown_code_is_404():
-    assert Client().get("/feedback/PA-XXXXXXX/").status_code == 404
+    assert Client().get("/feedback/PA-ZZZZ999/").status_code == 404
 
 
 def test_the_staff_screens_are_not_taken_for_report_codes():
