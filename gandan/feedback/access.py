@@ -24,3 +24,12 @@ def access_report(user: Any, code: str, *, for_write: bool = False) -> Report:
         )
     except Report.DoesNotExist:
         raise Http404("Không tìm thấy phản ánh.") from None
+
+
+def can_handle(user: Any, report: Report) -> bool:
+    """Whether the user holds a role that writes for the report's handling unit."""
+    return reports_in_scope(user, for_write=True).filter(pk=report.pk).exists()
+
+
+def has_contact(report: Report) -> bool:
+    return bool(report.reporter_name or report.reporter_phone or report.reporter_email)

@@ -20,9 +20,9 @@ from rest_framework.response import Response
 
 from gandan.core.models import Event
 from gandan.core.services import access_log_record
-from gandan.feedback.access import access_report
+from gandan.feedback.access import access_report, can_handle, has_contact
 from gandan.feedback.models import Category, Photo, Report, Status
-from gandan.feedback.views_staff import can_handle, has_contact, is_overdue, staff_reports
+from gandan.feedback.selectors import is_overdue, staff_reports
 from gandan.geo.api import UnitBriefSerializer
 
 # --- Query parameters ---------------------------------------------------------------------------

@@ -9,7 +9,16 @@ from typing import Any
 
 from django.db.models import Count, F, Q
 
-from gandan.feedback.models import ANSWERED_STATUSES, OPEN_STATUSES, Report, ReportQuerySet
+from gandan.core.calendar import WorkingCalendar
+from gandan.feedback.access import reports_in_scope
+from gandan.feedback.models import (
+    ANSWERED_STATUSES,
+    OPEN_STATUSES,
+    Category,
+    Report,
+    ReportQuerySet,
+    Status,
+)
 from gandan.feedback.services import distance_m
 from gandan.geo.models import Unit
 
@@ -175,3 +184,52 @@ def followup(unit: Unit | None, as_of: dt.date) -> dict[str, Any]:
             }
         )
     return {"by_agency": by_agency, "by_meeting": by_meeting, **task_counts(tasks, as_of)}
+
+
+# --- The staff queue ------------------------------------------------------------------------------
+
+# "Due soon": at most one working day of office time left.
+DUE_SOON = dt.timedelta(hours=8)
+
+
+def staff_reports(
+    user: Any,
+    *,
+    now: dt.datetime,
+    status: str = "",
+    category: Category | None = None,
+    unit_code: str = "",
+    overdue: bool = False,
+) -> ReportQuerySet:
+    """The reports in the user's scope, filtered, soonest due first.
+
+    ``status`` is a status value, ``"open"`` for every open status, or empty for all;
+    ``unit_code`` keeps reports handled by that unit or a unit under it.
+    """
+    found = reports_in_scope(user).select_related("category", "unit")
+    if status == "open":
+        found = found.open()
+    elif status in Status.values:
+        found = found.filter(status=status)
+    if category is not None:
+        found = found.filter(category=category)
+    if unit_code:
+        found = found.filter(
+            Q(unit__code=unit_code)
+            | Q(unit__parent__code=unit_code)
+            | Q(unit__parent__parent__code=unit_code)
+        )
+    if overdue:
+        found = found.open().filter(due_at__lt=now)
+    return found.order_by("due_at", "id")
+
+
+def is_overdue(report: Report, now: dt.datetime) -> bool:
+    return report.status in OPEN_STATUSES and report.due_at < now
+
+
+def is_due_soon(report: Report, now: dt.datetime, calendar: WorkingCalendar) -> bool:
+    """Open, not yet overdue, and due within one working day of office time."""
+    if report.status not in OPEN_STATUSES or report.due_at < now:
+        return False
+    return calendar.working_hours_between(now, report.due_at) <= DUE_SOON

@@ -9,7 +9,6 @@ of them is written to the access log.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +17,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,23 +28,20 @@ from gandan.core.calendar import WorkingCalendar
 from gandan.core.models import Event
 from gandan.core.services import access_log_record
 from gandan.feedback import services
-from gandan.feedback.access import access_report, reports_in_scope
+from gandan.feedback.access import access_report, can_handle, has_contact, reports_in_scope
 from gandan.feedback.models import (
     ANSWERED_STATUSES,
-    OPEN_STATUSES,
     Category,
     Channel,
     Report,
-    ReportQuerySet,
     Status,
 )
-from gandan.feedback.selectors import nearby_open
+from gandan.feedback.selectors import is_due_soon, is_overdue, nearby_open, staff_reports
 from gandan.geo.models import Level, Unit
 from gandan.geo.selectors import UnitNotFound, unit_by_code
 
 PAGE_SIZE = 50
 # "Sắp đến hạn": due within one working day (8 office hours) from now.
-DUE_SOON = dt.timedelta(hours=8)
 
 # --- Answer templates ------------------------------------------------------------------------
 # Starting points for the public answer, per final status; the officer fills in the brackets.
@@ -184,58 +179,6 @@ def _status_label(value: str) -> str:
 
 
 # --- Reads shared with the API ----------------------------------------------------------------
-
-
-def staff_reports(
-    user: Any,
-    *,
-    now: dt.datetime,
-    status: str = "",
-    category: Category | None = None,
-    unit_code: str = "",
-    overdue: bool = False,
-) -> ReportQuerySet:
-    """The reports in the user's scope, filtered, soonest due first.
-
-    ``status`` is a status value, ``"open"`` for every open status, or empty for all;
-    ``unit_code`` keeps reports handled by that unit or a unit under it.
-    """
-    found = reports_in_scope(user).select_related("category", "unit")
-    if status == "open":
-        found = found.open()
-    elif status in Status.values:
-        found = found.filter(status=status)
-    if category is not None:
-        found = found.filter(category=category)
-    if unit_code:
-        found = found.filter(
-            Q(unit__code=unit_code)
-            | Q(unit__parent__code=unit_code)
-            | Q(unit__parent__parent__code=unit_code)
-        )
-    if overdue:
-        found = found.open().filter(due_at__lt=now)
-    return found.order_by("due_at", "id")
-
-
-def is_overdue(report: Report, now: dt.datetime) -> bool:
-    return report.status in OPEN_STATUSES and report.due_at < now
-
-
-def is_due_soon(report: Report, now: dt.datetime, calendar: WorkingCalendar) -> bool:
-    """Open, not yet overdue, and due within one working day of office time."""
-    if report.status not in OPEN_STATUSES or report.due_at < now:
-        return False
-    return calendar.working_hours_between(now, report.due_at) <= DUE_SOON
-
-
-def can_handle(user: Any, report: Report) -> bool:
-    """Whether the user holds a role that writes for the report's handling unit."""
-    return reports_in_scope(user, for_write=True).filter(pk=report.pk).exists()
-
-
-def has_contact(report: Report) -> bool:
-    return bool(report.reporter_name or report.reporter_phone or report.reporter_email)
 
 
 # --- The queue -----------------------------------------------------------------------------------
