@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.http import Http404
@@ -33,3 +34,13 @@ def can_handle(user: Any, report: Report) -> bool:
 
 def has_contact(report: Report) -> bool:
     return bool(report.reporter_name or report.reporter_phone or report.reporter_email)
+
+
+def access_report_for_reporter(code: str, token: str) -> Report:
+    """The report whose secret token is ``token``; 404 for a wrong token as for a missing code."""
+    found = (
+        Report.objects.select_related("category", "unit", "duplicate_of").filter(code=code).first()
+    )
+    if found is None or not token or not secrets.compare_digest(token, found.reporter_token):
+        raise Http404("Không tìm thấy phản ánh.")
+    return found

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Count, F, Q
 
 from gandan.core.calendar import WorkingCalendar
+from gandan.core.models import Event
 from gandan.feedback.access import reports_in_scope
 from gandan.feedback.models import (
     ANSWERED_STATUSES,
@@ -233,3 +234,32 @@ def is_due_soon(report: Report, now: dt.datetime, calendar: WorkingCalendar) -> 
     if report.status not in OPEN_STATUSES or report.due_at < now:
         return False
     return calendar.working_hours_between(now, report.due_at) <= DUE_SOON
+
+
+# --- The public timeline of a report --------------------------------------------------------------
+
+TIMELINE_KINDS = {
+    "report.received": "Tiếp nhận phản ánh",
+    "report.status": "",  # the new status says it
+    "report.transferred": "Chuyển đơn vị xử lý",
+    "report.answered": "Trả lời",
+    "report.reopened": "Người phản ánh chưa hài lòng, mở lại phản ánh",
+}
+
+
+def report_timeline(report: Report) -> list[dict[str, Any]]:
+    """The public steps of a report, oldest first: what happened and when, never by whom."""
+    steps = []
+    events = Event.objects.filter(
+        subject_type="feedback.report", subject_id=str(report.pk), kind__in=TIMELINE_KINDS
+    ).only("occurred_at", "kind", "data")
+    for event in events:
+        label = TIMELINE_KINDS[event.kind]
+        status = (event.data or {}).get("status")
+        status_label = Status(status).label if status in Status.values else ""
+        if event.kind == "report.status":
+            label = status_label or "Cập nhật tình trạng"
+        elif event.kind == "report.answered" and status_label:
+            label = f"{label}: {status_label.lower()}"
+        steps.append({"at": event.occurred_at, "label": label, "kind": event.kind})
+    return steps

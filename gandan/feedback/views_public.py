@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -31,10 +30,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from PIL import Image, UnidentifiedImageError
 
 from gandan.core import charts
-from gandan.core.models import Event
 from gandan.feedback import selectors, services
+from gandan.feedback.access import access_report_for_reporter
 from gandan.feedback.forms import ListFilterForm, NearbyForm, ReopenForm, ReportForm
-from gandan.feedback.models import OPEN_STATUSES, Category, Channel, Photo, Report, Status
+from gandan.feedback.models import OPEN_STATUSES, Category, Channel, Photo, Report
+from gandan.feedback.selectors import report_timeline
 from gandan.geo.models import Level, Unit
 from gandan.geo.selectors import UnitNotFound, descendants, unit_by_code
 from gandan.reports.registry import ReportError, build_request, run_report
@@ -59,13 +59,6 @@ ERROR_FIELDS = {
     "media": "photos",
 }
 # Events of a report that the public timeline shows (never who did it, nor their notes).
-TIMELINE_KINDS = {
-    "report.received": "Tiếp nhận phản ánh",
-    "report.status": "",  # the new status says it
-    "report.transferred": "Chuyển đơn vị xử lý",
-    "report.answered": "Trả lời",
-    "report.reopened": "Người phản ánh chưa hài lòng, mở lại phản ánh",
-}
 
 
 # --- Maps -------------------------------------------------------------------------------
@@ -225,36 +218,8 @@ def _count_submission(request: HttpRequest) -> None:
             cache.set(key, 1, SUBMIT_WINDOW_S)
 
 
-def _reporter_report(code: str, token: str) -> Report:
-    """The report whose secret token is ``token``; 404 for a wrong token as for a missing code."""
-    found = (
-        Report.objects.select_related("category", "unit", "duplicate_of").filter(code=code).first()
-    )
-    if found is None or not token or not secrets.compare_digest(token, found.reporter_token):
-        raise Http404("Không tìm thấy phản ánh.")
-    return found
-
-
 def _reporter_url(report: Report) -> str:
     return f"{reverse('feedback:reporter', args=[report.code])}?{urlencode({'t': report.reporter_token})}"
-
-
-def _timeline(report: Report) -> list[dict[str, Any]]:
-    """The public steps of a report, oldest first: what happened and when, never by whom."""
-    steps = []
-    events = Event.objects.filter(
-        subject_type="feedback.report", subject_id=str(report.pk), kind__in=TIMELINE_KINDS
-    ).only("occurred_at", "kind", "data")
-    for event in events:
-        label = TIMELINE_KINDS[event.kind]
-        status = (event.data or {}).get("status")
-        status_label = Status(status).label if status in Status.values else ""
-        if event.kind == "report.status":
-            label = status_label or "Cập nhật tình trạng"
-        elif event.kind == "report.answered" and status_label:
-            label = f"{label}: {status_label.lower()}"
-        steps.append({"at": event.occurred_at, "label": label, "kind": event.kind})
-    return steps
 
 
 def _unit_choices(communes: list[Unit]) -> list[Any]:
@@ -335,7 +300,7 @@ def report_detail(request: HttpRequest, code: str) -> HttpResponse:
         {
             "report": report,
             "photos": list(report.photos.filter(redacted=False).order_by("pk")),
-            "timeline": _timeline(report),
+            "timeline": report_timeline(report),
             "hidden_text": HIDDEN_TEXT,
             "map": _report_map([report], _home_communes(timezone.localdate())),
         },
@@ -473,7 +438,7 @@ def report_nearby(request: HttpRequest) -> HttpResponse:
 @require_GET
 def report_submitted(request: HttpRequest, code: str) -> HttpResponse:
     """Right after sending: the tracking code and the private link to keep."""
-    report = _reporter_report(code, request.GET.get("t", ""))
+    report = access_report_for_reporter(code, request.GET.get("t", ""))
     return render(
         request,
         "feedback/submitted.html",
@@ -509,7 +474,7 @@ def _reporter_page(
             "can_reopen": answered and report.satisfied is False and report.reopened < 1,
             "reopen_form": reopen_form or ReopenForm(),
             "photos": list(report.photos.filter(redacted=False).order_by("pk")),
-            "timeline": _timeline(report),
+            "timeline": report_timeline(report),
             "hidden_text": HIDDEN_TEXT,
         },
         status=status,
@@ -521,14 +486,14 @@ def _reporter_page(
 def reporter_page(request: HttpRequest, code: str) -> HttpResponse:
     """The reporter's own page, opened by the secret link: status, answer, rating, reopening."""
     token = request.GET.get("t", "")
-    return _reporter_page(request, _reporter_report(code, token), token)
+    return _reporter_page(request, access_report_for_reporter(code, token), token)
 
 
 @never_cache
 @require_POST
 def reporter_rate(request: HttpRequest, code: str) -> HttpResponse:
     token = request.POST.get("t", "")
-    report = _reporter_report(code, token)
+    report = access_report_for_reporter(code, token)
     choice = request.POST.get("satisfied")
     if choice not in ("yes", "no"):
         return _reporter_page(
@@ -551,7 +516,7 @@ def reporter_rate(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def reporter_reopen(request: HttpRequest, code: str) -> HttpResponse:
     token = request.POST.get("t", "")
-    report = _reporter_report(code, token)
+    report = access_report_for_reporter(code, token)
     form = ReopenForm(request.POST)
     if not form.is_valid():
         return _reporter_page(request, report, token, reopen_form=form, status=400)
