@@ -9,14 +9,7 @@ category) on the same data.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-import tempfile
-from pathlib import Path
-
-from bench.common import Result
+from bench.common import Result, run_in_fresh_database
 
 _SCRIPT = r"""
 import datetime as dt, json, statistics, sys, time, django
@@ -80,38 +73,9 @@ print(json.dumps({"postings": Posting.objects.count(), "generated_s": generated,
 
 
 def _run(scale: float, repeat: int) -> dict[str, float]:
-    with tempfile.TemporaryDirectory() as tmp:
-        env = dict(os.environ, GANDAN_VAR_DIR=tmp, DJANGO_SETTINGS_MODULE="gandan.settings")
-        database = os.environ.get("DATABASE_URL", "")
-        created = None
-        if database.startswith("postgres"):
-            import psycopg
-
-            created = f"gandan_bench_{os.getpid()}_{int(scale * 10)}"
-            base = database.rsplit("/", 1)[0]
-            with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{created}"')
-                conn.execute(f'CREATE DATABASE "{created}"')
-            env["DATABASE_URL"] = f"{base}/{created}"
-        try:
-            output = subprocess.run(  # noqa: S603 - our own interpreter and script
-                [sys.executable, "-c", _SCRIPT, str(scale), str(repeat)],
-                env=env,
-                capture_output=True,
-                text=True,
-                check=True,
-                cwd=Path(__file__).resolve().parent.parent,
-            ).stdout
-        finally:
-            if created:
-                import psycopg
-
-                with psycopg.connect(
-                    f"{database.rsplit('/', 1)[0]}/postgres", autocommit=True
-                ) as conn:
-                    conn.execute(f'DROP DATABASE IF EXISTS "{created}" WITH (FORCE)')
-    figures: dict[str, float] = json.loads(output.strip().splitlines()[-1])
-    return figures
+    return run_in_fresh_database(
+        _SCRIPT, str(scale), str(repeat), label=f"officials_{int(scale * 10)}"
+    )
 
 
 def bench_officials_statistics(repeat: int) -> list[Result]:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Count, F, Q
 
 from gandan.core.calendar import WorkingCalendar
 from gandan.core.models import Event
+from gandan.core.numbers import percent
 from gandan.feedback.access import reports_in_scope
 from gandan.feedback.models import (
     ANSWERED_STATUSES,
@@ -65,14 +65,6 @@ def nearby_open(
     return [r for d, r in sorted(found, key=lambda pair: pair[0]) if d <= radius_m]
 
 
-def _rate(part: int, whole: int) -> float:
-    if not whole:
-        return 0.0
-    return float(
-        (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    )
-
-
 def statistics(unit: Unit | None, date_from: dt.date, date_to: dt.date) -> dict[str, Any]:
     """Received, answered, answered on time and satisfaction, for reports received in the period.
 
@@ -98,8 +90,8 @@ def statistics(unit: Unit | None, date_from: dt.date, date_to: dt.date) -> dict[
     def shape(row: dict[str, Any]) -> dict[str, Any]:
         return {
             **{key: row[key] for key in measures},
-            "on_time_rate": _rate(row["on_time"], row["answered"]),
-            "satisfaction_rate": _rate(row["satisfied"], row["rated"]),
+            "on_time_rate": percent(row["on_time"], row["answered"]),
+            "satisfaction_rate": percent(row["satisfied"], row["rated"]),
         }
 
     total = qs.aggregate(**measures)
@@ -152,7 +144,7 @@ def followup(unit: Unit | None, as_of: dt.date) -> dict[str, Any]:
         {
             "agency": row["lead__name"],
             **{k: row[k] for k in row if k != "lead__name"},
-            "on_time_rate": _rate(row["answered_on_time"], row["answered"]),
+            "on_time_rate": percent(row["answered_on_time"], row["answered"]),
         }
         for row in tasks.values("lead__name")
         .annotate(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
@@ -26,6 +26,7 @@ from django.db.models.functions import Coalesce
 from gandan.accounts.access import units_in_scope
 from gandan.core.crypto import mask_citizen_id
 from gandan.core.models import valid_on_q
+from gandan.core.numbers import percent as pct
 from gandan.core.text import fold
 from gandan.geo.models import Level, Lineage, Unit, UnitClassification
 from gandan.officials.access import can_see_full_citizen_id, officials_in_scope
@@ -61,15 +62,6 @@ AGE_BANDS = [
 ]
 # Whole terms of office: heading the same post for more than two in a row is flagged (Regulation 65-QĐ/TW).
 TERM_MONTHS = 60
-
-
-def pct(part: int, whole: int) -> float:
-    """A percentage with one decimal, rounded half up as people round."""
-    if not whole:
-        return 0.0
-    return float(
-        (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    )
 
 
 def communes_under(unit: Unit | None, as_of: dt.date) -> Any:
