@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "gandan.accounts",
     "gandan.officials",
     "gandan.feedback",
+    "gandan.households",
     "gandan.reports",
     "gandan.portal",
 ]

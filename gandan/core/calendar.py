@@ -218,6 +218,16 @@ class WorkingCalendar:
         due = self.add_working_hours(starts, self.office_hours.time_per_day * working_days)
         return Deadline(received=local, starts=starts, due=due)
 
+    def add_working_days(self, day: dt.date, working_days: int) -> dt.date:
+        """The ``working_days``-th working day after ``day`` (a clock counted in whole days)."""
+        if working_days < 0:
+            raise ValueError(f"Số ngày làm việc không được âm: {working_days}.")
+        while working_days:
+            day += dt.timedelta(days=1)
+            if self.is_working_day(day):
+                working_days -= 1
+        return day
+
     def working_hours_between(self, a: dt.datetime, b: dt.datetime) -> dt.timedelta:
         """Office time between ``a`` and ``b``; negative when ``b`` is before ``a``.
 

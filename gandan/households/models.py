@@ -1,0 +1,555 @@
+"""Households, their members and places over time; poverty standards; the yearly review.
+
+A *review year* Y is the year whose periodic review (1 Sep – 14 Dec) produces the lists "at
+the end of Y", which are in force during Y + 1. The standard used in the review of Y is the
+one whose review years contain Y (see ``PovertyStandard``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import Q
+
+from gandan.core.crypto import EncryptedTextField
+from gandan.core.models import StampedModel, ValidityModel, ValidityQuerySet, validity_constraint
+
+REVIEW_START = (9, 1)  # 1 September
+REVIEW_END = (12, 14)  # 14 December: the periodic review's lists are fixed by then
+
+
+def review_date(year: int) -> dt.date:
+    """The day a year's periodic review is counted on: units and households as of 14 December."""
+    return dt.date(year, *REVIEW_END)
+
+
+class Area(models.TextChoices):
+    URBAN = "urban", "Thành thị"
+    RURAL = "rural", "Nông thôn"
+
+
+class Standing(models.TextChoices):
+    POOR = "poor", "Hộ nghèo"
+    NEAR_POOR = "near_poor", "Hộ cận nghèo"
+    AVERAGE = "average", "Hộ có mức sống trung bình"  # farm households only, where defined
+    NOT_POOR = "not_poor", "Không thuộc diện nghèo, cận nghèo"
+
+
+class PovertyStandard(models.Model):
+    """A multidimensional poverty standard: income lines per area and the indicators counted.
+
+    Classification in an area: income ≤ ``lower_line`` → poor (only 59/2015 has such a line);
+    income ≤ ``upper_line`` → poor with at least ``deprivation_threshold`` deprivations, else
+    near-poor; a farm household above the upper line up to ``average_line`` → average living
+    standard; otherwise not poor.
+    """
+
+    code = models.SlugField("mã chuẩn", max_length=32, unique=True)
+    name = models.CharField("tên", max_length=200)
+    legal_basis = models.CharField("văn bản", max_length=120)
+    first_year = models.PositiveSmallIntegerField("năm rà soát đầu")
+    last_year = models.PositiveSmallIntegerField("năm rà soát cuối")
+    period = models.CharField("giai đoạn áp dụng", max_length=40)
+    deprivation_threshold = models.PositiveSmallIntegerField("số chỉ số thiếu hụt tính nghèo")
+    rural_lower_line = models.PositiveIntegerField(
+        "nông thôn: ngưỡng nghèo theo thu nhập", null=True
+    )
+    rural_upper_line = models.PositiveIntegerField("nông thôn: chuẩn thu nhập")
+    urban_lower_line = models.PositiveIntegerField(
+        "thành thị: ngưỡng nghèo theo thu nhập", null=True
+    )
+    urban_upper_line = models.PositiveIntegerField("thành thị: chuẩn thu nhập")
+    rural_average_line = models.PositiveIntegerField(
+        "nông thôn: mức sống trung bình đến", null=True
+    )
+    urban_average_line = models.PositiveIntegerField(
+        "thành thị: mức sống trung bình đến", null=True
+    )
+    provisional = models.BooleanField("danh mục chỉ số tạm thời", default=False)
+    source = models.TextField("nguồn")
+
+    class Meta:
+        verbose_name = "chuẩn nghèo"
+        verbose_name_plural = "chuẩn nghèo"
+        ordering = ["first_year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_year__gte=models.F("first_year")),
+                name="poverty_standard_years_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.legal_basis} ({self.period})"
+
+    def lines(self, area: str) -> tuple[int | None, int, int | None]:
+        """(lower line, upper line, average-standard line) for ``area``."""
+        if area == Area.URBAN:
+            return self.urban_lower_line, self.urban_upper_line, self.urban_average_line
+        return self.rural_lower_line, self.rural_upper_line, self.rural_average_line
+
+
+class Indicator(models.Model):
+    standard = models.ForeignKey(
+        PovertyStandard, verbose_name="chuẩn", on_delete=models.CASCADE, related_name="indicators"
+    )
+    code = models.SlugField("mã chỉ số", max_length=40)
+    dimension = models.CharField("chiều", max_length=60)
+    name = models.CharField("tên chỉ số", max_length=160)
+    order = models.PositiveSmallIntegerField("thứ tự")
+
+    class Meta:
+        verbose_name = "chỉ số thiếu hụt"
+        verbose_name_plural = "chỉ số thiếu hụt"
+        ordering = ["standard", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["standard", "code"], name="indicator_code_per_standard")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReviewRule(models.Model):
+    """Procedure constants of the review (meeting majority, request clock), with their source."""
+
+    code = models.SlugField("mã", max_length=40, unique=True)
+    value = models.PositiveIntegerField("giá trị")
+    unit = models.CharField("đơn vị", max_length=20)
+    description = models.CharField("nội dung", max_length=200)
+    source = models.TextField("nguồn")
+
+    class Meta:
+        verbose_name = "quy định rà soát"
+        verbose_name_plural = "quy định rà soát"
+
+    def __str__(self) -> str:
+        return f"{self.description}: {self.value} {self.unit}"
+
+
+class Household(StampedModel):
+    """A household (hộ gia đình). Where it lives over time is in ``Placement``."""
+
+    code = models.CharField("mã hộ", max_length=32)
+    province_code = models.CharField("mã tỉnh", max_length=4)
+    head_name = models.CharField("chủ hộ", max_length=120)
+    ethnic_minority = models.BooleanField("hộ dân tộc thiểu số", default=False)
+    farming = models.BooleanField("hộ nông, lâm, ngư, diêm nghiệp", default=False)
+    formed_on = models.DateField("ngày lập hộ", null=True, blank=True)  # None: before our records
+    dissolved_on = models.DateField("ngày xóa hộ", null=True, blank=True)
+    dissolution_reason = models.CharField("lý do xóa hộ", max_length=200, blank=True)
+    split_from = models.ForeignKey(
+        "self",
+        verbose_name="tách từ hộ",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="splits",
+    )
+
+    class Meta:
+        verbose_name = "hộ gia đình"
+        verbose_name_plural = "hộ gia đình"
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province_code", "code"], name="household_code_per_province"
+            ),
+            models.CheckConstraint(
+                condition=Q(dissolved_on__isnull=True)
+                | Q(formed_on__isnull=True)
+                | Q(dissolved_on__gte=models.F("formed_on")),
+                name="household_dissolved_after_formed",
+                violation_error_message="Ngày xóa hộ phải sau ngày lập hộ.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.head_name}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("households:household", args=[self.pk])
+
+
+class PlacementReason(models.TextChoices):
+    FORMED = "formed", "Lập hộ"
+    MOVED = "moved", "Chuyển đến"
+    SPLIT = "split", "Tách hộ"
+    REFORM = "reform", "Sắp xếp đơn vị hành chính"
+    IMPORTED = "imported", "Nhập từ dữ liệu cũ"
+
+
+class Placement(ValidityModel):
+    """Where a household is registered over a period: commune, village and urban/rural area."""
+
+    household = models.ForeignKey(
+        Household, verbose_name="hộ", on_delete=models.CASCADE, related_name="placements"
+    )
+    unit = models.ForeignKey(
+        "geo.Unit", verbose_name="xã, phường", on_delete=models.PROTECT, related_name="+"
+    )
+    hamlet = models.ForeignKey(
+        "geo.Hamlet",
+        verbose_name="thôn, tổ dân phố",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    area = models.CharField("khu vực", max_length=8, choices=Area.choices)
+    province_code = models.CharField("mã tỉnh", max_length=4)
+    reason = models.CharField("lý do", max_length=10, choices=PlacementReason.choices)
+
+    objects = ValidityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "nơi cư trú của hộ"
+        verbose_name_plural = "nơi cư trú của hộ"
+        ordering = ["household", "valid_from"]
+        indexes = [
+            models.Index(fields=["province_code", "valid_from"]),
+            models.Index(fields=["unit", "valid_from"]),
+        ]
+        constraints = [validity_constraint("placement_validity_ordered")]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} @ {self.unit_id}"
+
+
+class Sex(models.TextChoices):
+    MALE = "male", "Nam"
+    FEMALE = "female", "Nữ"
+
+
+class Relation(models.TextChoices):
+    HEAD = "head", "Chủ hộ"
+    SPOUSE = "spouse", "Vợ, chồng"
+    CHILD = "child", "Con"
+    PARENT = "parent", "Bố, mẹ"
+    GRANDCHILD = "grandchild", "Cháu"
+    SIBLING = "sibling", "Anh, chị, em"
+    OTHER = "other", "Khác"
+
+
+class Member(StampedModel, ValidityModel):
+    """A person in a household over a period (joined on ``valid_from``, left on ``valid_to``)."""
+
+    household = models.ForeignKey(
+        Household, verbose_name="hộ", on_delete=models.CASCADE, related_name="members"
+    )
+    full_name = models.CharField("họ và tên", max_length=120)
+    birth_date = models.DateField("ngày sinh")
+    sex = models.CharField("giới tính", max_length=8, choices=Sex.choices)
+    relation = models.CharField("quan hệ với chủ hộ", max_length=12, choices=Relation.choices)
+    citizen_id = EncryptedTextField("số định danh cá nhân", blank=True)
+    citizen_id_index = models.CharField(
+        "chỉ mục số định danh", max_length=64, blank=True, db_index=True, editable=False
+    )
+
+    objects = ValidityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "thành viên hộ"
+        verbose_name_plural = "thành viên hộ"
+        ordering = ["household", "birth_date"]
+        constraints = [validity_constraint("member_validity_ordered")]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class ReviewStatus(models.TextChoices):
+    LISTING = "listing", "Lập danh sách hộ cần rà soát"  # step 1
+    SURVEYING = "surveying", "Khảo sát, chấm điểm"  # step 2
+    MEETINGS = "meetings", "Họp thôn, tổ dân phố"  # step 3
+    POSTING = "posting", "Niêm yết công khai"  # step 4
+    DECIDED = "decided", "Đã có quyết định công nhận"  # step 5: the year is locked
+
+
+class Review(StampedModel):
+    """A commune's periodic review of one year (rà soát định kỳ)."""
+
+    unit = models.ForeignKey(
+        "geo.Unit", verbose_name="xã, phường", on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField("năm rà soát")
+    standard = models.ForeignKey(
+        PovertyStandard, verbose_name="chuẩn nghèo", on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        "bước", max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.LISTING
+    )
+    started_on = models.DateField("ngày bắt đầu")
+    posting_from = models.DateField("niêm yết từ", null=True, blank=True)
+    posting_to = models.DateField("niêm yết đến", null=True, blank=True)
+    decision_number = models.CharField("số quyết định", max_length=40, blank=True)
+    decided_on = models.DateField("ngày quyết định", null=True, blank=True)
+    province_code = models.CharField("mã tỉnh", max_length=4)
+
+    class Meta:
+        verbose_name = "đợt rà soát"
+        verbose_name_plural = "đợt rà soát"
+        ordering = ["-year", "unit__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="one_periodic_review_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"Rà soát {self.year} — {self.unit_id}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == ReviewStatus.DECIDED
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("households:review", args=[self.pk])
+
+
+class ReviewEntry(models.Model):
+    """A household on a review's list, and why it is there."""
+
+    class Reason(models.TextChoices):
+        POOR = "poor", "Đang là hộ nghèo"
+        NEAR_POOR = "near_poor", "Đang là hộ cận nghèo"
+        REQUEST = "request", "Có giấy đề nghị (Mẫu 01)"
+
+    review = models.ForeignKey(
+        Review, verbose_name="đợt rà soát", on_delete=models.CASCADE, related_name="entries"
+    )
+    household = models.ForeignKey(
+        Household, verbose_name="hộ", on_delete=models.PROTECT, related_name="+"
+    )
+    hamlet = models.ForeignKey(
+        "geo.Hamlet",
+        verbose_name="thôn, tổ dân phố",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = models.CharField("lý do rà soát", max_length=10, choices=Reason.choices)
+
+    class Meta:
+        verbose_name = "hộ trong danh sách rà soát"
+        verbose_name_plural = "hộ trong danh sách rà soát"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "household"], name="household_once_per_review"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} ({self.reason})"
+
+
+class AssessmentQuerySet(models.QuerySet["Assessment"]):
+    def recorded_on(self, as_of: dt.date) -> AssessmentQuerySet:
+        """The assessments as the records stood on ``as_of`` (later corrections not yet made)."""
+        return self.filter(recorded_on__lte=as_of).filter(
+            Q(superseded_on__isnull=True) | Q(superseded_on__gt=as_of)
+        )
+
+    def current(self) -> AssessmentQuerySet:
+        return self.filter(superseded_on__isnull=True)
+
+
+class Assessment(StampedModel):
+    """A household's survey and classification in a review year (phiếu rà soát, kết quả).
+
+    Rows are never changed once their year is decided: a correction is a new row recorded on
+    its own date, and the old row is marked superseded from that date, so a report "as of" any
+    date reads the records as they stood then.
+    """
+
+    household = models.ForeignKey(
+        Household, verbose_name="hộ", on_delete=models.PROTECT, related_name="assessments"
+    )
+    year = models.PositiveSmallIntegerField("năm rà soát")
+    standard = models.ForeignKey(
+        PovertyStandard, verbose_name="chuẩn nghèo", on_delete=models.PROTECT, related_name="+"
+    )
+    review = models.ForeignKey(
+        Review,
+        verbose_name="đợt rà soát",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assessments",
+    )
+    unit = models.ForeignKey(
+        "geo.Unit", verbose_name="xã, phường", on_delete=models.PROTECT, related_name="+"
+    )
+    hamlet = models.ForeignKey(
+        "geo.Hamlet",
+        verbose_name="thôn, tổ dân phố",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    province_code = models.CharField("mã tỉnh", max_length=4)
+    area = models.CharField("khu vực", max_length=8, choices=Area.choices)
+    ethnic_minority = models.BooleanField("hộ dân tộc thiểu số", default=False)
+    farming = models.BooleanField("hộ nông, lâm, ngư, diêm nghiệp", default=False)
+    members = models.PositiveSmallIntegerField("số nhân khẩu")
+    income_per_capita = models.PositiveIntegerField("thu nhập bình quân người/tháng (đồng)")
+    deprived = models.CharField("chỉ số thiếu hụt", max_length=400, blank=True)  # codes, ";"
+    deprivation_count = models.PositiveSmallIntegerField("số chỉ số thiếu hụt", default=0)
+    b1_score = models.PositiveSmallIntegerField("điểm B1", null=True, blank=True)
+    b2_score = models.PositiveSmallIntegerField("điểm B2", null=True, blank=True)
+    standing = models.CharField("kết quả phân loại", max_length=10, choices=Standing.choices)
+    recorded_on = models.DateField("ghi nhận ngày")
+    superseded_on = models.DateField("được thay thế từ ngày", null=True, blank=True)
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name="đính chính cho",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+    )
+    note = models.CharField("ghi chú", max_length=300, blank=True)
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "kết quả rà soát hộ"
+        verbose_name_plural = "kết quả rà soát hộ"
+        ordering = ["-year", "household"]
+        indexes = [
+            models.Index(fields=["province_code", "year", "standing"]),
+            models.Index(fields=["household", "year"]),
+            models.Index(fields=["unit", "year"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "year"],
+                condition=Q(superseded_on__isnull=True),
+                name="one_current_assessment_per_household_year",
+                violation_error_message="Hộ này đã có kết quả rà soát trong năm này.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.year}: {self.standing}"
+
+    @property
+    def deprived_codes(self) -> list[str]:
+        return [code for code in self.deprived.split(";") if code]
+
+
+class VillageMeeting(StampedModel):
+    """The village meeting of step 3: more than half of those present must agree."""
+
+    review = models.ForeignKey(
+        Review, verbose_name="đợt rà soát", on_delete=models.CASCADE, related_name="meetings"
+    )
+    hamlet = models.ForeignKey(
+        "geo.Hamlet", verbose_name="thôn, tổ dân phố", on_delete=models.PROTECT, related_name="+"
+    )
+    round = models.PositiveSmallIntegerField("lần họp", default=1)
+    held_on = models.DateField("ngày họp")
+    chaired_by = models.CharField("chủ trì", max_length=120)
+    supervised_by = models.CharField("đại diện Mặt trận giám sát", max_length=120, blank=True)
+    present = models.PositiveIntegerField("số người dự họp")
+    agree = models.PositiveIntegerField("số người đồng ý")
+    accepted = models.BooleanField("được thông qua")
+    minutes = models.TextField("biên bản (tóm tắt)", blank=True)
+
+    class Meta:
+        verbose_name = "cuộc họp thôn"
+        verbose_name_plural = "cuộc họp thôn"
+        ordering = ["review", "hamlet", "round"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "hamlet", "round"], name="one_meeting_per_round"
+            ),
+            models.CheckConstraint(
+                condition=Q(agree__lte=models.F("present")),
+                name="meeting_agree_within_present",
+                violation_error_message="Số người đồng ý không thể lớn hơn số người dự họp.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Họp {self.hamlet_id} lần {self.round}: {'thông qua' if self.accepted else 'chưa thông qua'}"
+
+
+class RequestStatus(models.TextChoices):
+    PENDING = "pending", "Đang xem xét"
+    DECIDED = "decided", "Đã quyết định"
+    REFUSED = "refused", "Đã trả lời không công nhận (có lý do)"
+
+
+class ReviewRequest(StampedModel):
+    """A household's request for a regular review (Mẫu 04), decided within the legal clock."""
+
+    household = models.ForeignKey(
+        Household, verbose_name="hộ", on_delete=models.PROTECT, related_name="requests"
+    )
+    unit = models.ForeignKey(
+        "geo.Unit", verbose_name="xã, phường", on_delete=models.PROTECT, related_name="+"
+    )
+    province_code = models.CharField("mã tỉnh", max_length=4)
+    received_on = models.DateField("ngày nhận")
+    due_on = models.DateField("hạn giải quyết")
+    asks = models.CharField(
+        "đề nghị",
+        max_length=10,
+        choices=[
+            ("enter", "Công nhận hộ nghèo, cận nghèo"),
+            ("leave", "Công nhận thoát nghèo, thoát cận nghèo"),
+        ],
+    )
+    reason = models.TextField("lý do đề nghị")
+    status = models.CharField(
+        "tình trạng", max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING
+    )
+    decided_on = models.DateField("ngày giải quyết", null=True, blank=True)
+    answer = models.TextField("trả lời", blank=True)
+    assessment = models.ForeignKey(
+        Assessment,
+        verbose_name="kết quả",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "đề nghị rà soát thường xuyên"
+        verbose_name_plural = "đề nghị rà soát thường xuyên"
+        ordering = ["-received_on"]
+
+    def __str__(self) -> str:
+        return f"Đề nghị {self.household_id} ngày {self.received_on:%d/%m/%Y}"
+
+    def is_late(self, on: dt.date) -> bool:
+        decided = self.decided_on or on
+        return decided > self.due_on
+
+
+class FrozenReport(models.Model):
+    """The commune's report of a year as it stood at the chair's decision."""
+
+    review = models.OneToOneField(
+        Review, verbose_name="đợt rà soát", on_delete=models.PROTECT, related_name="frozen_report"
+    )
+    frozen_at = models.DateTimeField("chốt lúc")
+    data = models.JSONField("số liệu")
+
+    class Meta:
+        verbose_name = "báo cáo đã chốt"
+        verbose_name_plural = "báo cáo đã chốt"
+
+    def __str__(self) -> str:
+        return f"Báo cáo chốt {self.review_id}"
+
+
+def standing_label(value: str) -> str:
+    return str(Standing(value).label)

@@ -1,0 +1,507 @@
+"""Reads with business meaning: the poverty report with its transitions, lists, trends.
+
+The report is two SQL queries (households registered; the poor and near-poor of the year and
+the year before, paired per household) whose small grouped results are rolled up here into the
+unit's children — communes of a province, or villages of a commune. Units are taken as they
+stood on ``as_of``: a year before the 2025 reform reported as of a later date counts each
+legacy commune under its (primary) successor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+from django.db.models import Q
+
+from gandan.core.numbers import percent
+from gandan.geo.models import Hamlet, Level, Lineage, Unit
+from gandan.households.models import (
+    Assessment,
+    Placement,
+    PovertyStandard,
+    Review,
+    ReviewStatus,
+    Standing,
+    review_date,
+)
+
+LISTS = (Standing.POOR.value, Standing.NEAR_POOR.value)
+NO_HAMLET = 0  # key of households not attached to a village
+
+
+# --- Units as they stood on a date -----------------------------------------------------------
+
+
+@dataclass
+class Scope:
+    """Which commune rows count under the report's unit, and under which child each counts."""
+
+    unit: Unit | None
+    as_of: dt.date
+    by_hamlet: bool  # a commune's report lists its villages
+    commune_key: dict[int, int] = field(default_factory=dict)  # commune id → child id
+    hamlet_key: dict[int, int] = field(default_factory=dict)  # hamlet id → current hamlet id
+    children: dict[int, Any] = field(default_factory=dict)  # key → Unit or Hamlet
+
+    def key(self, commune_id: int | None, hamlet_id: int | None) -> int | None:
+        """The child a record counts under, or None if it is outside the unit."""
+        if commune_id is None or commune_id not in self.commune_key:
+            return None
+        if not self.by_hamlet:
+            return self.commune_key[commune_id]
+        if hamlet_id is None:
+            return NO_HAMLET
+        return self.hamlet_key.get(hamlet_id, NO_HAMLET)
+
+    @property
+    def commune_ids(self) -> list[int] | None:
+        """The communes to read, None for every one (the country)."""
+        return None if self.unit is None else list(self.commune_key)
+
+
+def _successor_map() -> dict[int, int]:
+    """Legacy commune → the commune that took it over (the primary successor)."""
+    edges: dict[int, int] = {}
+    for predecessor, successor, primary in Lineage.objects.values_list(
+        "predecessor_id", "successor_id", "is_primary"
+    ):
+        if primary or predecessor not in edges:
+            edges[predecessor] = successor
+    return edges
+
+
+def scope_for(unit: Unit | None, as_of: dt.date) -> Scope:
+    by_hamlet = unit is not None and unit.level == Level.COMMUNE
+    scope = Scope(unit=unit, as_of=as_of, by_hamlet=by_hamlet)
+    if unit is None:
+        tops = {u.pk: u for u in Unit.objects.valid_on(as_of).filter(level=Level.PROVINCE)}
+        current = Unit.objects.valid_on(as_of).filter(level=Level.COMMUNE)
+        top_of: dict[int, int] = {}
+        for commune in current.select_related("parent"):
+            parent = commune.parent
+            while parent is not None and parent.level != Level.PROVINCE:
+                parent = parent.parent
+            if parent is not None:
+                top_of[commune.pk] = parent.pk
+        scope.children = tops
+    elif by_hamlet:
+        top_of = {unit.pk: unit.pk}
+        scope.children = {}
+    else:
+        kids = {u.pk: u for u in Unit.objects.valid_on(as_of).filter(parent=unit)}
+        scope.children = kids
+        top_of = {}
+        for commune in Unit.objects.valid_on(as_of).filter(
+            Q(parent=unit) | Q(parent__parent=unit), level=Level.COMMUNE
+        ):
+            parent_id = commune.parent_id or commune.pk
+            top_of[commune.pk] = commune.pk if parent_id == unit.pk else parent_id
+    # Commune rows of other eras count under the commune that stands for them on ``as_of``.
+    successor = _successor_map()
+    predecessors: dict[int, list[int]] = defaultdict(list)
+    for old, new in successor.items():
+        predecessors[new].append(old)
+    key_of: dict[int, int] = dict(top_of)
+    frontier = list(top_of)
+    while frontier:
+        found: list[int] = []
+        for commune_id in frontier:
+            for old in predecessors.get(commune_id, []):
+                if old not in key_of:
+                    key_of[old] = key_of[commune_id]
+                    found.append(old)
+        frontier = found
+    # A unit may also be older than ``as_of``'s structure (a legacy commune reported as of a
+    # date after the reform keeps its own rows).
+    scope.commune_key = key_of
+    if by_hamlet:
+        assert unit is not None  # noqa: S101 - by_hamlet implies a unit
+        hamlets = list(
+            Hamlet.objects.filter(commune_id__in=list(key_of)).values_list(
+                "pk", "previous_id", "valid_from", "valid_to"
+            )
+        )
+        nxt = {previous: pk for pk, previous, _f, _t in hamlets if previous}
+        valid = {
+            pk
+            for pk, _p, start, end in hamlets
+            if (start is None or start <= as_of) and (end is None or end >= as_of)
+        }
+        for pk, _p, _f, _t in hamlets:
+            current_pk = pk
+            while current_pk not in valid and current_pk in nxt:
+                current_pk = nxt[current_pk]
+            scope.hamlet_key[pk] = current_pk
+        scope.children = {
+            h.pk: h for h in Hamlet.objects.filter(pk__in=set(scope.hamlet_key.values()))
+        }
+    return scope
+
+
+# --- Counting ----------------------------------------------------------------------------------
+
+FLOW_KEYS = ("start", "escaped", "left", "moved_out", "fell_back", "newly", "moved_in")
+
+
+@dataclass
+class Tally:
+    households: int = 0
+    urban: int = 0
+    rural: int = 0
+    ethnic_minority: int = 0
+    lists: dict[str, dict[str, int]] = field(
+        default_factory=lambda: {name: defaultdict(int) for name in LISTS}
+    )
+
+    def count(self, standing: str, area: str, ethnic: bool, n: int) -> None:
+        lst = self.lists[standing]
+        lst["total"] += n
+        lst[area] += n
+        if ethnic:
+            lst["ethnic_minority"] += n
+
+    def as_dict(self) -> dict[str, Any]:
+        poor, near = self.lists[Standing.POOR], self.lists[Standing.NEAR_POOR]
+        return {
+            "households": self.households,
+            "poor": poor["total"],
+            "poor_rate": percent(poor["total"], self.households, 2),
+            "near_poor": near["total"],
+            "near_poor_rate": percent(near["total"], self.households, 2),
+            "poor_start": poor["start"],
+            "escaped": poor["escaped"],
+            "left": poor["left"],
+            "fell_back": poor["fell_back"],
+            "newly_poor": poor["newly"],
+            "moved_in": poor["moved_in"],
+            "moved_out": poor["moved_out"],
+            "near_poor_start": near["start"],
+            "near_poor_escaped": near["escaped"],
+            "near_poor_left": near["left"],
+            "near_poor_fell_back": near["fell_back"],
+            "newly_near_poor": near["newly"],
+            "near_poor_moved_in": near["moved_in"],
+            "near_poor_moved_out": near["moved_out"],
+            "breakdown": {
+                group: {
+                    "households": getattr(self, group),
+                    "poor": poor[group],
+                    "poor_rate": percent(poor[group], getattr(self, group), 2),
+                    "near_poor": near[group],
+                    "near_poor_rate": percent(near[group], getattr(self, group), 2),
+                }
+                for group in ("urban", "rural", "ethnic_minority")
+            },
+        }
+
+
+def _in_list(column: str, ids: list[int] | None) -> tuple[str, list[int]]:
+    if ids is None:
+        return "1 = 1", []  # the whole country
+    if not ids:
+        return "1 = 0", []
+    return f"{column} IN ({', '.join(['%s'] * len(ids))})", ids
+
+
+def _household_rows(scope: Scope, on: dt.date) -> list[tuple[Any, ...]]:
+    where, params = _in_list("p.unit_id", scope.commune_ids)
+    sql = f"""
+        SELECT p.unit_id, p.hamlet_id, p.area,
+               CASE WHEN h.ethnic_minority THEN 1 ELSE 0 END, COUNT(*)
+        FROM households_placement p
+        JOIN households_household h ON h.id = p.household_id
+        WHERE (p.valid_from IS NULL OR p.valid_from <= %s)
+          AND (p.valid_to IS NULL OR p.valid_to >= %s)
+          AND {where}
+        GROUP BY p.unit_id, p.hamlet_id, p.area, CASE WHEN h.ethnic_minority THEN 1 ELSE 0 END
+    """  # noqa: S608 - only placeholders are interpolated
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [on, on, *params])
+        return list(cursor.fetchall())
+
+
+def _pair_rows(scope: Scope, year: int, as_of: dt.date, on: dt.date) -> list[tuple[Any, ...]]:
+    """The year's and the previous year's poor and near-poor, paired per household and grouped."""
+    where, ids = _in_list("unit_id", scope.commune_ids)
+    recorded = "recorded_on <= %s AND (superseded_on IS NULL OR superseded_on > %s)"
+    sql = f"""
+        WITH a AS (
+            SELECT household_id, year, unit_id, hamlet_id, standing, area,
+                   CASE WHEN ethnic_minority THEN 1 ELSE 0 END AS ethnic
+            FROM households_assessment
+            WHERE year IN (%s, %s) AND standing IN ('poor', 'near_poor') AND {recorded}
+              AND household_id IN (
+                  SELECT household_id FROM households_assessment
+                  WHERE year IN (%s, %s) AND standing IN ('poor', 'near_poor')
+                    AND {recorded} AND {where})
+        ), pairs AS (
+            SELECT household_id,
+                   MAX(CASE WHEN year = %s THEN standing END) AS ps,
+                   MAX(CASE WHEN year = %s THEN unit_id END) AS pu,
+                   MAX(CASE WHEN year = %s THEN hamlet_id END) AS ph,
+                   MAX(CASE WHEN year = %s THEN standing END) AS cs,
+                   MAX(CASE WHEN year = %s THEN unit_id END) AS cu,
+                   MAX(CASE WHEN year = %s THEN hamlet_id END) AS ch,
+                   MAX(CASE WHEN year = %s THEN area END) AS ca,
+                   MAX(CASE WHEN year = %s THEN ethnic END) AS ce
+            FROM a GROUP BY household_id
+        )
+        SELECT ps, pu, ph, cs, cu, ch, ca, ce, r.unit_id, r.hamlet_id,
+               CASE WHEN cs IS NOT NULL AND (ps IS NULL OR ps <> cs) AND EXISTS (
+                   SELECT 1 FROM households_assessment e
+                   WHERE e.household_id = pairs.household_id AND e.year < %s
+                     AND e.standing = pairs.cs AND e.recorded_on <= %s
+                     AND (e.superseded_on IS NULL OR e.superseded_on > %s)
+               ) THEN 1 ELSE 0 END AS earlier,
+               COUNT(*)
+        FROM pairs
+        LEFT JOIN households_placement r
+          ON r.household_id = pairs.household_id AND ps IS NOT NULL
+         AND (cs IS NULL OR cs <> ps)
+         AND (r.valid_from IS NULL OR r.valid_from <= %s)
+         AND (r.valid_to IS NULL OR r.valid_to >= %s)
+        GROUP BY ps, pu, ph, cs, cu, ch, ca, ce, r.unit_id, r.hamlet_id, earlier
+    """  # noqa: S608 - only placeholders are interpolated
+    previous = year - 1
+    params: list[Any] = [
+        year,
+        previous,
+        as_of,
+        as_of,
+        year,
+        previous,
+        as_of,
+        as_of,
+        *ids,
+        previous,
+        previous,
+        previous,
+        year,
+        year,
+        year,
+        year,
+        year,
+        previous,
+        as_of,
+        as_of,
+        on,
+        on,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
+def _tally(scope: Scope, year: int, as_of: dt.date) -> tuple[Tally, dict[int, Tally]]:
+    on = min(review_date(year), as_of)
+    total = Tally()
+    by_key: dict[int, Tally] = defaultdict(Tally)
+    for unit_id, hamlet_id, area, ethnic, n in _household_rows(scope, on):
+        key = scope.key(unit_id, hamlet_id)
+        if key is None:
+            continue
+        for tally in (total, by_key[key]):
+            tally.households += n
+            if area == "urban":
+                tally.urban += n
+            else:
+                tally.rural += n
+            if ethnic:
+                tally.ethnic_minority += n
+    for ps, pu, ph, cs, cu, ch, ca, ce, ru, rh, earlier, n in _pair_rows(scope, year, as_of, on):
+        before = scope.key(pu, ph) if ps else None
+        after = scope.key(cu, ch) if cs else None
+        registered = scope.key(ru, rh) if ru is not None else None
+        _flows(
+            total,
+            ps,
+            cs,
+            before is not None,
+            after is not None,
+            ru,
+            registered is not None,
+            earlier,
+            ca,
+            ce,
+            n,
+        )
+        keys = {k for k in (before, after, registered) if k is not None}
+        for key in keys:
+            _flows(
+                by_key[key],
+                ps,
+                cs,
+                before == key,
+                after == key,
+                ru,
+                registered == key,
+                earlier,
+                ca,
+                ce,
+                n,
+            )
+    return total, by_key
+
+
+def _flows(
+    tally: Tally,
+    ps: str | None,
+    cs: str | None,
+    was_here: bool,
+    is_here: bool,
+    registered_anywhere: Any,
+    registered_here: bool,
+    earlier: int,
+    area: str | None,
+    ethnic: Any,
+    n: int,
+) -> None:
+    """Count one group of households in the lists' flows of ``tally``.
+
+    For each list L: ``start`` = on L here in Y−1, and then exactly one of: still on L here;
+    ``escaped`` (still registered here, not on L); ``left`` (registered nowhere any more);
+    ``moved_out`` (on L or registered elsewhere). On L here in Y without being at the start:
+    ``moved_in`` (on L elsewhere in Y−1), ``fell_back`` (on L in an earlier review) or
+    ``newly`` (never on L before).
+    """
+    if is_here and cs is not None:
+        tally.count(cs, area or "rural", bool(ethnic), n)
+    for name in LISTS:
+        flows = tally.lists[name]
+        started = ps == name and was_here
+        ends = cs == name and is_here
+        if started:
+            flows["start"] += n
+            if ends:
+                continue
+            if cs == name:
+                flows["moved_out"] += n
+            elif cs is not None:
+                flows["escaped" if is_here else "moved_out"] += n
+            elif registered_here:
+                flows["escaped"] += n
+            elif registered_anywhere is None:
+                flows["left"] += n
+            else:
+                flows["moved_out"] += n
+        elif ends:
+            if ps == name:
+                flows["moved_in"] += n
+            elif earlier:
+                flows["fell_back"] += n
+            else:
+                flows["newly"] += n
+
+
+def households_on_lists(unit: Unit, year: int, on: dt.date) -> list[tuple[int, int | None, str]]:
+    """(household, hamlet on ``on``, standing) of the households living in ``unit`` on ``on``
+    who were poor or near-poor in the review of ``year``."""
+    placed = Placement.objects.valid_on(on).filter(unit=unit)
+    hamlet_of = dict(placed.values_list("household_id", "hamlet_id"))
+    rows = (
+        Assessment.objects.recorded_on(on)
+        .filter(year=year, standing__in=LISTS, household_id__in=placed.values("household_id"))
+        .values_list("household_id", "standing")
+    )
+    return [(household, hamlet_of.get(household), standing) for household, standing in rows]
+
+
+def _unit_json(unit: Unit | None) -> dict[str, Any] | None:
+    if unit is None:
+        return None
+    return {"code": unit.code, "name": unit.name, "level": unit.level}
+
+
+def _standard_json(year: int) -> dict[str, Any] | None:
+    standard = PovertyStandard.objects.filter(first_year__lte=year, last_year__gte=year).first()
+    if standard is None:
+        return None
+    return {
+        "code": standard.code,
+        "name": standard.name,
+        "legal_basis": standard.legal_basis,
+        "period": standard.period,
+        "provisional": standard.provisional,
+    }
+
+
+def review_progress(scope: Scope, year: int) -> dict[str, int]:
+    """How many communes of the report are at each step of the year's periodic review."""
+    counts = dict.fromkeys(ReviewStatus.values, 0)
+    reviews = Review.objects.filter(year=year)
+    if scope.commune_ids is not None:
+        reviews = reviews.filter(unit_id__in=scope.commune_ids)
+    for status in reviews.values_list("status", flat=True):
+        counts[status] += 1
+    return counts
+
+
+def poverty_report(unit: Unit | None, year: int, *, as_of: dt.date | None = None) -> dict[str, Any]:
+    """The poverty report of ``unit`` (None: the country) for the review of ``year``."""
+    as_of = as_of or review_date(year)
+    scope = scope_for(unit, as_of)
+    total, by_key = _tally(scope, year, as_of)
+    rows = []
+    ordered = sorted(
+        scope.children.items(), key=lambda item: (getattr(item[1], "code", ""), item[1].name)
+    )
+    for key, child in ordered:
+        tally = by_key.get(key, Tally())
+        rows.append(
+            {
+                "unit": child.code if isinstance(child, Unit) else str(child.pk),
+                "name": child.name,
+                "level": child.level if isinstance(child, Unit) else "hamlet",
+                **tally.as_dict(),
+            }
+        )
+    if NO_HAMLET in by_key and scope.by_hamlet:
+        rows.append(
+            {
+                "unit": "",
+                "name": "Chưa gắn thôn, tổ dân phố",
+                "level": "hamlet",
+                **by_key[NO_HAMLET].as_dict(),
+            }
+        )
+    return {
+        "unit": _unit_json(unit),
+        "year": year,
+        "as_of": as_of.isoformat(),
+        "standard": _standard_json(year),
+        **total.as_dict(),
+        "review": review_progress(scope, year),
+        "by_unit": rows,
+    }
+
+
+def poverty_trend(
+    unit: Unit | None, years: Iterable[int], *, as_of: dt.date
+) -> list[dict[str, Any]]:
+    """Households, poor and near-poor per year, all counted under the units of ``as_of``."""
+    scope = scope_for(unit, as_of)
+    result = []
+    for year in years:
+        if not Assessment.objects.filter(year=year).exists():
+            continue
+        total, _ = _tally(scope, year, max(as_of, review_date(year)))
+        data = total.as_dict()
+        result.append(
+            {
+                "year": year,
+                **{
+                    k: data[k]
+                    for k in ("households", "poor", "poor_rate", "near_poor", "near_poor_rate")
+                },
+            }
+        )
+    return result
+
+
+def years_with_data() -> list[int]:
+    return sorted(set(Assessment.objects.values_list("year", flat=True).distinct()))
