@@ -417,6 +417,10 @@ def _unit_json(unit: Unit | None) -> dict[str, Any] | None:
     return {"code": unit.code, "name": unit.name, "level": unit.level}
 
 
+def standard_or_none(year: int) -> PovertyStandard | None:
+    return PovertyStandard.objects.filter(first_year__lte=year, last_year__gte=year).first()
+
+
 def _standard_json(year: int) -> dict[str, Any] | None:
     standard = PovertyStandard.objects.filter(first_year__lte=year, last_year__gte=year).first()
     if standard is None:

@@ -17,7 +17,12 @@ from django.utils import timezone
 from gandan.geo.models import Unit
 from gandan.geo.selectors import UnitNotFound, unit_by_code
 
-REPORT_MODULES = ["gandan.geo.reports", "gandan.officials.reports", "gandan.feedback.reports"]
+REPORT_MODULES = [
+    "gandan.geo.reports",
+    "gandan.officials.reports",
+    "gandan.feedback.reports",
+    "gandan.households.reports",
+]
 
 
 class ReportError(Exception):
@@ -36,6 +41,7 @@ class ReportRequest:
     year: int | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    as_of_given: bool = False  # a year "as of" a later date: counted under that date's units
 
 
 ReportFunction = Callable[[ReportRequest], dict[str, Any]]
@@ -77,14 +83,17 @@ def build_request(
             raise ReportError("year", f"Năm không hợp lệ: {year!r}.") from None
         if not 1945 <= parsed_year <= 2100:
             raise ReportError("year", f"Năm không hợp lệ: {parsed_year}.")
-        if parsed_as_of is not None:
-            raise ReportError("year", "Chỉ chọn một trong hai: năm hoặc ngày.")
         today = timezone.localdate()
-        parsed_as_of = (
-            min(dt.date(parsed_year, 12, 31), today)
-            if parsed_year <= today.year
-            else dt.date(parsed_year, 12, 31)
-        )
+        if parsed_as_of is None:
+            parsed_as_of = (
+                min(dt.date(parsed_year, 12, 31), today)
+                if parsed_year <= today.year
+                else dt.date(parsed_year, 12, 31)
+            )
+        elif parsed_as_of < dt.date(parsed_year, 1, 1):
+            raise ReportError(
+                "as_of", f"Ngày {parsed_as_of:%d/%m/%Y} trước năm {parsed_year}: không có số liệu."
+            )
     when = parsed_as_of or timezone.localdate()
     unit = None
     if unit_code:
@@ -98,6 +107,7 @@ def build_request(
         year=parsed_year,
         date_from=parse_date(date_from, "from"),
         date_to=parse_date(date_to, "to"),
+        as_of_given=as_of not in (None, ""),
     )
 
 

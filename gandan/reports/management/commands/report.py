@@ -21,9 +21,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("name", help="Tên báo cáo: " + ", ".join(sorted(reports())))
         parser.add_argument("--unit", help="Mã đơn vị (mặc định: cả nước)")
-        when = parser.add_mutually_exclusive_group()
-        when.add_argument("--as-of", help="Vào ngày YYYY-MM-DD (mặc định hôm nay)")
-        when.add_argument("--year", help="Năm báo cáo")
+        parser.add_argument(
+            "--as-of",
+            help="Vào ngày YYYY-MM-DD (mặc định hôm nay; với --year: đơn vị và số liệu như vào ngày đó)",
+        )
+        parser.add_argument("--year", help="Năm báo cáo")
         parser.add_argument("--from", dest="date_from", help="Từ ngày YYYY-MM-DD")
         parser.add_argument("--to", dest="date_to", help="Đến ngày YYYY-MM-DD")
         parser.add_argument("--format", default="json", help="json, csv hoặc xlsx")

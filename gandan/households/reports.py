@@ -1,0 +1,26 @@
+"""The ``poverty`` report: households, poor and near-poor with their transitions, by unit and year."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from gandan.households import selectors
+from gandan.households.models import review_date
+from gandan.reports.registry import ReportError, ReportRequest
+
+
+def poverty_report(request: ReportRequest) -> dict[str, Any]:
+    year = request.year
+    if year is None:
+        today = timezone.localdate()
+        year = today.year if today >= review_date(today.year) else today.year - 1
+    if selectors.standard_or_none(year) is None:
+        raise ReportError("year", f"Không có chuẩn nghèo áp dụng cho kỳ rà soát năm {year}.")
+    # A year asked for by number is counted on its review day unless a later date is given.
+    as_of = request.as_of if request.year is None or request.as_of_given else None
+    return selectors.poverty_report(request.unit, year, as_of=as_of)
+
+
+REPORTS = {"poverty": poverty_report}

@@ -1,0 +1,5 @@
+"""Screens: reports (filled in by its own change)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
