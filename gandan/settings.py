@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "gandan.core",
     "gandan.geo",
     "gandan.accounts",
@@ -196,6 +198,26 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Background jobs (docs/decisions/0003): queued in the database and run by `gandan db_worker`,
+# which `gandan serve` starts beside the web server. GANDAN_TASKS_BACKEND=immediate runs each
+# job inside the request or command that starts it (no worker); any other value containing a
+# dot is the import path of a django-tasks backend.
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_task_backend = os.environ.get("GANDAN_TASKS_BACKEND", "database")
+if _task_backend not in _TASK_BACKENDS and "." not in _task_backend:
+    raise ImproperlyConfigured(
+        f"GANDAN_TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)} or a backend's import path."
+    )
+TASKS = {
+    "default": {
+        "BACKEND": _TASK_BACKENDS.get(_task_backend, _task_backend),
+        "QUEUES": ["default"],
+    }
+}
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 if PRODUCTION:
@@ -224,6 +246,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a ``status``: name their enums apart in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "ReviewStatusEnum": "gandan.households.models.ReviewStatus",
+        "ReviewRequestStatusEnum": "gandan.households.models.RequestStatus",
+        "ReportStatusEnum": "gandan.feedback.models.Status",
+    },
 }
 
 LOGGING = {

@@ -18,7 +18,13 @@ from django.db import connection
 from tqdm import tqdm
 
 # Apps in the order their stages must run (units before the people who live in them).
-DEMO_APPS = ["gandan.geo", "gandan.accounts", "gandan.officials", "gandan.feedback"]
+DEMO_APPS = [
+    "gandan.geo",
+    "gandan.accounts",
+    "gandan.officials",
+    "gandan.feedback",
+    "gandan.households",
+]
 DEMO_PASSWORD = "gandan-hue-2026"  # noqa: S105 - the demo's published password, printed with the logins
 PROVINCE_CODE = "46"  # Huế
 

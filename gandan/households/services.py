@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from gandan.core.bulk import insert_rows
 from gandan.core.calendar import WorkingCalendar
 from gandan.core.crypto import blind_index
 from gandan.core.services import event_record
@@ -235,32 +236,54 @@ def households_carry_over(
     hamlet_commune = dict(
         Hamlet.objects.filter(pk__in=new_hamlet.values()).values_list("pk", "commune_id")
     )
-    units = {u.pk: u for u in Unit.objects.filter(pk__in=set(successor.values()))}
-    created = []
-    for placement in ending.iterator(chunk_size=5000):
-        hamlet_id = new_hamlet.get(placement.hamlet_id) if placement.hamlet_id else None
-        unit_id = hamlet_commune[hamlet_id] if hamlet_id else successor.get(placement.unit_id)
+    units = {
+        u.pk: u
+        for u in Unit.objects.filter(pk__in=set(successor.values()) | set(hamlet_commune.values()))
+    }
+    created: list[tuple[Any, ...]] = []
+    rows = ending.values_list(
+        "household_id", "unit_id", "hamlet_id", "area", "province_code", "household__dissolved_on"
+    )
+    for household_id, old_unit, old_hamlet, area, province, dissolved in rows.iterator(
+        chunk_size=5000
+    ):
+        hamlet_id = new_hamlet.get(old_hamlet) if old_hamlet else None
+        unit_id = hamlet_commune[hamlet_id] if hamlet_id else successor.get(old_unit)
         if unit_id is None:
             continue  # the commune ended without a successor: nothing to carry to
+        unit = units.get(unit_id)
+        ends = [day for day in (dissolved, unit.valid_to if unit else None) if day is not None]
         created.append(
-            Placement(
-                household_id=placement.household_id,
-                unit_id=unit_id,
-                hamlet_id=hamlet_id,
-                area=placement.area,
-                province_code=units[unit_id].province_code
-                if unit_id in units
-                else placement.province_code,
-                reason=PlacementReason.REFORM,
-                valid_from=effective_date,
-                valid_to=units[unit_id].valid_to if unit_id in units else None,
+            (
+                household_id,
+                unit_id,
+                hamlet_id,
+                area,
+                unit.province_code if unit else province,
+                PlacementReason.REFORM,
+                effective_date,
+                min(ends) if ends else None,
             )
         )
-    Placement.objects.bulk_create(created, batch_size=5000)
+    insert_rows(
+        Placement,
+        [
+            "household_id",
+            "unit_id",
+            "hamlet_id",
+            "area",
+            "province_code",
+            "reason",
+            "valid_from",
+            "valid_to",
+        ],
+        created,
+    )
     if created:
+        first = Household.objects.get(pk=created[0][0])
         event_record(
             kind="households.carried_over",
-            subject=created[0].household,
+            subject=first,
             actor=actor,
             province_code=province_code or "",
             data={"effective_date": effective_date.isoformat(), "count": len(created)},
@@ -730,9 +753,14 @@ def review_open(
             if standing == Standing.POOR
             else ReviewEntry.Reason.NEAR_POOR,
         )
-    for household in requests:
-        place = placement_on(household, on)
-        if place is None or place.unit_id != unit.pk:
+    asking = list(requests)
+    living_here = dict(
+        Placement.objects.valid_on(on)
+        .filter(unit=unit, household__in=[h.pk for h in asking])
+        .values_list("household_id", "hamlet_id")
+    )
+    for household in asking:
+        if household.pk not in living_here:
             raise ValidationError(
                 {"requests": f"Hộ {household.code} không cư trú tại {unit.name}."}
             )
@@ -741,7 +769,7 @@ def review_open(
             ReviewEntry(
                 review=review,
                 household=household,
-                hamlet=place.hamlet,
+                hamlet_id=living_here[household.pk],
                 reason=ReviewEntry.Reason.REQUEST,
             ),
         )
@@ -814,6 +842,73 @@ def review_survey(
     if review.status == ReviewStatus.LISTING:
         _review_step(review, ReviewStatus.SURVEYING, actor)
     return assessment
+
+
+@transaction.atomic
+def review_surveys_record(
+    *,
+    review: Review,
+    surveys: Sequence[tuple[int, Survey]],
+    recorded_on: dt.date,
+    actor: Any = None,
+) -> int:
+    """Step 2 for many households at once (survey sheets keyed in elsewhere): ``surveys`` are
+    (household id, survey) pairs of listed households not yet surveyed in this review."""
+    _check_review_open(review)
+    if review.status not in (ReviewStatus.LISTING, ReviewStatus.SURVEYING):
+        raise ValidationError("Chỉ nhập phiếu khảo sát hàng loạt trước khi họp thôn.")
+    listed = dict(
+        ReviewEntry.objects.filter(review=review).values_list("household_id", "hamlet_id")
+    )
+    ids = [household_id for household_id, _survey in surveys]
+    missing = [household_id for household_id in ids if household_id not in listed]
+    if missing:
+        raise ValidationError(f"{len(missing)} hộ không có trong danh sách rà soát.")
+    done = set(
+        Assessment.objects.filter(
+            household_id__in=ids, year=review.year, superseded_on__isnull=True
+        ).values_list("household_id", flat=True)
+    )
+    if done:
+        raise ValidationError(f"{len(done)} hộ đã có phiếu khảo sát năm {review.year}.")
+    rules = StandardRules.of(review.standard)
+    households = Household.objects.in_bulk(ids)
+    places = {
+        p.household_id: p
+        for p in Placement.objects.valid_on(review_date(review.year))
+        .filter(household_id__in=ids)
+        .select_related("hamlet")
+    }
+    rows = []
+    for household_id, survey in surveys:
+        _check_survey(survey)
+        place = places.get(household_id)
+        rows.append(
+            build_assessment(
+                household=households[household_id],
+                year=review.year,
+                rules=rules,
+                survey=survey,
+                unit=review.unit,
+                hamlet=place.hamlet if place else None,
+                area=place.area if place else _area_of(None, review.unit),
+                recorded_on=recorded_on,
+                review=review,
+                actor=actor,
+            )
+        )
+    Assessment.objects.bulk_create(rows, batch_size=2000)
+    if review.status == ReviewStatus.LISTING:
+        _review_step(review, ReviewStatus.SURVEYING, actor, surveys=len(rows))
+    else:
+        event_record(
+            kind="review.surveys_recorded",
+            subject=review,
+            actor=actor,
+            province_code=review.province_code,
+            data={"surveys": len(rows)},
+        )
+    return len(rows)
 
 
 def _review_step(review: Review, status: str, actor: Any, **data: Any) -> None:
