@@ -25,7 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
@@ -263,6 +263,10 @@ def _history(ctx: DemoContext, bar: tqdm[Any]) -> str:
         effective_date=REFORM_DATE, province_code=PROVINCE_CODE
     )
     _place_after_reform(people, hamlets, households)
+    # Fresh bulk loads leave the planner blind; the review stage queries these tables next.
+    with connection.cursor() as cursor:
+        for table in ("households_household", "households_placement", "households_assessment"):
+            cursor.execute(f"ANALYZE {table}")
     bar.update(1)
     ctx.data["households"] = {
         "ids": households,

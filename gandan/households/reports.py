@@ -7,6 +7,7 @@ from typing import Any
 from django.utils import timezone
 
 from gandan.households import selectors
+from gandan.households.exports import poverty_csv, poverty_workbook
 from gandan.households.models import review_date
 from gandan.reports.registry import ReportError, ReportRequest
 
@@ -24,3 +25,5 @@ def poverty_report(request: ReportRequest) -> dict[str, Any]:
 
 
 REPORTS = {"poverty": poverty_report}
+# The province's summary form, as the screen's downloads give it.
+LAYOUTS = {"poverty": {"xlsx": poverty_workbook, "csv": poverty_csv}}

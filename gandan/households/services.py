@@ -959,11 +959,7 @@ def village_meeting_record(
         raise ValidationError({"agree": "Số người đồng ý phải từ 0 đến số người dự họp."})
     if not chaired_by.strip():
         raise ValidationError({"chaired_by": "Cần ghi người chủ trì (trưởng thôn)."})
-    listed = ReviewEntry.objects.filter(review=review, hamlet=hamlet)
-    unsurveyed = listed.exclude(
-        household__assessments__year=review.year,
-        household__assessments__superseded_on__isnull=True,
-    ).count()
+    unsurveyed = _unsurveyed(ReviewEntry.objects.filter(review=review, hamlet=hamlet), review.year)
     if unsurveyed:
         raise ValidationError(
             f"Còn {unsurveyed} hộ của {hamlet.name} chưa có phiếu khảo sát: chưa họp được."
@@ -1004,6 +1000,17 @@ def village_meeting_record(
     return meeting
 
 
+def _unsurveyed(entries: Any, year: int) -> int:
+    """How many listed households have no current survey for ``year``."""
+    listed = set(entries.values_list("household_id", flat=True))
+    surveyed = set(
+        Assessment.objects.filter(
+            household_id__in=listed, year=year, superseded_on__isnull=True
+        ).values_list("household_id", flat=True)
+    )
+    return len(listed - surveyed)
+
+
 def hamlets_pending(review: Review) -> list[int]:
     """Hamlets on the list whose latest meeting has not adopted the results."""
     adopted = set(
@@ -1026,10 +1033,7 @@ def review_post(*, review: Review, posting_from: dt.date, actor: Any = None) -> 
         raise ValidationError(
             f"Còn {len(pending)} thôn, tổ dân phố chưa họp thông qua kết quả ({names})."
         )
-    unsurveyed = review.entries.exclude(
-        household__assessments__year=review.year,
-        household__assessments__superseded_on__isnull=True,
-    ).count()
+    unsurveyed = _unsurveyed(review.entries.all(), review.year)
     if unsurveyed:
         raise ValidationError(f"Còn {unsurveyed} hộ trong danh sách chưa có phiếu khảo sát.")
     review.posting_from = posting_from

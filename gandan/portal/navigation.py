@@ -15,6 +15,7 @@ ENTRIES: list[tuple[str, str, bool]] = [
     ("Theo dõi ý kiến", "meetings:list", False),
     ("Cán bộ, công chức", "officials:people", True),
     ("Thống kê cán bộ", "officials:statistics", True),
+    ("Hộ nghèo, cận nghèo", "households:report", True),
     ("API", "api:docs", False),
 ]
 

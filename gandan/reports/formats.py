@@ -26,7 +26,14 @@ def flatten(data: Any, prefix: str = "") -> list[tuple[str, Any]]:
     return rows
 
 
-def render(data: dict[str, Any], fmt: str) -> bytes:
+def render(data: dict[str, Any], fmt: str, *, name: str | None = None) -> bytes:
+    """The report as bytes; a report with its own layout for ``fmt`` (a form's table) uses it."""
+    if name is not None:
+        from gandan.reports.registry import layouts
+
+        layout = layouts().get(name, {}).get(fmt)
+        if layout is not None:
+            return layout(data)
     if fmt == "json":
         return (json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n").encode()
     if fmt == "csv":

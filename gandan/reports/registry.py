@@ -54,6 +54,14 @@ def reports() -> dict[str, ReportFunction]:
     return found
 
 
+def layouts() -> dict[str, dict[str, Callable[[dict[str, Any]], bytes]]]:
+    """Reports that lay out csv or xlsx themselves: ``LAYOUTS = {name: {fmt: function}}``."""
+    found: dict[str, dict[str, Callable[[dict[str, Any]], bytes]]] = {}
+    for module in REPORT_MODULES:
+        found.update(getattr(import_module(module), "LAYOUTS", {}))
+    return found
+
+
 def parse_date(value: str | None, field: str) -> dt.date | None:
     if value in (None, ""):
         return None

@@ -50,7 +50,7 @@ class Command(BaseCommand):
             data = run_report(options["name"], request)
         except ReportError as error:
             raise CommandError(error.message) from None
-        content = render(data, fmt)
+        content = render(data, fmt, name=options["name"])
         if options["output"]:
             Path(options["output"]).write_bytes(content)
             if options["verbosity"] >= 1:

@@ -1,0 +1,543 @@
+"""REST API for households and the poverty review: ``/api/v1/households/``, ``/api/v1/poverty/``.
+
+Scoped like the screens: a user sees the households ever registered in the units their roles
+cover, and the reviews of those units; anything else is a 404, as for a missing row. The
+poverty standards are public. Writes go through the services, are open only to roles that
+write for the review's commune (a village head: for his own village) and answer 400 with
+``{"code", "detail", "fields"}`` when a service refuses, having changed nothing.
+
+Members' citizen IDs are masked. A commune leader or provincial specialist of a unit where the
+household is or was registered may ask for them in full (``?full=true``, as the household screen
+does); each such read is logged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Count, F
+from django.http import Http404
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from gandan.accounts.access import (
+    access_hamlet,
+    current_memberships,
+    hamlets_in_scope,
+    lineage_closure,
+    units_in_scope,
+    user_covers_unit,
+)
+from gandan.accounts.models import Role
+from gandan.core.services import access_log_record
+from gandan.geo.models import Hamlet, Unit
+from gandan.geo.selectors import UnitNotFound, unit_by_code
+from gandan.households import services
+from gandan.households.access import (
+    access_household,
+    access_review,
+    households_in_scope,
+    reviews_in_scope,
+)
+from gandan.households.models import (
+    Assessment,
+    Household,
+    Placement,
+    PovertyStandard,
+    Review,
+    ReviewEntry,
+    ReviewRequest,
+    review_date,
+)
+from gandan.households.serializers import (
+    AssessmentSerializer,
+    HouseholdDetailSerializer,
+    HouseholdFile,
+    HouseholdFileQuerySerializer,
+    HouseholdListSerializer,
+    HouseholdQuerySerializer,
+    MeetingInputSerializer,
+    PovertyStandardSerializer,
+    ReviewDetailSerializer,
+    ReviewQuerySerializer,
+    ReviewRequestInputSerializer,
+    ReviewRequestQuerySerializer,
+    ReviewRequestSerializer,
+    ReviewSerializer,
+    SurveyInputSerializer,
+    VillageMeetingSerializer,
+)
+
+HOUSEHOLDS_TAG = "Hộ gia đình"
+STANDARDS_TAG = "Chuẩn nghèo"
+REVIEW_TAG = "Rà soát hộ nghèo, hộ cận nghèo"
+
+# Roles that keep the households' records and so see members' full citizen IDs in their scope.
+FULL_ID_ROLES = frozenset({Role.PROVINCE_SPECIALIST, Role.COMMUNE_LEADER})
+
+
+def _refused(error: DjangoValidationError) -> serializers.ValidationError:
+    """A service's refusal as DRF's 400, which ``gandan.core.api`` shapes with ``fields``."""
+    if hasattr(error, "error_dict"):
+        fields = {
+            ("non_field_errors" if name == NON_FIELD_ERRORS else name): messages
+            for name, messages in error.message_dict.items()
+        }
+    else:
+        fields = {"non_field_errors": error.messages}
+    return serializers.ValidationError(fields)
+
+
+def _unit_in_scope(user: Any, code: str, as_of: dt.date | None) -> Unit:
+    try:
+        unit = unit_by_code(code, as_of=as_of)
+    except UnitNotFound:
+        unit = None
+    if unit is None or not user_covers_unit(user, unit):
+        raise NotFound(f"unit: không tìm thấy đơn vị mã {code!r} trong phạm vi của bạn.")
+    return unit
+
+
+def _within(unit: Unit) -> Any:
+    return Unit.objects.descendants_of([unit.pk]).values("pk")
+
+
+# --- Households ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HouseholdFilter:
+    households: Any  # the scoped, filtered queryset
+    on: dt.date  # the day places are shown for
+    year: int | None
+
+
+def sees_full_citizen_ids(user: Any, household: Household) -> bool:
+    """A commune leader or provincial specialist of a unit where the household is or was
+    registered may see its members' full citizen IDs (the rule of the household screen)."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return True
+    roots = {m.unit_id for m in current_memberships(user) if m.role in FULL_ID_ROLES}
+    if not roots:
+        return False
+    units = Unit.objects.descendants_of(lineage_closure(roots)).values("pk")
+    return Placement.objects.filter(household=household, unit__in=units).exists()
+
+
+def _places_on(household_ids: list[int], on: dt.date) -> dict[int, Placement]:
+    """Each household's place on ``on``, else its last place."""
+    found: dict[int, Placement] = {}
+    rows = (
+        Placement.objects.filter(household_id__in=household_ids)
+        .select_related("unit", "hamlet")
+        .order_by("household_id", F("valid_from").asc(nulls_first=True), "pk")
+    )
+    for place in rows:
+        current = found.get(place.household_id)
+        if current is None or not current.is_valid_on(on):
+            found[place.household_id] = place
+    return found
+
+
+def _assessments_of(household_ids: list[int], year: int | None) -> dict[int, Assessment]:
+    """Each household's current result of ``year``, or of its latest year."""
+    rows = Assessment.objects.current().filter(household_id__in=household_ids)
+    if year is not None:
+        rows = rows.filter(year=year)
+    return {row.household_id: row for row in rows.order_by("household_id", "year")}
+
+
+@extend_schema(tags=[HOUSEHOLDS_TAG])
+class HouseholdViewSet(viewsets.GenericViewSet[Household]):
+    """Households ever registered in the units of your scope, with their places and results."""
+
+    serializer_class = HouseholdListSerializer
+    filter_backends: list[Any] = []  # the query parameters are read by _filter
+    lookup_value_regex = r"\d+"
+
+    def _filter(self) -> HouseholdFilter:
+        params = HouseholdQuerySerializer(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        user = self.request.user
+        year: int | None = data.get("year")
+        on = review_date(year) if year else timezone.localdate()
+        households = households_in_scope(user)
+        placed = Placement.objects.valid_on(on)
+        if data.get("unit"):
+            unit = _unit_in_scope(user, data["unit"], on)
+            households = households.filter(
+                pk__in=placed.filter(unit__in=_within(unit)).values("household_id")
+            )
+        if data.get("hamlet"):
+            hamlet = hamlets_in_scope(user).filter(pk=data["hamlet"]).first()
+            if hamlet is None:
+                raise NotFound("hamlet: không tìm thấy thôn, tổ dân phố trong phạm vi của bạn.")
+            households = households.filter(
+                pk__in=placed.filter(hamlet=hamlet).values("household_id")
+            )
+        if year:
+            assessed = Assessment.objects.current().filter(year=year)
+            if data.get("standing"):
+                assessed = assessed.filter(standing=data["standing"])
+            households = households.filter(pk__in=assessed.values("household_id"))
+        if data.get("q", "").strip():
+            households = households.filter(code__icontains=data["q"].strip())
+        return HouseholdFilter(households=households.order_by("code", "pk"), on=on, year=year)
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):  # drf-spectacular building the schema
+            return Household.objects.none()
+        return self._filter().households
+
+    @extend_schema(
+        summary="Danh sách hộ trong phạm vi",
+        parameters=[HouseholdQuerySerializer],
+        responses=HouseholdListSerializer(many=True),
+    )
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Households in your scope, by code; each with its place and result of the year."""
+        found = self._filter()
+        page = self.paginate_queryset(found.households)
+        households = list(page) if page is not None else []
+        ids = [h.pk for h in households]
+        context = {
+            "places": _places_on(ids, found.on),
+            "assessments": _assessments_of(ids, found.year),
+        }
+        serializer = HouseholdListSerializer(households, many=True, context=context)
+        return self.get_paginated_response(serializer.data)
+
+    @extend_schema(
+        summary="Một hộ: nơi cư trú, thành viên, kết quả rà soát theo năm",
+        parameters=[
+            OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Mã số hộ"),
+            HouseholdFileQuerySerializer,
+        ],
+        responses=HouseholdDetailSerializer,
+    )
+    def retrieve(self, request: Request, pk: str, *args: Any, **kwargs: Any) -> Response:
+        """One household; members' citizen IDs masked unless ``full`` is asked by a role that
+        may see them, and then the read is logged."""
+        try:
+            household = access_household(request.user, int(pk))
+        except Http404:
+            raise NotFound("Không tìm thấy hộ.") from None
+        params = HouseholdFileQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        may_see = sees_full_citizen_ids(request.user, household)
+        full_ids = may_see and params.validated_data["full"]
+        members = list(
+            household.members.order_by(F("valid_from").asc(nulls_first=True), "birth_date", "pk")
+        )
+        if full_ids and any(member.citizen_id for member in members):
+            access_log_record(
+                user=request.user,
+                subject=household,
+                what="household_members_api",
+                province_code=household.province_code,
+            )
+        record = HouseholdFile(
+            household=household,
+            places=list(
+                household.placements.select_related("unit", "hamlet").order_by(
+                    F("valid_from").asc(nulls_first=True), "pk"
+                )
+            ),
+            members=members,
+            assessments=list(
+                household.assessments.select_related("standard", "unit", "hamlet").order_by(
+                    "-year", F("superseded_on").desc(nulls_first=True), "-recorded_on", "-pk"
+                )
+            ),
+            full_ids=full_ids,
+            may_see_full_ids=may_see,
+        )
+        return Response(HouseholdDetailSerializer(record).data)
+
+
+# --- Poverty standards ----------------------------------------------------------------------------
+
+
+@extend_schema(tags=[STANDARDS_TAG])
+class StandardViewSet(viewsets.ReadOnlyModelViewSet[PovertyStandard]):
+    """The poverty standards as loaded from the rules: public, as the law they come from."""
+
+    permission_classes = [AllowAny]
+    serializer_class = PovertyStandardSerializer
+    queryset = PovertyStandard.objects.prefetch_related("indicators").order_by("first_year")
+    filter_backends: list[Any] = []
+    lookup_field = "code"
+    lookup_value_regex = r"[a-z0-9-]+"
+
+    @extend_schema(summary="Các chuẩn nghèo, chỉ số thiếu hụt và mức thu nhập")
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Một chuẩn nghèo",
+        parameters=[
+            OpenApiParameter(
+                "code",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                description="Mã chuẩn, ví dụ nd-07-2021",
+            )
+        ],
+    )
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().retrieve(request, *args, **kwargs)
+
+
+# --- The periodic review -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewForWriting:
+    review: Review
+    hamlet_ids: set[int] | None  # None: the whole commune; else a village head's villages
+
+
+def review_for_writing(user: Any, review_id: int) -> ReviewForWriting:
+    """The review, if the user writes for its commune or is head of one of its villages; 404
+    otherwise (also for those who may only read it)."""
+    try:
+        return ReviewForWriting(access_review(user, review_id, for_write=True), None)
+    except Http404:
+        pass
+    try:
+        review = access_review(user, review_id)
+    except Http404:
+        raise NotFound("Không tìm thấy đợt rà soát.") from None
+    hamlet_ids = set(
+        hamlets_in_scope(user, for_write=True)
+        .filter(commune_id=review.unit_id)
+        .values_list("pk", flat=True)
+    )
+    if not hamlet_ids:
+        raise NotFound("Không tìm thấy đợt rà soát.")
+    return ReviewForWriting(review, hamlet_ids)
+
+
+REVIEW_ID = OpenApiParameter(
+    "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Mã số đợt rà soát"
+)
+
+
+@extend_schema(tags=[REVIEW_TAG])
+class ReviewViewSet(viewsets.GenericViewSet[Review]):
+    """The periodic reviews of the communes of your scope, and the steps recorded through them."""
+
+    serializer_class = ReviewSerializer
+    filter_backends: list[Any] = []  # the query parameters are read by get_queryset
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):  # drf-spectacular building the schema
+            return Review.objects.none()
+        params = ReviewQuerySerializer(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        reviews = reviews_in_scope(self.request.user)
+        if data.get("year"):
+            reviews = reviews.filter(year=data["year"])
+        if data.get("status"):
+            reviews = reviews.filter(status=data["status"])
+        if data.get("unit"):
+            as_of = review_date(data["year"]) if data.get("year") else None
+            unit = _unit_in_scope(self.request.user, data["unit"], as_of)
+            reviews = reviews.filter(unit__in=_within(unit))
+        return (
+            reviews.select_related("unit", "standard")
+            .annotate(listed=Count("entries"))
+            .order_by("-year", "unit__code", "pk")
+        )
+
+    @extend_schema(
+        summary="Các đợt rà soát định kỳ trong phạm vi",
+        parameters=[ReviewQuerySerializer],
+        responses=ReviewSerializer(many=True),
+    )
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Reviews in your scope, latest year first."""
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(ReviewSerializer(page, many=True).data)
+
+    @extend_schema(
+        summary="Một đợt rà soát: các bước, số hộ, họp thôn, niêm yết, quyết định",
+        parameters=[REVIEW_ID],
+        responses=ReviewDetailSerializer,
+    )
+    def retrieve(self, request: Request, pk: str, *args: Any, **kwargs: Any) -> Response:
+        """One review; the commune's report as frozen at the decision, once decided."""
+        try:
+            review = access_review(request.user, int(pk))
+        except Http404:
+            raise NotFound("Không tìm thấy đợt rà soát.") from None
+        return Response(ReviewDetailSerializer(review).data)
+
+    @extend_schema(
+        summary="Ghi phiếu khảo sát của một hộ trong danh sách (bước 2)",
+        parameters=[REVIEW_ID],
+        request=SurveyInputSerializer,
+        responses={201: AssessmentSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="surveys")
+    def surveys(self, request: Request, pk: str, *args: Any, **kwargs: Any) -> Response:
+        """Record a listed household's survey; it is classified at once."""
+        writing = review_for_writing(request.user, int(pk))
+        payload = SurveyInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        code = payload.validated_data["household"].strip()
+        entry = (
+            ReviewEntry.objects.filter(review=writing.review, household__code=code)
+            .select_related("household")
+            .first()
+        )
+        if entry is None or (
+            writing.hamlet_ids is not None and entry.hamlet_id not in writing.hamlet_ids
+        ):
+            raise serializers.ValidationError(
+                {"household": [f"Hộ mã {code} không có trong danh sách rà soát bạn được ghi."]}
+            )
+        try:
+            assessment = services.review_survey(
+                review=writing.review,
+                household=entry.household,
+                survey=payload.survey(),
+                actor=request.user,
+            )
+        except DjangoValidationError as error:
+            raise _refused(error) from None
+        assessment = Assessment.objects.select_related("standard", "unit", "hamlet").get(
+            pk=assessment.pk
+        )
+        return Response(AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Ghi cuộc họp thôn, tổ dân phố (bước 3)",
+        parameters=[REVIEW_ID],
+        request=MeetingInputSerializer,
+        responses={201: VillageMeetingSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="meetings")
+    def meetings(self, request: Request, pk: str, *args: Any, **kwargs: Any) -> Response:
+        """Record a village meeting: adopted if more than half of those present agree,
+        otherwise the village's households are surveyed again and it meets again."""
+        writing = review_for_writing(request.user, int(pk))
+        payload = MeetingInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        hamlet = self._hamlet(request.user, data["hamlet"], writing)
+        try:
+            meeting = services.village_meeting_record(
+                review=writing.review,
+                hamlet=hamlet,
+                held_on=data["held_on"],
+                chaired_by=data["chaired_by"],
+                supervised_by=data["supervised_by"],
+                present=data["present"],
+                agree=data["agree"],
+                minutes=data["minutes"],
+                actor=request.user,
+            )
+        except DjangoValidationError as error:
+            raise _refused(error) from None
+        return Response(VillageMeetingSerializer(meeting).data, status=status.HTTP_201_CREATED)
+
+    @staticmethod
+    def _hamlet(user: Any, hamlet_id: int, writing: ReviewForWriting) -> Hamlet:
+        try:
+            hamlet = access_hamlet(user, hamlet_id, for_write=True)
+        except Http404:
+            hamlet = None
+        if hamlet is None or (
+            writing.hamlet_ids is not None and hamlet.pk not in writing.hamlet_ids
+        ):
+            raise serializers.ValidationError(
+                {"hamlet": ["Không tìm thấy thôn, tổ dân phố bạn được ghi."]}
+            )
+        return hamlet
+
+
+# --- The regular review (on request) ------------------------------------------------------------
+
+
+@extend_schema(tags=[REVIEW_TAG])
+class RequestViewSet(viewsets.GenericViewSet[ReviewRequest]):
+    """Households' requests for a regular review (Mẫu 04) in the communes of your scope."""
+
+    serializer_class = ReviewRequestSerializer
+    filter_backends: list[Any] = []
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):  # drf-spectacular building the schema
+            return ReviewRequest.objects.none()
+        params = ReviewRequestQuerySerializer(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        units = units_in_scope(self.request.user).values("pk")
+        requests = ReviewRequest.objects.filter(unit__in=units)
+        if data.get("unit"):
+            unit = _unit_in_scope(self.request.user, data["unit"], None)
+            requests = requests.filter(unit__in=_within(unit))
+        if data.get("status"):
+            requests = requests.filter(status=data["status"])
+        return requests.select_related("household", "unit").order_by("-received_on", "-pk")
+
+    @extend_schema(
+        summary="Các đề nghị rà soát thường xuyên trong phạm vi",
+        parameters=[ReviewRequestQuerySerializer],
+        responses=ReviewRequestSerializer(many=True),
+    )
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Requests in your scope, latest first, with their legal due date."""
+        page = self.paginate_queryset(self.get_queryset())
+        context = {"today": timezone.localdate()}
+        return self.get_paginated_response(
+            ReviewRequestSerializer(page, many=True, context=context).data
+        )
+
+    @extend_schema(
+        summary="Nhận đề nghị rà soát thường xuyên của một hộ (Mẫu 04)",
+        request=ReviewRequestInputSerializer,
+        responses={201: ReviewRequestSerializer},
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Receive a request for a household registered now in a commune you write for."""
+        if not units_in_scope(request.user, for_write=True).exists():
+            raise NotFound("Không tìm thấy trang.")
+        payload = ReviewRequestInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        code = data["household"].strip()
+        found = list(households_in_scope(request.user, for_write=True).filter(code=code)[:2])
+        if len(found) != 1:
+            raise serializers.ValidationError(
+                {"household": [f"Không tìm thấy hộ mã {code} đang cư trú trong phạm vi của bạn."]}
+            )
+        try:
+            received = services.request_receive(
+                household=found[0],
+                received_on=data.get("received_on") or timezone.localdate(),
+                asks=data["asks"],
+                reason=data["reason"],
+                actor=request.user,
+            )
+        except DjangoValidationError as error:
+            raise _refused(error) from None
+        return Response(
+            ReviewRequestSerializer(received, context={"today": timezone.localdate()}).data,
+            status=status.HTTP_201_CREATED,
+        )

@@ -1,0 +1,649 @@
+"""What ``/api/v1/households/`` and ``/api/v1/poverty/`` read and return (see ``api.py``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from gandan.core.crypto import mask_citizen_id
+from gandan.geo.api import UnitBriefSerializer
+from gandan.geo.models import Hamlet
+from gandan.households import services
+from gandan.households.models import (
+    REVIEW_END,
+    Area,
+    Assessment,
+    FrozenReport,
+    Household,
+    Indicator,
+    Member,
+    Placement,
+    PovertyStandard,
+    RequestStatus,
+    Review,
+    ReviewEntry,
+    ReviewRequest,
+    ReviewStatus,
+    Standing,
+    VillageMeeting,
+)
+
+FIRST_YEAR, LAST_YEAR = 1945, 2100  # the years a report may ask for, as gandan.reports
+
+# --- Query parameters ---------------------------------------------------------------------------
+
+
+class HouseholdQuerySerializer(serializers.Serializer[dict[str, Any]]):
+    unit = serializers.CharField(
+        required=False,
+        max_length=10,
+        help_text="Mã đơn vị hành chính trong phạm vi của bạn (xã, phường hoặc tỉnh): hộ cư trú "
+        f"ở đó vào ngày {REVIEW_END[1]}/{REVIEW_END[0]} của năm rà soát (không có năm: hôm nay)",
+    )
+    hamlet = serializers.IntegerField(
+        required=False, min_value=1, help_text="Mã thôn, tổ dân phố (id) trong phạm vi của bạn"
+    )
+    year = serializers.IntegerField(
+        required=False,
+        min_value=FIRST_YEAR,
+        max_value=LAST_YEAR,
+        help_text="Năm rà soát: chỉ các hộ có kết quả rà soát năm này",
+    )
+    standing = serializers.ChoiceField(
+        choices=Standing.choices,
+        required=False,
+        help_text="Kết quả phân loại trong năm rà soát (cần kèm year)",
+    )
+    q = serializers.CharField(required=False, max_length=32, help_text="Tìm theo mã hộ")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("standing") and not attrs.get("year"):
+            raise serializers.ValidationError(
+                {"standing": "Cần chọn năm rà soát (year) khi lọc theo kết quả phân loại."}
+            )
+        return attrs
+
+
+class HouseholdFileQuerySerializer(serializers.Serializer[dict[str, Any]]):
+    full = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Hiện đầy đủ số định danh của thành viên (chỉ lãnh đạo xã, phường và chuyên "
+        "viên tỉnh trong phạm vi; mỗi lần xem được ghi nhật ký truy cập)",
+    )
+
+
+class ReviewQuerySerializer(serializers.Serializer[dict[str, Any]]):
+    year = serializers.IntegerField(
+        required=False, min_value=FIRST_YEAR, max_value=LAST_YEAR, help_text="Năm rà soát"
+    )
+    unit = serializers.CharField(
+        required=False,
+        max_length=10,
+        help_text="Mã đơn vị trong phạm vi của bạn (một xã, phường hoặc cả tỉnh)",
+    )
+    status = serializers.ChoiceField(
+        choices=ReviewStatus.choices, required=False, help_text="Bước của đợt rà soát"
+    )
+
+
+class ReviewRequestQuerySerializer(serializers.Serializer[dict[str, Any]]):
+    unit = serializers.CharField(
+        required=False, max_length=10, help_text="Mã đơn vị trong phạm vi của bạn"
+    )
+    status = serializers.ChoiceField(
+        choices=RequestStatus.choices, required=False, help_text="Tình trạng giải quyết"
+    )
+
+
+# --- What is written ------------------------------------------------------------------------------
+
+
+class SurveyInputSerializer(serializers.Serializer[dict[str, Any]]):
+    """The surveyor's answers for one household of the review's list (phiếu B1, B2)."""
+
+    household = serializers.CharField(max_length=32, help_text="Mã hộ trong danh sách rà soát")
+    income_per_capita = serializers.IntegerField(help_text="Thu nhập bình quân người/tháng (đồng)")
+    deprived = serializers.ListField(
+        child=serializers.CharField(max_length=40),
+        required=False,
+        default=list,
+        help_text="Mã các chỉ số thiếu hụt của chuẩn nghèo năm rà soát",
+    )
+    members = serializers.IntegerField(help_text="Số nhân khẩu")
+    b1_score = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, help_text="Điểm phiếu B1"
+    )
+    b2_score = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, help_text="Điểm phiếu B2"
+    )
+    note = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+
+    def survey(self) -> services.Survey:
+        data = self.validated_data
+        return services.Survey(
+            income_per_capita=data["income_per_capita"],
+            deprived=list(data["deprived"]),
+            members=data["members"],
+            b1_score=data.get("b1_score"),
+            b2_score=data.get("b2_score"),
+            note=data["note"],
+        )
+
+
+class MeetingInputSerializer(serializers.Serializer[dict[str, Any]]):
+    """A village meeting of step 3: adopted if more than half of those present agree."""
+
+    hamlet = serializers.IntegerField(min_value=1, help_text="Mã thôn, tổ dân phố (id)")
+    held_on = serializers.DateField(help_text="Ngày họp")
+    chaired_by = serializers.CharField(max_length=120, help_text="Người chủ trì (trưởng thôn)")
+    supervised_by = serializers.CharField(
+        max_length=120,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Đại diện Mặt trận giám sát",
+    )
+    present = serializers.IntegerField(help_text="Số người dự họp")
+    agree = serializers.IntegerField(help_text="Số người đồng ý")
+    minutes = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Biên bản (tóm tắt)"
+    )
+
+
+class ReviewRequestInputSerializer(serializers.Serializer[dict[str, Any]]):
+    """A household's request for a regular review (Mẫu 04)."""
+
+    household = serializers.CharField(max_length=32, help_text="Mã hộ trong phạm vi của bạn")
+    received_on = serializers.DateField(
+        required=False, help_text="Ngày nhận đề nghị, mặc định hôm nay"
+    )
+    asks = serializers.ChoiceField(
+        choices=ReviewRequest._meta.get_field("asks").choices or [], help_text="Hộ đề nghị gì"
+    )
+    reason = serializers.CharField(help_text="Lý do đề nghị")
+
+
+# --- What is returned ------------------------------------------------------------------------------
+
+
+class PlaceHamletSerializer(serializers.ModelSerializer[Hamlet]):
+    class Meta:
+        model = Hamlet
+        fields = ["id", "name", "kind"]
+
+
+class PlaceSerializer(serializers.ModelSerializer[Placement]):
+    unit = UnitBriefSerializer()
+    hamlet = PlaceHamletSerializer(allow_null=True)
+    area_display = serializers.CharField(source="get_area_display")
+    reason_display = serializers.CharField(source="get_reason_display")
+
+    class Meta:
+        model = Placement
+        fields = [
+            "unit",
+            "hamlet",
+            "area",
+            "area_display",
+            "reason",
+            "reason_display",
+            "valid_from",
+            "valid_to",
+        ]
+
+
+class AssessmentBriefSerializer(serializers.ModelSerializer[Assessment]):
+    standing_display = serializers.CharField(source="get_standing_display")
+
+    class Meta:
+        model = Assessment
+        fields = ["id", "year", "standing", "standing_display", "recorded_on"]
+
+
+class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
+    """A survey and its classification, with the reason in words."""
+
+    standard = serializers.CharField(source="standard.code")
+    legal_basis = serializers.CharField(source="standard.legal_basis")
+    unit = UnitBriefSerializer()
+    hamlet = PlaceHamletSerializer(allow_null=True)
+    area_display = serializers.CharField(source="get_area_display")
+    deprived = serializers.ListField(
+        source="deprived_codes",
+        child=serializers.CharField(),
+        help_text="Mã các chỉ số thiếu hụt",
+    )
+    standing_display = serializers.CharField(source="get_standing_display")
+    explanation = serializers.SerializerMethodField(help_text="Vì sao hộ được phân loại như vậy")
+    current = serializers.SerializerMethodField(help_text="Chưa bị đính chính")
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "id",
+            "year",
+            "standard",
+            "legal_basis",
+            "review",
+            "unit",
+            "hamlet",
+            "area",
+            "area_display",
+            "members",
+            "income_per_capita",
+            "deprived",
+            "deprivation_count",
+            "b1_score",
+            "b2_score",
+            "standing",
+            "standing_display",
+            "explanation",
+            "recorded_on",
+            "superseded_on",
+            "corrects",
+            "current",
+            "note",
+        ]
+
+    def get_explanation(self, assessment: Assessment) -> str:
+        return services.explain(assessment)
+
+    def get_current(self, assessment: Assessment) -> bool:
+        return assessment.superseded_on is None
+
+
+class HouseholdListSerializer(serializers.ModelSerializer[Household]):
+    place = serializers.SerializerMethodField(
+        help_text=f"Nơi cư trú vào ngày {REVIEW_END[1]}/{REVIEW_END[0]} của năm lọc (không có năm: "
+        "hôm nay), hoặc nơi cuối cùng"
+    )
+    assessment = serializers.SerializerMethodField(
+        help_text="Kết quả rà soát của năm lọc, không có năm: của năm gần nhất"
+    )
+
+    class Meta:
+        model = Household
+        fields = [
+            "id",
+            "code",
+            "head_name",
+            "ethnic_minority",
+            "farming",
+            "formed_on",
+            "dissolved_on",
+            "place",
+            "assessment",
+        ]
+
+    @extend_schema_field(PlaceSerializer(allow_null=True))
+    def get_place(self, household: Household) -> Any:
+        place = self.context["places"].get(household.pk)
+        return PlaceSerializer(place).data if place is not None else None
+
+    @extend_schema_field(AssessmentBriefSerializer(allow_null=True))
+    def get_assessment(self, household: Household) -> Any:
+        found = self.context["assessments"].get(household.pk)
+        return AssessmentBriefSerializer(found).data if found is not None else None
+
+
+class MemberSerializer(serializers.ModelSerializer[Member]):
+    sex_display = serializers.CharField(source="get_sex_display")
+    relation_display = serializers.CharField(source="get_relation_display")
+    citizen_id = serializers.SerializerMethodField(
+        help_text="Số định danh cá nhân, đã che trừ khi vai trò được xem đầy đủ"
+    )
+
+    class Meta:
+        model = Member
+        fields = [
+            "id",
+            "full_name",
+            "birth_date",
+            "sex",
+            "sex_display",
+            "relation",
+            "relation_display",
+            "citizen_id",
+            "valid_from",
+            "valid_to",
+        ]
+
+    def get_citizen_id(self, member: Member) -> str:
+        if self.context.get("full_ids"):
+            return str(member.citizen_id or "")
+        return mask_citizen_id(member.citizen_id)
+
+
+@dataclass
+class HouseholdFile:
+    """A household with its places, members and yearly results, as the API shows it."""
+
+    household: Household
+    places: list[Placement]
+    members: list[Member]
+    assessments: list[Assessment]
+    full_ids: bool  # shown unmasked in this answer
+    may_see_full_ids: bool  # the caller's role may ask for them
+
+
+class HouseholdDetailSerializer(serializers.Serializer[HouseholdFile]):
+    id = serializers.IntegerField(source="household.pk")
+    code = serializers.CharField(source="household.code")
+    province_code = serializers.CharField(source="household.province_code")
+    head_name = serializers.CharField(source="household.head_name")
+    ethnic_minority = serializers.BooleanField(source="household.ethnic_minority")
+    farming = serializers.BooleanField(source="household.farming")
+    formed_on = serializers.DateField(source="household.formed_on", allow_null=True)
+    dissolved_on = serializers.DateField(source="household.dissolved_on", allow_null=True)
+    dissolution_reason = serializers.CharField(source="household.dissolution_reason")
+    split_from = serializers.CharField(
+        source="household.split_from.code",
+        allow_null=True,
+        default=None,
+        help_text="Mã hộ đã tách ra hộ này",
+    )
+    places = PlaceSerializer(many=True, help_text="Nơi cư trú qua các thời kỳ")
+    citizen_ids_masked = serializers.SerializerMethodField(
+        help_text="Số định danh của thành viên đã che (mặc định, và với mọi vai trò không được xem)"
+    )
+    may_see_full_citizen_ids = serializers.BooleanField(
+        source="may_see_full_ids",
+        help_text="Vai trò của bạn được xem đầy đủ số định danh của hộ này (tham số full)",
+    )
+    members = serializers.SerializerMethodField(help_text="Thành viên qua các thời kỳ")
+    assessments = AssessmentSerializer(
+        many=True,
+        help_text="Kết quả rà soát theo năm, mới nhất trước; bản đã đính chính có current = false",
+    )
+
+    def get_citizen_ids_masked(self, record: HouseholdFile) -> bool:
+        return not record.full_ids
+
+    @extend_schema_field(MemberSerializer(many=True))
+    def get_members(self, record: HouseholdFile) -> Any:
+        return MemberSerializer(
+            record.members, many=True, context={"full_ids": record.full_ids}
+        ).data
+
+
+class IndicatorSerializer(serializers.ModelSerializer[Indicator]):
+    class Meta:
+        model = Indicator
+        fields = ["code", "dimension", "name", "order"]
+
+
+class AreaIncomeLinesSerializer(serializers.Serializer[Any]):
+    lower = serializers.IntegerField(
+        allow_null=True, help_text="Thu nhập đến mức này là hộ nghèo (chỉ chuẩn có ngưỡng này)"
+    )
+    upper = serializers.IntegerField(help_text="Chuẩn thu nhập (đồng/người/tháng)")
+    average = serializers.IntegerField(
+        allow_null=True, help_text="Hộ nông, lâm, ngư, diêm nghiệp có mức sống trung bình đến"
+    )
+
+
+class IncomeLinesSerializer(serializers.Serializer[Any]):
+    rural = AreaIncomeLinesSerializer()
+    urban = AreaIncomeLinesSerializer()
+
+
+class PovertyStandardSerializer(serializers.ModelSerializer[PovertyStandard]):
+    lines = serializers.SerializerMethodField(help_text="Các mức thu nhập theo khu vực")
+    indicators = IndicatorSerializer(many=True)
+
+    class Meta:
+        model = PovertyStandard
+        fields = [
+            "code",
+            "name",
+            "legal_basis",
+            "period",
+            "first_year",
+            "last_year",
+            "deprivation_threshold",
+            "lines",
+            "indicators",
+            "provisional",
+            "source",
+        ]
+        extra_kwargs = {
+            "first_year": {"help_text": "Năm rà soát đầu tiên dùng chuẩn này"},
+            "last_year": {"help_text": "Năm rà soát cuối cùng dùng chuẩn này"},
+            "provisional": {"help_text": "Danh mục chỉ số còn tạm thời (chưa xác minh)"},
+        }
+
+    @extend_schema_field(IncomeLinesSerializer)
+    def get_lines(self, standard: PovertyStandard) -> dict[str, dict[str, int | None]]:
+        lines = {}
+        for area in Area.values:
+            lower, upper, average = standard.lines(area)
+            lines[area] = {"lower": lower, "upper": upper, "average": average}
+        return lines
+
+
+class VillageMeetingSerializer(serializers.ModelSerializer[VillageMeeting]):
+    hamlet = PlaceHamletSerializer()
+
+    class Meta:
+        model = VillageMeeting
+        fields = [
+            "id",
+            "hamlet",
+            "round",
+            "held_on",
+            "chaired_by",
+            "supervised_by",
+            "present",
+            "agree",
+            "accepted",
+            "minutes",
+        ]
+
+
+class ReviewSerializer(serializers.ModelSerializer[Review]):
+    unit = UnitBriefSerializer()
+    standard = serializers.CharField(source="standard.code")
+    status_display = serializers.CharField(source="get_status_display")
+    households = serializers.SerializerMethodField(help_text="Số hộ trong danh sách rà soát")
+
+    class Meta:
+        model = Review
+        fields = [
+            "id",
+            "unit",
+            "year",
+            "standard",
+            "status",
+            "status_display",
+            "started_on",
+            "households",
+            "posting_from",
+            "posting_to",
+            "decision_number",
+            "decided_on",
+        ]
+
+    def get_households(self, review: Review) -> int:
+        listed = getattr(review, "listed", None)  # annotated by the list
+        return int(listed) if listed is not None else review.entries.count()
+
+
+class ReviewStepSerializer(serializers.Serializer[Any]):
+    status = serializers.CharField()
+    name = serializers.CharField()
+    state = serializers.ChoiceField(
+        choices=[("done", "Đã xong"), ("current", "Đang làm"), ("todo", "Chưa đến")]
+    )
+
+
+class StandingCountsSerializer(serializers.Serializer[Any]):
+    poor = serializers.IntegerField()
+    near_poor = serializers.IntegerField()
+    average = serializers.IntegerField()
+    not_poor = serializers.IntegerField()
+
+
+class ReviewCountsSerializer(serializers.Serializer[Any]):
+    listed = serializers.IntegerField(help_text="Hộ trong danh sách rà soát")
+    listed_poor = serializers.IntegerField(help_text="… vì đang là hộ nghèo")
+    listed_near_poor = serializers.IntegerField(help_text="… vì đang là hộ cận nghèo")
+    listed_on_request = serializers.IntegerField(help_text="… vì có giấy đề nghị (Mẫu 01)")
+    surveyed = serializers.IntegerField(help_text="Hộ trong danh sách đã có phiếu khảo sát")
+    unsurveyed = serializers.IntegerField()
+    standings = StandingCountsSerializer(help_text="Kết quả phân loại của các hộ đã khảo sát")
+
+
+class ReviewHamletSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    households = serializers.IntegerField(help_text="Hộ của thôn trong danh sách rà soát")
+    rounds = serializers.IntegerField(help_text="Số lần đã họp")
+    adopted = serializers.BooleanField(help_text="Cuộc họp gần nhất đã thông qua kết quả")
+
+
+class FrozenReportSerializer(serializers.ModelSerializer[FrozenReport]):
+    class Meta:
+        model = FrozenReport
+        fields = ["frozen_at", "data"]
+
+
+class ReviewDetailSerializer(ReviewSerializer):
+    """A review with its steps, counts, village meetings and, once decided, the frozen report."""
+
+    steps = serializers.SerializerMethodField()
+    counts = serializers.SerializerMethodField()
+    hamlets = serializers.SerializerMethodField(help_text="Các thôn phải họp (bước 3)")
+    meetings = serializers.SerializerMethodField()
+    frozen_report = serializers.SerializerMethodField(
+        help_text="Báo cáo của xã chốt khi có quyết định công nhận; null trước đó"
+    )
+
+    class Meta(ReviewSerializer.Meta):
+        fields = [
+            *ReviewSerializer.Meta.fields,
+            "steps",
+            "counts",
+            "hamlets",
+            "meetings",
+            "frozen_report",
+        ]
+
+    @extend_schema_field(ReviewStepSerializer(many=True))
+    def get_steps(self, review: Review) -> list[dict[str, str]]:
+        order = list(ReviewStatus.values)
+        reached = order.index(review.status)
+        steps = []
+        for index, (value, label) in enumerate(ReviewStatus.choices):
+            if index < reached or review.status == ReviewStatus.DECIDED:
+                state = "done"
+            else:
+                state = "current" if index == reached else "todo"
+            steps.append({"status": value, "name": str(label), "state": state})
+        return steps
+
+    @extend_schema_field(ReviewCountsSerializer)
+    def get_counts(self, review: Review) -> dict[str, Any]:
+        reasons = dict(
+            review.entries.values_list("reason").annotate(n=Count("id")).order_by("reason")
+        )
+        listed = sum(reasons.values())
+        current = Assessment.objects.current().filter(
+            year=review.year, household_id__in=review.entries.values("household_id")
+        )
+        standings = dict.fromkeys(Standing.values, 0)
+        standings.update(current.values_list("standing").annotate(n=Count("id")).order_by())
+        surveyed = sum(standings.values())
+        return {
+            "listed": listed,
+            "listed_poor": reasons.get(ReviewEntry.Reason.POOR, 0),
+            "listed_near_poor": reasons.get(ReviewEntry.Reason.NEAR_POOR, 0),
+            "listed_on_request": reasons.get(ReviewEntry.Reason.REQUEST, 0),
+            "surveyed": surveyed,
+            "unsurveyed": listed - surveyed,
+            "standings": standings,
+        }
+
+    @extend_schema_field(ReviewHamletSerializer(many=True))
+    def get_hamlets(self, review: Review) -> list[dict[str, Any]]:
+        households = dict(
+            review.entries.filter(hamlet__isnull=False)
+            .values_list("hamlet_id")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        last: dict[int, VillageMeeting] = {}
+        rounds: dict[int, int] = {}
+        for meeting in self._meetings(review):
+            last[meeting.hamlet_id] = meeting
+            rounds[meeting.hamlet_id] = rounds.get(meeting.hamlet_id, 0) + 1
+        hamlets = Hamlet.objects.filter(pk__in=list(households)).order_by("name", "pk")
+        return [
+            {
+                "id": hamlet.pk,
+                "name": hamlet.name,
+                "households": households[hamlet.pk],
+                "rounds": rounds.get(hamlet.pk, 0),
+                "adopted": hamlet.pk in last and last[hamlet.pk].accepted,
+            }
+            for hamlet in hamlets
+        ]
+
+    @extend_schema_field(VillageMeetingSerializer(many=True))
+    def get_meetings(self, review: Review) -> Any:
+        return VillageMeetingSerializer(self._meetings(review), many=True).data
+
+    @extend_schema_field(FrozenReportSerializer(allow_null=True))
+    def get_frozen_report(self, review: Review) -> Any:
+        frozen = FrozenReport.objects.filter(review=review).first()
+        return FrozenReportSerializer(frozen).data if frozen is not None else None
+
+    def _meetings(self, review: Review) -> list[VillageMeeting]:
+        cache: dict[int, list[VillageMeeting]] = self.context.setdefault("meetings", {})
+        if review.pk not in cache:
+            cache[review.pk] = list(
+                VillageMeeting.objects.filter(review=review)
+                .select_related("hamlet")
+                .order_by("hamlet__name", "hamlet_id", "round")
+            )
+        return cache[review.pk]
+
+
+class ReviewRequestSerializer(serializers.ModelSerializer[ReviewRequest]):
+    household = serializers.CharField(source="household.code", help_text="Mã hộ")
+    household_id = serializers.IntegerField()
+    unit = UnitBriefSerializer()
+    asks_display = serializers.CharField(source="get_asks_display")
+    status_display = serializers.CharField(source="get_status_display")
+    late = serializers.SerializerMethodField(
+        help_text="Đã giải quyết sau hạn, hoặc chưa giải quyết mà đã quá hạn"
+    )
+
+    class Meta:
+        model = ReviewRequest
+        fields = [
+            "id",
+            "household",
+            "household_id",
+            "unit",
+            "received_on",
+            "due_on",
+            "asks",
+            "asks_display",
+            "reason",
+            "status",
+            "status_display",
+            "decided_on",
+            "answer",
+            "late",
+        ]
+
+    def get_late(self, request: ReviewRequest) -> bool:
+        today: dt.date = self.context.get("today") or timezone.localdate()
+        return request.is_late(today)
