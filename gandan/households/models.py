@@ -134,7 +134,7 @@ class Household(StampedModel):
     code = models.CharField("mã hộ", max_length=32)
     province_code = models.CharField("mã tỉnh", max_length=4)
     head_name = models.CharField("chủ hộ", max_length=120)
-    ethnic_minority = models.BooleanField("hộ dân tộc thiểu số", default=False)
+    ethnic_minority = models.BooleanField("hộ dân tộc thiểu số", default=False, db_index=True)
     farming = models.BooleanField("hộ nông, lâm, ngư, diêm nghiệp", default=False)
     formed_on = models.DateField("ngày lập hộ", null=True, blank=True)  # None: before our records
     dissolved_on = models.DateField("ngày xóa hộ", null=True, blank=True)
@@ -211,7 +211,11 @@ class Placement(ValidityModel):
         ordering = ["household", "valid_from"]
         indexes = [
             models.Index(fields=["province_code", "valid_from"]),
-            models.Index(fields=["unit", "valid_from"]),
+            # Covers the count of households per commune, village and area on a day.
+            models.Index(
+                fields=["unit", "valid_from", "valid_to", "hamlet", "area"],
+                name="placement_count_cover",
+            ),
         ]
         constraints = [validity_constraint("placement_validity_ordered")]
 
@@ -422,7 +426,21 @@ class Assessment(StampedModel):
         verbose_name_plural = "kết quả rà soát hộ"
         ordering = ["-year", "household"]
         indexes = [
-            models.Index(fields=["province_code", "year", "standing"]),
+            # Covers the report's reads of a year's lists (see selectors.poverty_report).
+            models.Index(
+                fields=[
+                    "year",
+                    "standing",
+                    "unit",
+                    "hamlet",
+                    "household",
+                    "area",
+                    "ethnic_minority",
+                    "recorded_on",
+                    "superseded_on",
+                ],
+                name="assessment_report_cover",
+            ),
             models.Index(fields=["household", "year"]),
             models.Index(fields=["unit", "year"]),
         ]

@@ -209,20 +209,33 @@ def _in_list(column: str, ids: list[int] | None) -> tuple[str, list[int]]:
 
 
 def _household_rows(scope: Scope, on: dt.date) -> list[tuple[Any, ...]]:
+    """(commune, village, area, ethnic minority 0/1, households) registered on ``on``.
+
+    Ethnic-minority households are a few percent of all: they are counted by a second query
+    that starts from them, so the main count reads the placements' covering index alone.
+    """
     where, params = _in_list("p.unit_id", scope.commune_ids)
-    sql = f"""
-        SELECT p.unit_id, p.hamlet_id, p.area,
-               CASE WHEN h.ethnic_minority THEN 1 ELSE 0 END, COUNT(*)
+    valid = (
+        "(p.valid_from IS NULL OR p.valid_from <= %s) AND (p.valid_to IS NULL OR p.valid_to >= %s)"
+    )
+    every = f"""
+        SELECT p.unit_id, p.hamlet_id, p.area, 0, COUNT(*)
         FROM households_placement p
-        JOIN households_household h ON h.id = p.household_id
-        WHERE (p.valid_from IS NULL OR p.valid_from <= %s)
-          AND (p.valid_to IS NULL OR p.valid_to >= %s)
-          AND {where}
-        GROUP BY p.unit_id, p.hamlet_id, p.area, CASE WHEN h.ethnic_minority THEN 1 ELSE 0 END
+        WHERE {valid} AND {where}
+        GROUP BY p.unit_id, p.hamlet_id, p.area
+    """  # noqa: S608 - only placeholders are interpolated
+    ethnic = f"""
+        SELECT p.unit_id, p.hamlet_id, p.area, 1, COUNT(*)
+        FROM households_placement p
+        WHERE p.household_id IN (SELECT id FROM households_household WHERE ethnic_minority)
+          AND {valid} AND {where}
+        GROUP BY p.unit_id, p.hamlet_id, p.area
     """  # noqa: S608 - only placeholders are interpolated
     with connection.cursor() as cursor:
-        cursor.execute(sql, [on, on, *params])
-        return list(cursor.fetchall())
+        cursor.execute(every, [on, on, *params])
+        rows = list(cursor.fetchall())
+        cursor.execute(ethnic, [on, on, *params])
+        return rows + list(cursor.fetchall())
 
 
 def _pair_rows(scope: Scope, year: int, as_of: dt.date, on: dt.date) -> list[tuple[Any, ...]]:
@@ -306,13 +319,14 @@ def _tally(scope: Scope, year: int, as_of: dt.date) -> tuple[Tally, dict[int, Ta
         if key is None:
             continue
         for tally in (total, by_key[key]):
+            if ethnic:  # a second count of some of the same households
+                tally.ethnic_minority += n
+                continue
             tally.households += n
             if area == "urban":
                 tally.urban += n
             else:
                 tally.rural += n
-            if ethnic:
-                tally.ethnic_minority += n
     for ps, pu, ph, cs, cu, ch, ca, ce, ru, rh, earlier, n in _pair_rows(scope, year, as_of, on):
         before = scope.key(pu, ph) if ps else None
         after = scope.key(cu, ch) if cs else None
@@ -487,24 +501,62 @@ def poverty_report(unit: Unit | None, year: int, *, as_of: dt.date | None = None
 def poverty_trend(
     unit: Unit | None, years: Iterable[int], *, as_of: dt.date
 ) -> list[dict[str, Any]]:
-    """Households, poor and near-poor per year, all counted under the units of ``as_of``."""
+    """Households, poor and near-poor per year, all counted under the units of ``as_of``.
+
+    Two queries whatever the number of years: the lists grouped by year, and one pass over
+    the placements counting, for each year, those valid on its review day.
+    """
+    wanted = sorted(set(years) & set(years_with_data()))
+    if not wanted:
+        return []
     scope = scope_for(unit, as_of)
+    where, params = _in_list("unit_id", scope.commune_ids)
+    marks = ", ".join(["%s"] * len(wanted))
+    lists_sql = f"""
+        SELECT year, standing, COUNT(*) FROM households_assessment
+        WHERE year IN ({marks}) AND standing IN ('poor', 'near_poor')
+          AND recorded_on <= %s AND (superseded_on IS NULL OR superseded_on > %s) AND {where}
+        GROUP BY year, standing
+    """  # noqa: S608 - only placeholders are interpolated
+    days = [min(review_date(year), as_of) for year in wanted]
+    # Placements grouped by their period: a few thousand distinct periods, however many rows.
+    periods_sql = f"""
+        SELECT valid_from, valid_to, COUNT(*) FROM households_placement
+        WHERE {where} GROUP BY valid_from, valid_to
+    """  # noqa: S608 - only placeholders are interpolated
+    counts: dict[tuple[int, str], int] = {}
+    totals = [0] * len(days)
+    with connection.cursor() as cursor:
+        cursor.execute(lists_sql, [*wanted, as_of, as_of, *params])
+        for year, standing, n in cursor.fetchall():
+            counts[(year, standing)] = n
+        cursor.execute(periods_sql, params)
+        for start, end, n in cursor.fetchall():
+            start, end = _as_date(start), _as_date(end)
+            for index, day in enumerate(days):
+                if (start is None or start <= day) and (end is None or end >= day):
+                    totals[index] += n
     result = []
-    for year in years:
-        if not Assessment.objects.filter(year=year).exists():
-            continue
-        total, _ = _tally(scope, year, max(as_of, review_date(year)))
-        data = total.as_dict()
+    for year, households in zip(wanted, totals, strict=True):
+        households = int(households or 0)
+        poor = counts.get((year, Standing.POOR), 0)
+        near = counts.get((year, Standing.NEAR_POOR), 0)
         result.append(
             {
                 "year": year,
-                **{
-                    k: data[k]
-                    for k in ("households", "poor", "poor_rate", "near_poor", "near_poor_rate")
-                },
+                "households": households,
+                "poor": poor,
+                "poor_rate": percent(poor, households, 2),
+                "near_poor": near,
+                "near_poor_rate": percent(near, households, 2),
             }
         )
     return result
+
+
+def _as_date(value: Any) -> dt.date | None:
+    """SQLite returns dates from raw SQL as text."""
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def years_with_data() -> list[int]:
