@@ -146,3 +146,70 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} xem {self.what} {self.subject_type}#{self.subject_id} lúc {self.viewed_at:%d/%m/%Y %H:%M}"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "Đang chờ"  # enqueued; no worker has taken it yet
+    RUNNING = "running", "Đang chạy"  # a worker (or the command, inline) is doing it
+    DONE = "done", "Đã xong"  # finished; ``result`` holds its figures
+    FAILED = "failed", "Gặp lỗi"  # stopped; ``error`` says why
+
+
+class Job(models.Model):
+    """One run of a long piece of work in the background, with its progress for the screens.
+
+    Written by ``gandan.core.jobs``: the row is created when the work is asked for, the
+    django-tasks task it enqueues moves it through the statuses and reports progress.
+    """
+
+    kind = models.CharField("loại tác vụ", max_length=64, db_index=True)
+    label = models.CharField("tên tác vụ", max_length=200)
+    params = models.JSONField("tham số", default=dict, blank=True)
+    status = models.CharField(
+        "tình trạng", max_length=8, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    done = models.PositiveIntegerField("đã xử lý", default=0)
+    total = models.PositiveIntegerField("tổng số", null=True, blank=True)  # None: not counted yet
+    message = models.CharField("thông báo", max_length=300, blank=True)
+    result = models.JSONField("kết quả", default=dict, blank=True)
+    error = models.TextField("lỗi", blank=True)
+    task_id = models.CharField("mã tác vụ trong hàng đợi", max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người yêu cầu",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("yêu cầu lúc", default=timezone.now, editable=False)
+    started_at = models.DateTimeField("bắt đầu lúc", null=True, blank=True)
+    finished_at = models.DateTimeField("kết thúc lúc", null=True, blank=True)
+    province_code = models.CharField("mã tỉnh", max_length=4, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = "tác vụ nền"
+        verbose_name_plural = "tác vụ nền"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(total__isnull=True) | Q(done__lte=models.F("total")),
+                name="job_done_within_total",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        """Progress in whole percent (100 for a finished job, 0 while nothing is counted)."""
+        if self.status == JobStatus.DONE:
+            return 100
+        if not self.total:
+            return 0
+        return min(100, self.done * 100 // self.total)

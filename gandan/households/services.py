@@ -660,6 +660,8 @@ def assessments_reclassify(
     total = rows.count()
     ids = list(rows.order_by("pk").values_list("pk", flat=True))
     counts = {"checked": 0, "updated": 0, "corrected": 0}
+    if progress:
+        progress(0, total)
     for start in range(0, len(ids), batch):
         with transaction.atomic():
             chunk = list(

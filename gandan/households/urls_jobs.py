@@ -1,5 +1,10 @@
-"""Screens: jobs (filled in by its own change)."""
+"""Screens: background jobs of households (reclassifying a year, with its progress)."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from gandan.households import views_jobs
+
+urlpatterns: list[URLPattern] = [
+    path("jobs/", views_jobs.job_list, name="jobs"),
+    path("jobs/<int:pk>/", views_jobs.job_detail, name="job"),
+]

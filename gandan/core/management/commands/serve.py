@@ -1,17 +1,35 @@
-"""Serve gandan with gunicorn (static files through whitenoise), not Django's development server."""
+"""Serve gandan with gunicorn (static files through whitenoise), not Django's development server,
+and the background worker (``gandan db_worker``) beside it when jobs are queued in the database.
+
+The two run as child processes, each in its own process group, so that a Ctrl+C reaches only
+this command, which then stops both once: gunicorn finishes its requests, the worker its
+current job. A second Ctrl+C stops the worker at once (its job is then marked as interrupted).
+If either child exits on its own, the other is stopped too and the command exits with an error.
+"""
 
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
 import sys
+import time
+from types import FrameType
 from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from gandan.core.jobs import runs_in_background
+
+STOP_TIMEOUT = 30.0  # seconds to wait for gunicorn after asking it to stop, before killing it
 
 
 class Command(BaseCommand):
-    help = "Chạy máy chủ web gunicorn phục vụ gandan (mặc định http://127.0.0.1:8000)."
+    help = (
+        "Chạy máy chủ web gunicorn phục vụ gandan (mặc định http://127.0.0.1:8000) và tiến trình "
+        "chạy nền thực hiện các tác vụ dài (gandan db_worker)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -29,28 +47,94 @@ class Command(BaseCommand):
         parser.add_argument(
             "--threads", type=int, default=int(os.environ.get("GANDAN_THREADS", "4"))
         )
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="Không khởi động tiến trình chạy nền (khi nó chạy thành dịch vụ riêng)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("collectstatic", interactive=False, verbosity=0)
-        argv = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "gandan.wsgi:application",
-            "--bind",
-            f"{options['host']}:{options['port']}",
-            "--workers",
-            str(options["workers"]),
-            "--threads",
-            str(options["threads"]),
-            "--access-logfile",
-            "-",
-            "--graceful-timeout",
-            "10",
-        ]
-        if options["verbosity"] >= 1:
+        commands = {
+            "gunicorn": [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "gandan.wsgi:application",
+                "--bind",
+                f"{options['host']}:{options['port']}",
+                "--workers",
+                str(options["workers"]),
+                "--threads",
+                str(options["threads"]),
+                "--access-logfile",
+                "-",
+                "--graceful-timeout",
+                "10",
+            ]
+        }
+        if not options["no_worker"] and runs_in_background():
+            commands["db_worker"] = [
+                sys.executable,
+                "-m",
+                "gandan",
+                "db_worker",
+                "--no-reload",
+                "--no-startup-delay",
+                f"--verbosity={options['verbosity']}",
+            ]
+        verbose = options["verbosity"] >= 1
+        children = {
+            name: subprocess.Popen(argv, process_group=0)  # noqa: S603 - our own programs, fixed arguments
+            for name, argv in commands.items()
+        }
+        if verbose:
+            worker = "có" if "db_worker" in children else "không có"
             self.stdout.write(
-                f"gandan đang chạy tại http://{options['host']}:{options['port']}/ (Ctrl+C để dừng)"
+                f"gandan đang chạy tại http://{options['host']}:{options['port']}/ "
+                f"({worker} tiến trình chạy nền; Ctrl+C để dừng)"
             )
             self.stdout.flush()
-        os.execv(sys.executable, argv)  # noqa: S606 - replaces this process with gunicorn, by design
+        code = self._supervise(children, verbose)
+        if code:
+            raise CommandError(f"Một tiến trình con đã dừng bất thường (mã {code}).")
+
+    def _supervise(self, children: dict[str, subprocess.Popen[bytes]], verbose: bool) -> int:
+        """Wait until asked to stop or until a child exits; stop the others. The exit code."""
+        signals_received = 0
+
+        def stop(signum: int, frame: FrameType | None) -> None:
+            nonlocal signals_received
+            signals_received += 1
+            if verbose and signals_received == 1 and "db_worker" in children:
+                self.stdout.write(
+                    "Đang dừng: chờ tiến trình chạy nền làm xong việc đang làm "
+                    "(Ctrl+C lần nữa để dừng ngay)."
+                )
+                self.stdout.flush()
+            for child in children.values():
+                if child.poll() is None:
+                    child.send_signal(signal.SIGTERM)
+
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, stop)
+        code = 0
+        while all(child.poll() is None for child in children.values()):
+            time.sleep(0.2)
+        if not signals_received:
+            exited = next(name for name, child in children.items() if child.poll() is not None)
+            code = children[exited].returncode or 1
+            self.stderr.write(f"{exited} đã dừng (mã {children[exited].returncode}).")
+            stop(signal.SIGTERM, None)
+        # The web server has its graceful timeout; the worker may be in the middle of a job,
+        # which it finishes unless a second signal arrives (the handler stays installed).
+        for name, child in children.items():
+            if name == "db_worker":
+                child.wait()
+                continue
+            try:
+                child.wait(timeout=STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+        return code
