@@ -238,6 +238,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "gandan.core.api.exception_handler",
 }
+# Vietnamese writes 1.234.567: Django's vi locale sets the separator but not the grouping.
+NUMBER_GROUPING = 3
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "gandan API",
     "DESCRIPTION": "API của hệ thống thông tin chính quyền cơ sở gandan.",

@@ -16,6 +16,8 @@ ENTRIES: list[tuple[str, str, bool]] = [
     ("Cán bộ, công chức", "officials:people", True),
     ("Thống kê cán bộ", "officials:statistics", True),
     ("Hộ nghèo, cận nghèo", "households:report", True),
+    ("Hộ gia đình", "households:list", True),
+    ("Rà soát hộ nghèo", "households:reviews", True),
     ("Tác vụ nền", "households:jobs", True),
     ("API", "api:docs", False),
 ]

@@ -40,7 +40,7 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 DEMO_PASSWORD = "gandan-hue-2026"  # noqa: S105 - the published password of the demo accounts
-SERVER_START_TIMEOUT = 60.0
+SERVER_START_TIMEOUT = 120.0
 VIEWPORT = {"width": 1280, "height": 900}
 
 
@@ -171,14 +171,16 @@ def live_gandan(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         }
         _LIVE_ENV.update(env)
         _run(_gandan("migrate", "--noinput", "-v0"), env, timeout=300)
-        _run(_gandan("demo", "--scale", "0.1", "--no-progress", "-v0"), env, timeout=300)
+        _run(_gandan("demo", "--scale", "0.1", "--no-progress", "-v0"), env, timeout=600)
+        # Collected before the server starts, so that its start is not timed with it.
+        _run(_gandan("collectstatic", "--noinput", "-v0"), env, timeout=600)
 
         port = _free_port()
         base_url = f"http://127.0.0.1:{port}"
         log = var_dir / "server.log"
         with log.open("wb") as out:
             server = subprocess.Popen(  # noqa: S603 - our own console script, fixed arguments
-                _gandan("serve", "--port", str(port)),
+                _gandan("serve", "--port", str(port), "--no-collectstatic"),
                 env=env,
                 stdout=out,
                 stderr=subprocess.STDOUT,

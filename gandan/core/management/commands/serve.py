@@ -52,9 +52,15 @@ class Command(BaseCommand):
             action="store_true",
             help="Không khởi động tiến trình chạy nền (khi nó chạy thành dịch vụ riêng)",
         )
+        parser.add_argument(
+            "--no-collectstatic",
+            action="store_true",
+            help="Không gom lại tệp tĩnh (đã chạy gandan collectstatic trước đó)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        call_command("collectstatic", interactive=False, verbosity=0)
+        if not options["no_collectstatic"]:
+            call_command("collectstatic", interactive=False, verbosity=0)
         commands = {
             "gunicorn": [
                 sys.executable,
