@@ -12,7 +12,9 @@ from typing import Any
 from django.http import Http404
 from django.utils import timezone
 
-from gandan.accounts.access import units_in_scope
+from gandan.accounts.access import current_memberships, lineage_closure, units_in_scope
+from gandan.accounts.models import Role
+from gandan.geo.models import Unit
 from gandan.households.models import Assessment, Household, Placement, Review, ReviewRequest
 
 
@@ -72,3 +74,29 @@ def access_request(user: Any, request_id: int, *, for_write: bool = False) -> Re
     except ReviewRequest.DoesNotExist:
         raise Http404("Không tìm thấy đề nghị.") from None
     return request
+
+
+# Roles that handle household files and may see members' full citizen IDs.
+FULL_ID_ROLES = frozenset({Role.PROVINCE_SPECIALIST, Role.COMMUNE_LEADER})
+
+
+def units_for_roles(user: Any, roles: frozenset[str]) -> Any:
+    """The units covered by the user's current memberships with one of ``roles``."""
+    memberships = [m for m in current_memberships(user) if m.role in roles]
+    if not memberships:
+        return Unit.objects.none()
+    return Unit.objects.descendants_of(lineage_closure({m.unit_id for m in memberships}))
+
+
+def may_see_full_citizen_ids(user: Any, household: Household) -> bool:
+    """A province specialist or commune leader of a unit where the household is or was
+    registered (screens and API alike; each full view is logged by the caller)."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return True
+    units = units_for_roles(user, FULL_ID_ROLES)
+    return bool(Placement.objects.filter(household=household, unit__in=units.values("pk")).exists())
+
+
+def may_decide(user: Any, unit: Unit) -> bool:
+    """Only the commune's leader (the chair of the People's Committee) signs the decision."""
+    return bool(units_for_roles(user, frozenset({Role.COMMUNE_LEADER})).filter(pk=unit.pk).exists())

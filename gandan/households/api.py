@@ -33,13 +33,10 @@ from rest_framework.response import Response
 
 from gandan.accounts.access import (
     access_hamlet,
-    current_memberships,
     hamlets_in_scope,
-    lineage_closure,
     units_in_scope,
     user_covers_unit,
 )
-from gandan.accounts.models import Role
 from gandan.core.services import access_log_record
 from gandan.geo.models import Hamlet, Unit
 from gandan.geo.selectors import UnitNotFound, unit_by_code
@@ -48,6 +45,7 @@ from gandan.households.access import (
     access_household,
     access_review,
     households_in_scope,
+    may_see_full_citizen_ids,
     reviews_in_scope,
 )
 from gandan.households.models import (
@@ -84,7 +82,6 @@ STANDARDS_TAG = "Chuẩn nghèo"
 REVIEW_TAG = "Rà soát hộ nghèo, hộ cận nghèo"
 
 # Roles that keep the households' records and so see members' full citizen IDs in their scope.
-FULL_ID_ROLES = frozenset({Role.PROVINCE_SPECIALIST, Role.COMMUNE_LEADER})
 
 
 def _refused(error: DjangoValidationError) -> serializers.ValidationError:
@@ -121,18 +118,6 @@ class HouseholdFilter:
     households: Any  # the scoped, filtered queryset
     on: dt.date  # the day places are shown for
     year: int | None
-
-
-def sees_full_citizen_ids(user: Any, household: Household) -> bool:
-    """A commune leader or provincial specialist of a unit where the household is or was
-    registered may see its members' full citizen IDs (the rule of the household screen)."""
-    if getattr(user, "is_superuser", False) and user.is_active:
-        return True
-    roots = {m.unit_id for m in current_memberships(user) if m.role in FULL_ID_ROLES}
-    if not roots:
-        return False
-    units = Unit.objects.descendants_of(lineage_closure(roots)).values("pk")
-    return Placement.objects.filter(household=household, unit__in=units).exists()
 
 
 def _places_on(household_ids: list[int], on: dt.date) -> dict[int, Placement]:
@@ -236,7 +221,7 @@ class HouseholdViewSet(viewsets.GenericViewSet[Household]):
             raise NotFound("Không tìm thấy hộ.") from None
         params = HouseholdFileQuerySerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        may_see = sees_full_citizen_ids(request.user, household)
+        may_see = may_see_full_citizen_ids(request.user, household)
         full_ids = may_see and params.validated_data["full"]
         members = list(
             household.members.order_by(F("valid_from").asc(nulls_first=True), "birth_date", "pk")

@@ -25,19 +25,20 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gandan.accounts.access import (
-    current_memberships,
     hamlets_in_scope,
-    lineage_closure,
     units_in_scope,
 )
-from gandan.accounts.models import Role
 from gandan.core.crypto import mask_citizen_id
 from gandan.core.models import Event
 from gandan.core.services import access_log_record
 from gandan.geo.models import Hamlet, Level, Unit
 from gandan.geo.selectors import UnitNotFound, unit_by_code
 from gandan.households import services
-from gandan.households.access import access_household, households_in_scope
+from gandan.households.access import (
+    access_household,
+    households_in_scope,
+    may_see_full_citizen_ids,
+)
 from gandan.households.forms import (
     HouseholdCreateForm,
     HouseholdDissolveForm,
@@ -59,7 +60,6 @@ from gandan.households.models import (
 
 PAGE_SIZE = 50
 # Roles that handle personal data of the households of their units (as for personnel files).
-FULL_ID_ROLES = frozenset({Role.PROVINCE_SPECIALIST, Role.COMMUNE_LEADER})
 
 
 def _today() -> dt.date:
@@ -72,27 +72,6 @@ def lists_year(on: dt.date) -> int:
 
 
 # --- Who may do what (beyond the read scope of households.access) ------------------------------
-
-
-def _units_for_roles(user: Any, roles: frozenset[str]) -> Any:
-    memberships = [m for m in current_memberships(user) if m.role in roles]
-    if not memberships:
-        return Unit.objects.none()
-    return Unit.objects.descendants_of(lineage_closure({m.unit_id for m in memberships}))
-
-
-def may_see_full_ids(user: Any, household: Household) -> bool:
-    """Province specialists and commune leaders whose units hold or held the household."""
-    if getattr(user, "is_superuser", False) and user.is_active:
-        return True
-    units = _units_for_roles(user, FULL_ID_ROLES)
-    return bool(Placement.objects.filter(household=household, unit__in=units.values("pk")).exists())
-
-
-def may_decide(user: Any, unit: Unit) -> bool:
-    """Only the commune's leader (the chair of the People's Committee) signs the decision."""
-    leaders = _units_for_roles(user, frozenset({Role.COMMUNE_LEADER}))
-    return bool(leaders.filter(pk=unit.pk).exists())
 
 
 @dataclass(frozen=True)
@@ -396,7 +375,7 @@ def household(request: HttpRequest, pk: int) -> HttpResponse:
     """One household: places over time, members, results by year, corrections, requests, events."""
     found = access_household(request.user, pk)
     today = _today()
-    full_allowed = may_see_full_ids(request.user, found)
+    full_allowed = may_see_full_citizen_ids(request.user, found)
     show_full = full_allowed and request.GET.get("full") == "1"
     if request.GET.get("full") == "1" and not full_allowed:
         messages.warning(

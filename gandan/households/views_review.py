@@ -36,6 +36,7 @@ from gandan.households.access import (
     access_request,
     access_review,
     households_in_scope,
+    may_decide,
     reviews_in_scope,
 )
 from gandan.households.forms import (
@@ -64,7 +65,7 @@ from gandan.households.models import (
     VillageMeeting,
 )
 from gandan.households.selectors import standard_or_none
-from gandan.households.views_registry import lists_year, may_decide, timeline
+from gandan.households.views_registry import lists_year, timeline
 
 PAGE_SIZE = 50
 STEPS = list(ReviewStatus)  # the five steps, in order
