@@ -581,17 +581,18 @@ def _review_year(
     ):
         placed[unit_id].append(household_id)
     target = lists.get(year)
+    if target is not None:
+        wanted = target["poor"] | target["near_poor"]
+        listed_before = lists[year - 1]["poor"] | lists[year - 1]["near_poor"]
     counts: dict[str, int] = defaultdict(int)
     for commune, step in zip(communes, steps, strict=False):
         households = placed.get(commune.pk, [])
         requests: list[Household] = []
         if target is not None:
-            previous = lists[year - 1]
-            wanted = target["poor"] | target["near_poor"]
             requests = [
                 Household(pk=h)
                 for h in households
-                if index[h] in wanted and index[h] not in previous["poor"] | previous["near_poor"]
+                if index[h] in wanted and index[h] not in listed_before
             ]
         else:
             candidates = [h for h in households if rng.random() < 0.012]

@@ -193,7 +193,7 @@ def test_progress_reaches_the_total_in_steps(world, monkeypatch):
     with time_machine.travel(RECLASSIFIED, tick=False):
         reclassify(job.pk, echo=lambda done, total: seen.append((done, total)))
     job.refresh_from_db()
-    assert seen == [(3, 4), (4, 4)]
+    assert seen == [(0, 4), (3, 4), (4, 4)]  # at once, then after each batch
     assert (job.status, job.done, job.total, job.percent) == (JobStatus.DONE, 4, 4, 100)
 
 
