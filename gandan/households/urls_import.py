@@ -1,5 +1,9 @@
-"""Screens: import (filled in by its own change)."""
+"""Screens: importing households' yearly review results (names in the app ``households``)."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from gandan.households import views_import
+
+urlpatterns: list[URLPattern] = [
+    path("import/", views_import.household_import, name="import"),
+]

@@ -18,6 +18,7 @@ ENTRIES: list[tuple[str, str, bool]] = [
     ("Hộ nghèo, cận nghèo", "households:report", True),
     ("Hộ gia đình", "households:list", True),
     ("Rà soát hộ nghèo", "households:reviews", True),
+    ("Nhập kết quả rà soát", "households:import", True),
     ("Tác vụ nền", "households:jobs", True),
     ("API", "api:docs", False),
 ]

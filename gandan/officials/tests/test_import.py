@@ -549,7 +549,7 @@ def test_the_command_dry_run_and_unit_options(tmp_path):
     with pytest.raises(CommandError):
         call_command("import", "officials", str(path), "--unit", "19777", stdout=StringIO())
     with pytest.raises(CommandError, match="Không có kiểu nhập"):
-        call_command("import", "households", str(path), stdout=StringIO())
+        call_command("import", "ho_so_khong_co", str(path), stdout=StringIO())
     with pytest.raises(CommandError, match="Không tìm thấy tệp"):
         call_command("import", "officials", str(tmp_path / "none.xlsx"), stdout=StringIO())
 
