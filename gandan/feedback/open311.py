@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -246,7 +247,6 @@ def service_definition(request: HttpRequest, service_code: str, fmt: str) -> Htt
 
 # Only the columns the standard shows: the reporter's data and internal fields stay in the database.
 _FIELDS = (
-    "id",
     "code",
     "status",
     "answer",
@@ -264,28 +264,24 @@ _FIELDS = (
 )
 
 
+def _first_public_photo() -> Subquery:
+    """The id of a report's first photo that moderation has not redacted (NULL if none)."""
+    photos = Photo.objects.filter(report=OuterRef("pk"), redacted=False).order_by("pk")
+    return Subquery(photos.values("pk")[:1])
+
+
 def _rows(
     reports: Any, *, duplicates: bool = False, limit: int | None = None
 ) -> list[dict[str, Any]]:
-    """The reports as plain rows (one query) with their first public photo (one more query).
+    """The reports as plain rows with their first public photo, in one query.
 
-    Plain rows instead of model instances: a page of 1,000 is read at close to the speed of
-    the hand-written query (docs/performance.md).
+    Plain rows instead of model instances, and the photo as a correlated subquery instead of a
+    second look-up by a list of ids: a page of 1,000 is read at close to the speed of the
+    hand-written query (docs/performance.md).
     """
     fields = (*_FIELDS, "duplicate_of__code") if duplicates else _FIELDS
-    rows = list(reports.select_related(None).values(*fields)[: limit or MAX_RESULTS])
-    first_photo: dict[int, int] = {}
-    if rows:
-        photos = (
-            Photo.objects.filter(report_id__in=[row["id"] for row in rows], redacted=False)
-            .order_by("report_id", "pk")
-            .values_list("report_id", "pk")
-        )
-        for report_id, photo_id in photos:
-            first_photo.setdefault(report_id, photo_id)
-    for row in rows:
-        row["photo_id"] = first_photo.get(row["id"])
-    return rows
+    page = reports.select_related(None).values(*fields, photo_id=_first_public_photo())
+    return list(page[: limit or MAX_RESULTS])
 
 
 def _media_url(request: HttpRequest, row: dict[str, Any]) -> str:
