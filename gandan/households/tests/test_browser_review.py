@@ -168,3 +168,13 @@ def test_a_commune_official_walks_a_small_review_and_the_leader_locks_it(
     expect(page.locator("input[name=action]")).to_have_count(0)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.screenshot(path=tmp_path / "3-locked-phone.png", full_page=True)
+
+    # 6. The year's poverty report of the commune shows the same figures, with its charts.
+    page.goto(f"/households/?unit={COMMUNE}&year={year}")
+    expect(page.locator("h1")).to_contain_text(f"năm {year}")
+    expect(page.locator("#stat-households .num")).to_have_text("2")
+    expect(page.locator("#stat-poor .num")).to_have_text("1")
+    expect(page.locator("#stat-poor-rate")).to_contain_text("50,00")
+    expect(page.locator("#poor-flows svg.bar-chart")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.screenshot(path=tmp_path / "4-report-phone.png", full_page=True)
