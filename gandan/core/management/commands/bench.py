@@ -16,7 +16,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.utils import timezone
 
-BENCH_MODULES = ["bench.bench_units", "bench.bench_officials", "bench.bench_feedback"]
+BENCH_MODULES = [
+    "bench.bench_units",
+    "bench.bench_officials",
+    "bench.bench_feedback",
+    "bench.bench_households",
+]
 
 
 class Command(BaseCommand):
