@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "gandan.officials",
     "gandan.feedback",
     "gandan.households",
+    "gandan.onestop",
     "gandan.reports",
     "gandan.portal",
 ]

@@ -28,6 +28,7 @@ __all__ = [
     "DEFAULT_OFFICE_HOURS",
     "Deadline",
     "OfficeHours",
+    "TimeUnit",
     "WorkingCalendar",
     "is_vietnamese_working_day",
 ]
@@ -130,6 +131,17 @@ class OfficeHours:
 DEFAULT_OFFICE_HOURS = OfficeHours()
 
 
+class TimeUnit:
+    """How a legal time limit is counted (the values stored in procedure rules)."""
+
+    WORKING_DAYS = "working_days"  # n office days of office time
+    WORKING_HOURS = "working_hours"  # n hours of office time
+    CALENDAR_DAYS = "calendar_days"  # n days on the calendar, ending at closing time
+    SAME_DAY = "same_day"  # by the closing of the day the clock starts ("trong ngày")
+
+    ALL = (WORKING_DAYS, WORKING_HOURS, CALENDAR_DAYS, SAME_DAY)
+
+
 @dataclass(frozen=True)
 class Deadline:
     """When a file was received, when its clock starts, and when it is due."""
@@ -216,6 +228,57 @@ class WorkingCalendar:
         local = self._to_local(received)
         starts = self.next_opening(local)
         due = self.add_working_hours(starts, self.office_hours.time_per_day * working_days)
+        return Deadline(received=local, starts=starts, due=due)
+
+    def clock_start(self, received: dt.datetime, *, cutoff: dt.time | None = None) -> dt.datetime:
+        """When the clock of a file received at ``received`` starts.
+
+        At the next opening; and where the rule sets a cut-off time (e.g. "received after
+        15:00, from the next working day"), a file received at or after it on a day the
+        office is open starts at the next working day's opening.
+        """
+        local = self._to_local(received)
+        starts = self.next_opening(local)
+        if cutoff is not None and starts.date() == local.date() and local.time() >= cutoff:
+            following = dt.datetime.combine(
+                local.date() + dt.timedelta(days=1), dt.time(0), tzinfo=self._zone
+            )
+            starts = self.next_opening(following)
+        return starts
+
+    def due(
+        self,
+        received: dt.datetime,
+        amount: int,
+        unit: str = TimeUnit.WORKING_DAYS,
+        *,
+        cutoff: dt.time | None = None,
+    ) -> Deadline:
+        """The deadline of a file under a time limit of ``amount`` ``unit`` (see TimeUnit).
+
+        Calendar days end at the office's closing time of the last day; when that day is
+        not a working day the limit ends at the closing of the next working day (Civil Code
+        2015, Article 148(5)).
+        """
+        if isinstance(amount, bool) or not isinstance(amount, int):
+            raise TypeError("Thời hạn phải là số nguyên.")
+        if amount < 0:
+            raise ValueError(f"Thời hạn không được âm: {amount}.")
+        local = self._to_local(received)
+        starts = self.clock_start(local, cutoff=cutoff)
+        if unit == TimeUnit.WORKING_DAYS:
+            due = self.add_working_hours(starts, self.office_hours.time_per_day * amount)
+        elif unit == TimeUnit.WORKING_HOURS:
+            due = self.add_working_hours(starts, dt.timedelta(hours=amount))
+        elif unit == TimeUnit.SAME_DAY:
+            due = self._periods_on(starts.date())[-1][1]
+        elif unit == TimeUnit.CALENDAR_DAYS:
+            day = starts.date() + dt.timedelta(days=amount)
+            while not self.is_working_day(day):
+                day += dt.timedelta(days=1)
+            due = max(self._periods_on(day)[-1][1], starts)
+        else:
+            raise ValueError(f"Đơn vị thời hạn không hợp lệ: {unit!r}.")
         return Deadline(received=local, starts=starts, due=due)
 
     def add_working_days(self, day: dt.date, working_days: int) -> dt.date:

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db import models, transaction
 
-RULE_APPS = ["gandan.officials", "gandan.feedback", "gandan.households"]
+RULE_APPS = ["gandan.officials", "gandan.feedback", "gandan.households", "gandan.onestop"]
 
 
 @dataclass

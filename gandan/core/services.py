@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import models, transaction
+from django.utils import timezone
 
 from gandan.core.models import Event
 
@@ -16,6 +18,7 @@ def event_record(
     actor: Any = None,
     province_code: str = "",
     data: dict[str, Any] | None = None,
+    occurred_at: dt.datetime | None = None,
 ) -> Event:
     """Write one event row for a state change of ``subject``.
 
@@ -30,6 +33,7 @@ def event_record(
         subject_id=str(subject.pk),
         province_code=province_code,
         data=data or {},
+        occurred_at=occurred_at or timezone.now(),
     )
 
 

@@ -1,0 +1,73 @@
+"""Scoped lookups for dossiers: 404 outside the user's units, as for a missing dossier.
+
+An official sees the dossiers received by a unit in scope and those handed to a unit in
+scope (an inter-agency step); a dossier may be changed only by the unit that holds it now.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+from django.http import Http404
+
+from gandan.accounts.access import current_memberships, units_in_scope
+from gandan.accounts.models import Role
+from gandan.onestop.models import Apology, Dossier
+
+DOSSIER_RELATED = ("unit", "current_unit", "version__procedure", "assignee", "handled_by")
+
+
+def dossiers_in_scope(user: Any, *, for_write: bool = False) -> Any:
+    units = units_in_scope(user, for_write=for_write).values("pk")
+    if for_write:
+        return Dossier.objects.filter(current_unit__in=units)
+    return Dossier.objects.filter(Q(unit__in=units) | Q(current_unit__in=units))
+
+
+def access_dossier(user: Any, dossier_id: int, *, for_write: bool = False) -> Dossier:
+    try:
+        dossier: Dossier = (
+            dossiers_in_scope(user, for_write=for_write)
+            .select_related(*DOSSIER_RELATED)
+            .get(pk=dossier_id)
+        )
+    except (Dossier.DoesNotExist, ValueError, TypeError):
+        raise Http404("Không tìm thấy hồ sơ.") from None
+    return dossier
+
+
+def access_dossier_by_code(user: Any, code: str, *, for_write: bool = False) -> Dossier:
+    try:
+        dossier: Dossier = (
+            dossiers_in_scope(user, for_write=for_write)
+            .select_related(*DOSSIER_RELATED)
+            .get(code=code)
+        )
+    except Dossier.DoesNotExist:
+        raise Http404("Không tìm thấy hồ sơ.") from None
+    return dossier
+
+
+def access_apology(user: Any, apology_id: int, *, for_write: bool = False) -> Apology:
+    try:
+        apology: Apology = Apology.objects.select_related(
+            "dossier__unit", "dossier__version__procedure"
+        ).get(pk=apology_id, dossier__in=dossiers_in_scope(user, for_write=for_write).values("pk"))
+    except (Apology.DoesNotExist, ValueError, TypeError):
+        raise Http404("Không tìm thấy thư xin lỗi.") from None
+    return apology
+
+
+APPROVER_ROLES = frozenset({Role.COMMUNE_LEADER, Role.PROVINCE_LEADER})
+
+
+def may_approve(user: Any, dossier: Dossier) -> bool:
+    """A leader of the receiving unit (or of the province) approves apologies."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return True
+    if not any(m.role in APPROVER_ROLES for m in current_memberships(user)):
+        return False
+    from gandan.households.access import units_for_roles
+
+    return bool(units_for_roles(user, APPROVER_ROLES).filter(pk=dossier.unit_id).exists())
