@@ -26,6 +26,8 @@ urlpatterns = [
     path("open311/v2/", include("gandan.feedback.open311_urls")),
     path("meetings/", include("gandan.feedback.urls_meetings")),
     path("households/", include("gandan.households.urls")),
+    path("onestop/", include("gandan.onestop.urls")),
+    path("dossiers/", include(("gandan.onestop.urls_public", "dossiers"))),
     path("api/v1/", include((api_v1, "api"))),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
