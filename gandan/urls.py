@@ -11,6 +11,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("gandan.feedback.api_meetings_urls")),
     path("", include("gandan.feedback.api_urls")),
     path("", include("gandan.households.api_urls")),
+    path("", include("gandan.onestop.api_urls")),
     path("reports/<str:name>/", ReportView.as_view(), name="report"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),

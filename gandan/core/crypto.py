@@ -51,7 +51,8 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
     """A text column stored encrypted; Python code sees the clear value."""
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
-        return None if value in (None, "") else decrypt(value)
+        # An empty value stays empty (not None), so that saving the row again keeps NOT NULL.
+        return value if value in (None, "") else decrypt(value)
 
     def get_prep_value(self, value: Any) -> Any:
         value = super().get_prep_value(value)

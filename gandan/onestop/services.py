@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from gandan.core.calendar import DEFAULT_OFFICE_HOURS, TimeUnit, WorkingCalendar
@@ -177,9 +178,12 @@ def steps_of(version: ProcedureVersion) -> list[ProcedureStep]:
 def step_unit(step: ProcedureStep, dossier: Dossier) -> Unit:
     """The unit a step is handled in: the receiving unit, or its province (liên thông)."""
     if step.handler == StepHandler.PROVINCE:
+        on = (
+            timezone.localdate(dossier.received_at) if dossier.received_at else timezone.localdate()
+        )
         province = (
-            Unit.objects.filter(code=dossier.province_code, level=Level.PROVINCE)
-            .order_by("-valid_from")
+            Unit.objects.filter(valid_on_q(on), code=dossier.province_code, level=Level.PROVINCE)
+            .order_by(F("valid_from").desc(nulls_last=True))
             .first()
         )
         if province is None:

@@ -22,6 +22,7 @@ REPORT_MODULES = [
     "gandan.officials.reports",
     "gandan.feedback.reports",
     "gandan.households.reports",
+    "gandan.onestop.reports",
 ]
 
 

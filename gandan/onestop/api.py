@@ -1,0 +1,363 @@
+"""REST API of the one-stop desk: ``/api/v1/procedures/`` and ``/api/v1/dossiers/``.
+
+- ``GET /procedures/``: the catalogue in force today (public).
+- ``GET /dossiers/`` and ``/dossiers/{code}/``: dossiers in the user's scope (404 outside).
+- ``POST /dossiers/``: receive a dossier. Send an ``Idempotency-Key`` header: a retried
+  request with the same key (same user) returns the first dossier (200) instead of making a
+  second one (201), even when the two arrive at once.
+- ``POST /dossiers/{code}/transitions/``: move it through its steps, ``{"action": …}``.
+Refusals answer 400 with ``{"code", "detail", "fields"}`` and change nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.http import Http404
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from gandan.accounts.access import units_in_scope
+from gandan.core.crypto import mask_citizen_id
+from gandan.core.models import valid_on_q
+from gandan.geo.models import Unit
+from gandan.onestop import services
+from gandan.onestop.access import access_dossier_by_code, dossiers_in_scope
+from gandan.onestop.models import Channel, Dossier, Procedure, ProcedureVersion
+
+TAG = "Một cửa"
+
+
+def _refused(error: DjangoValidationError) -> serializers.ValidationError:
+    if hasattr(error, "error_dict"):
+        fields = {
+            ("non_field_errors" if name == NON_FIELD_ERRORS else name): messages
+            for name, messages in error.message_dict.items()
+        }
+    else:
+        fields = {"non_field_errors": error.messages}
+    return serializers.ValidationError(fields)
+
+
+class StepSerializer(serializers.Serializer[Any]):
+    order = serializers.IntegerField()
+    name = serializers.CharField()
+    handler = serializers.CharField()
+    agency_name = serializers.CharField()
+    share_percent = serializers.IntegerField()
+
+
+class ProcedureSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField(source="procedure.code")
+    name = serializers.CharField(source="procedure.name")
+    field = serializers.CharField(source="procedure.field")
+    level = serializers.CharField(source="procedure.level")
+    valid_from = serializers.DateField()
+    agency = serializers.CharField()
+    time_limit = serializers.IntegerField()
+    time_unit = serializers.CharField()
+    time_limit_label = serializers.CharField()
+    cutoff = serializers.TimeField(allow_null=True)
+    time_verified = serializers.BooleanField()
+    fee = serializers.IntegerField()
+    fee_note = serializers.CharField()
+    documents = serializers.JSONField()
+    result = serializers.CharField()
+    online = serializers.CharField()
+    legal_basis = serializers.CharField()
+    legal_source = serializers.CharField(source="source")
+    steps = StepSerializer(many=True, source="steps.all")
+
+
+@extend_schema(tags=[TAG])
+class ProcedureViewSet(viewsets.ReadOnlyModelViewSet[ProcedureVersion]):
+    """Procedures in force on a day (``?on=YYYY-MM-DD``, default today), with their steps."""
+
+    permission_classes = [AllowAny]
+    serializer_class = ProcedureSerializer
+    lookup_field = "procedure__code"
+    lookup_url_kwarg = "code"
+    lookup_value_regex = r"[0-9]+\.[0-9]+"  # national codes: 1.001193
+
+    def get_queryset(self) -> Any:
+        raw = self.request.query_params.get("on")
+        try:
+            on = dt.date.fromisoformat(raw) if raw else timezone.localdate()
+        except ValueError:
+            raise serializers.ValidationError({"on": [f"Ngày không hợp lệ: {raw!r}."]}) from None
+        return (
+            ProcedureVersion.objects.in_force(on)
+            .select_related("procedure")
+            .prefetch_related("steps")
+            .order_by("procedure__field", "procedure__name")
+        )
+
+
+class ApplicantSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField(max_length=120)
+    citizen_id = serializers.CharField(required=False, allow_blank=True, default="")
+    phone = serializers.CharField(required=False, allow_blank=True, default="")
+    email = serializers.CharField(required=False, allow_blank=True, default="")
+    address = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReceiveSerializer(serializers.Serializer[Any]):
+    unit = serializers.CharField(help_text="Mã đơn vị tiếp nhận (xã, phường)")
+    procedure = serializers.CharField(help_text="Mã thủ tục")
+    channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.COUNTER)
+    applicant = ApplicantSerializer()
+    documents = serializers.ListField(child=serializers.CharField(), default=list)
+    digitised = serializers.BooleanField(default=False)
+    reused = serializers.BooleanField(default=False)
+    received_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class DossierSerializer(serializers.ModelSerializer[Dossier]):
+    status_label = serializers.CharField(source="get_status_display")
+    channel_label = serializers.CharField(source="get_channel_display")
+    unit = serializers.CharField(source="unit.code")
+    current_unit = serializers.CharField(source="current_unit.code")
+    procedure = serializers.CharField(source="version.procedure.code")
+    procedure_name = serializers.CharField(source="version.procedure.name")
+    applicant_id = serializers.SerializerMethodField()
+    applicant_phone = serializers.SerializerMethodField()
+    late = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Dossier
+        fields = [
+            "code",
+            "status",
+            "status_label",
+            "channel",
+            "channel_label",
+            "unit",
+            "current_unit",
+            "procedure",
+            "procedure_name",
+            "step_order",
+            "applicant_name",
+            "applicant_id",
+            "applicant_phone",
+            "submitted_at",
+            "received_at",
+            "starts_at",
+            "due_at",
+            "appointment_at",
+            "supplement_count",
+            "finished_at",
+            "returned_at",
+            "late",
+            "reason",
+        ]
+
+    def get_applicant_id(self, dossier: Dossier) -> str:
+        return mask_citizen_id(dossier.applicant_id)
+
+    def get_applicant_phone(self, dossier: Dossier) -> str:
+        return mask_citizen_id(dossier.applicant_phone)
+
+    def get_late(self, dossier: Dossier) -> bool:
+        return dossier.is_late(timezone.now())
+
+
+ACTIONS = (
+    "accept",
+    "refuse",
+    "forward",
+    "send_back",
+    "request_supplement",
+    "resume",
+    "request_payment",
+    "record_payment",
+    "finish",
+    "return",
+    "stop",
+    "withdraw",
+)
+
+
+class TransitionSerializer(serializers.Serializer[Any]):
+    action = serializers.ChoiceField(choices=ACTIONS)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    to_unit = serializers.CharField(required=False, allow_blank=True, default="")
+    to_step = serializers.IntegerField(required=False, default=0)
+    documents = serializers.ListField(child=serializers.CharField(), default=list)
+    acknowledge_late = serializers.BooleanField(default=False)
+    amount = serializers.IntegerField(required=False, default=0)
+    result_note = serializers.CharField(required=False, allow_blank=True, default="")
+    electronic = serializers.BooleanField(default=False)
+
+
+@extend_schema(tags=[TAG])
+class DossierViewSet(viewsets.GenericViewSet[Dossier]):
+    serializer_class = DossierSerializer
+    lookup_field = "code"
+
+    def get_queryset(self) -> Any:
+        qs = dossiers_in_scope(self.request.user).select_related(
+            "unit", "current_unit", "version__procedure"
+        )
+        params = self.request.query_params
+        if params.get("status"):
+            qs = qs.filter(status=params["status"]) if params["status"].isdigit() else qs.none()
+        if params.get("unit"):
+            qs = qs.filter(unit__code=params["unit"])
+        return qs.order_by("-submitted_at", "-id")
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", OpenApiTypes.INT, description="Mã trạng thái 1–10"),
+            OpenApiParameter("unit", OpenApiTypes.STR, description="Mã đơn vị tiếp nhận"),
+        ]
+    )
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(DossierSerializer(page, many=True).data)
+
+    def retrieve(self, request: Request, code: str, *args: Any, **kwargs: Any) -> Response:
+        try:
+            dossier = access_dossier_by_code(request.user, code)
+        except Http404:
+            raise NotFound("Không tìm thấy hồ sơ.") from None
+        return Response(DossierSerializer(dossier).data)
+
+    @extend_schema(
+        request=ReceiveSerializer,
+        responses={201: DossierSerializer, 200: DossierSerializer},
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description="Khóa chống trùng: gửi lại cùng khóa không tạo hồ sơ thứ hai",
+            )
+        ],
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = ReceiveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if key:
+            earlier = Dossier.objects.filter(
+                created_by=_user_id(request), idempotency_key=key
+            ).first()
+            if earlier is not None:
+                return Response(DossierSerializer(earlier).data, status=status.HTTP_200_OK)
+        unit = (
+            units_in_scope(request.user, for_write=True)
+            .filter(valid_on_q(timezone.localdate()), code=values["unit"])
+            .first()
+        )
+        if unit is None:
+            raise NotFound(
+                f"unit: không tìm thấy đơn vị mã {values['unit']!r} trong phạm vi của bạn."
+            )
+        procedure = Procedure.objects.filter(code=values["procedure"]).first()
+        if procedure is None:
+            raise serializers.ValidationError(
+                {"procedure": [f"Không có thủ tục mã {values['procedure']!r}."]}
+            )
+        try:
+            dossier = services.dossier_receive(
+                unit=unit,
+                procedure=procedure,
+                applicant=services.Applicant(**values["applicant"]),
+                channel=values["channel"],
+                documents=values["documents"],
+                digitised=values["digitised"],
+                reused=values["reused"],
+                at=values["received_at"],
+                actor=request.user,
+                idempotency_key=key,
+            )
+        except DjangoValidationError as error:
+            raise _refused(error) from None
+        except IntegrityError:
+            # The same key arrived twice at once: the other request made the dossier.
+            earlier = Dossier.objects.filter(
+                created_by=_user_id(request), idempotency_key=key
+            ).first()
+            if not key or earlier is None:
+                raise
+            return Response(DossierSerializer(earlier).data, status=status.HTTP_200_OK)
+        return Response(DossierSerializer(dossier).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=TransitionSerializer, responses=DossierSerializer)
+    @action(detail=True, methods=["post"], url_path="transitions")
+    def transition(self, request: Request, code: str, *args: Any, **kwargs: Any) -> Response:
+        try:
+            dossier = access_dossier_by_code(request.user, code, for_write=True)
+        except Http404:
+            raise NotFound("Không tìm thấy hồ sơ.") from None
+        data = TransitionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        try:
+            _apply(dossier, v, request.user)
+        except DjangoValidationError as error:
+            raise _refused(error) from None
+        return Response(DossierSerializer(dossier).data)
+
+
+def _user_id(request: Request) -> int | None:
+    return getattr(request.user, "pk", None)
+
+
+def _apply(dossier: Dossier, v: dict[str, Any], user: Any) -> None:
+    s = services
+    action = v["action"]
+    if action == "accept":
+        s.dossier_accept(dossier=dossier, actor=user)
+    elif action == "refuse":
+        s.dossier_refuse(dossier=dossier, reason=v["reason"], actor=user)
+    elif action == "forward":
+        to_unit = None
+        if v["to_unit"]:
+            to_unit = (
+                Unit.objects.filter(valid_on_q(timezone.localdate()), code=v["to_unit"])
+                .order_by("level")
+                .first()
+            )
+            if to_unit is None:
+                raise DjangoValidationError({"to_unit": [f"Không có đơn vị mã {v['to_unit']!r}."]})
+        s.dossier_forward(dossier=dossier, to_unit=to_unit, note=v["note"], actor=user)
+    elif action == "send_back":
+        s.dossier_send_back(dossier=dossier, to_step=v["to_step"], reason=v["reason"], actor=user)
+    elif action == "request_supplement":
+        s.dossier_request_supplement(
+            dossier=dossier,
+            reason=v["reason"],
+            documents=v["documents"],
+            acknowledge_late=v["acknowledge_late"],
+            actor=user,
+        )
+    elif action == "resume":
+        s.dossier_resume(dossier=dossier, documents=v["documents"], actor=user)
+    elif action == "request_payment":
+        s.dossier_request_payment(dossier=dossier, amount=v["amount"], note=v["note"], actor=user)
+    elif action == "record_payment":
+        s.dossier_record_payment(dossier=dossier, actor=user)
+    elif action == "finish":
+        s.dossier_finish(
+            dossier=dossier, result_note=v["result_note"], electronic=v["electronic"], actor=user
+        )
+    elif action == "return":
+        s.dossier_return(dossier=dossier, actor=user)
+    elif action == "stop":
+        s.dossier_stop(dossier=dossier, reason=v["reason"], actor=user)
+    elif action == "withdraw":
+        s.dossier_withdraw(dossier=dossier, reason=v["reason"], actor=user)

@@ -1,0 +1,102 @@
+"""``/api/v1/dossiers/`` and ``/api/v1/procedures/``: receipt with an idempotency key,
+transitions, machine-readable refusals and scope."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+
+from gandan.onestop.models import Dossier, Status
+from gandan.onestop.tests.factories import LAND, MARITAL, required
+from gandan.onestop.tests.url_matrix_api import dossier_of_a, receive_data
+
+pytestmark = pytest.mark.django_db
+
+
+def client(user) -> APIClient:  # type: ignore[no-untyped-def]
+    api = APIClient()
+    api.force_authenticate(user)
+    return api
+
+
+def test_a_retried_receipt_with_the_same_idempotency_key_makes_one_dossier(personas) -> None:  # type: ignore[no-untyped-def]
+    api = client(personas.official_a)
+    first = api.post(
+        "/api/v1/dossiers/", receive_data(personas), format="json", HTTP_IDEMPOTENCY_KEY="abc-1"
+    )
+    again = api.post(
+        "/api/v1/dossiers/", receive_data(personas), format="json", HTTP_IDEMPOTENCY_KEY="abc-1"
+    )
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["code"] == again.json()["code"]
+    assert Dossier.objects.filter(idempotency_key="abc-1").count() == 1
+    other = api.post(
+        "/api/v1/dossiers/", receive_data(personas), format="json", HTTP_IDEMPOTENCY_KEY="abc-2"
+    )
+    assert other.status_code == 201 and other.json()["code"] != first.json()["code"]
+    body = first.json()
+    assert body["status"] == Status.RECEIVED and body["due_at"]
+    assert body["applicant_id"] == "046•••••4321"  # masked
+
+
+def test_a_dossier_moves_through_its_steps_by_transitions(personas) -> None:  # type: ignore[no-untyped-def]
+    api = client(personas.official_a)
+    code = api.post(
+        "/api/v1/dossiers/",
+        {**receive_data(personas), "procedure": LAND, "documents": required(LAND)},
+        format="json",
+    ).json()["code"]
+    url = f"/api/v1/dossiers/{code}/transitions/"
+    assert api.post(url, {"action": "forward"}, format="json").json()["step_order"] == 2
+    wrong = api.post(url, {"action": "forward", "to_unit": personas.commune_b.code}, format="json")
+    assert wrong.status_code == 400 and "to_unit" in wrong.json()["fields"]
+    moved = api.post(url, {"action": "forward", "to_unit": personas.province.code}, format="json")
+    assert moved.json()["current_unit"] == personas.province.code
+    # The province holds it now: commune A can read it but not move it.
+    assert api.get(f"/api/v1/dossiers/{code}/").status_code == 200
+    assert api.post(url, {"action": "finish"}, format="json").status_code == 404
+    leader = client(personas.leader)
+    assert (
+        leader.post(url, {"action": "finish"}, format="json").status_code == 404
+    )  # read-only role
+
+
+def test_refusals_are_machine_readable_and_change_nothing(personas) -> None:  # type: ignore[no-untyped-def]
+    api = client(personas.official_a)
+    before = Dossier.objects.count()
+    missing = api.post(
+        "/api/v1/dossiers/", {**receive_data(personas), "documents": []}, format="json"
+    )
+    assert missing.status_code == 400 and "documents" in missing.json()["fields"]
+    unknown = api.post(
+        "/api/v1/dossiers/", {**receive_data(personas), "procedure": "9.999999"}, format="json"
+    )
+    assert unknown.status_code == 400 and "procedure" in unknown.json()["fields"]
+    future = api.post(
+        "/api/v1/dossiers/",
+        {**receive_data(personas), "received_at": "2099-01-01T08:00:00+07:00"},
+        format="json",
+    )
+    assert future.status_code == 400
+    dossier = dossier_of_a(personas)
+    returned = api.post(
+        f"/api/v1/dossiers/{dossier.code}/transitions/", {"action": "return"}, format="json"
+    )
+    assert returned.status_code == 400 and "status" in returned.json()["fields"]
+    assert Dossier.objects.count() == before + 1  # only the fixture's dossier
+
+
+def test_commune_b_sees_nothing_of_commune_a(personas) -> None:  # type: ignore[no-untyped-def]
+    dossier = dossier_of_a(personas)
+    api = client(personas.official_b)
+    assert api.get(f"/api/v1/dossiers/{dossier.code}/").status_code == 404
+    assert api.get("/api/v1/dossiers/").json()["results"] == []
+    refused = api.post("/api/v1/dossiers/", receive_data(personas), format="json")
+    assert refused.status_code == 404
+
+
+def test_the_catalogue_is_public_with_steps_and_legal_basis(db) -> None:  # type: ignore[no-untyped-def]
+    body = APIClient().get(f"/api/v1/procedures/{MARITAL}/").json()
+    assert body["time_limit_label"] == "3 ngày làm việc"
+    assert [step["share_percent"] for step in body["steps"]] == [10, 60, 20, 10]
+    assert "Nghị định 123/2015" in body["legal_source"]

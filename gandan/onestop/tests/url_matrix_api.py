@@ -1,0 +1,84 @@
+"""Rows of the persona × URL matrix for ``/api/v1/procedures/`` and ``/api/v1/dossiers/``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gandan.core.testing.personas import Personas
+from gandan.core.testing.url_matrix import API_SIGNED_IN, Row, everyone, expect
+from gandan.onestop.models import Dossier
+from gandan.onestop.tests.factories import MARITAL, at, receive, required
+
+
+def dossier_of_a(personas: Personas) -> Dossier:
+    """A dossier received at commune A's desk (kept on the per-test personas object)."""
+    found: Dossier | None = getattr(personas, "_dossier_a", None)
+    if found is None:
+        found = receive(personas.commune_a, MARITAL, when=at(2026, 3, 2, 8))
+        personas._dossier_a = found  # type: ignore[attr-defined]
+    return found
+
+
+def receive_data(personas: Personas) -> dict[str, Any]:
+    return {
+        "unit": personas.commune_a.code,
+        "procedure": MARITAL,
+        "applicant": {"name": "Lê Văn Cường", "citizen_id": "046085004321"},
+        "documents": required(MARITAL),
+    }
+
+
+def forward_data(personas: Personas) -> dict[str, Any]:
+    return {"action": "forward"}
+
+
+def _dossier(personas: Personas, suffix: str = "/") -> str:
+    return f"/api/v1/dossiers/{dossier_of_a(personas).code}{suffix}"
+
+
+SCOPED_API = expect(200, 200, 404, 200, 403)
+WRITERS_OF_A = expect(200, 404, 404, 404, 403)
+# A writer of commune A receives there; B and the leader (read-only roles here) find no such unit.
+RECEIVERS_OF_A = expect(201, 404, 404, 404, 403)
+POST_ONLY = expect(405, 405, 405, 405, 403)
+
+URLS: dict[str, Row] = {
+    "api/v1/^procedures/$": Row(lambda p: "/api/v1/procedures/", everyone(200)),
+    r"api/v1/^procedures\.(?P<format>[a-z0-9]+)/?$": Row(
+        lambda p: "/api/v1/procedures.json", everyone(200)
+    ),
+    r"api/v1/^procedures/(?P<code>[0-9]+\.[0-9]+)/$": Row(
+        lambda p: f"/api/v1/procedures/{MARITAL}/", everyone(200)
+    ),
+    r"api/v1/^procedures/(?P<code>[0-9]+\.[0-9]+)\.(?P<format>[a-z0-9]+)/?$": Row(
+        lambda p: f"/api/v1/procedures/{MARITAL}.json", everyone(200)
+    ),
+    "api/v1/^dossiers/$": Row(
+        lambda p: "/api/v1/dossiers/",
+        API_SIGNED_IN,
+        post_data=receive_data,
+        post=RECEIVERS_OF_A,
+    ),
+    r"api/v1/^dossiers\.(?P<format>[a-z0-9]+)/?$": Row(
+        lambda p: "/api/v1/dossiers.json",
+        API_SIGNED_IN,
+        post_data=receive_data,
+        post=RECEIVERS_OF_A,
+    ),
+    "api/v1/^dossiers/(?P<code>[^/.]+)/$": Row(_dossier, SCOPED_API),
+    r"api/v1/^dossiers/(?P<code>[^/.]+)\.(?P<format>[a-z0-9]+)/?$": Row(
+        lambda p: _dossier(p, ".json"), SCOPED_API
+    ),
+    "api/v1/^dossiers/(?P<code>[^/.]+)/transitions/$": Row(
+        lambda p: _dossier(p, "/transitions/"),
+        POST_ONLY,
+        post_data=forward_data,
+        post=WRITERS_OF_A,
+    ),
+    r"api/v1/^dossiers/(?P<code>[^/.]+)/transitions\.(?P<format>[a-z0-9]+)/?$": Row(
+        lambda p: _dossier(p, "/transitions.json"),
+        POST_ONLY,
+        post_data=forward_data,
+        post=WRITERS_OF_A,
+    ),
+}
