@@ -20,6 +20,8 @@ ENTRIES: list[tuple[str, str, bool]] = [
     ("Rà soát hộ nghèo", "households:reviews", True),
     ("Nhập kết quả rà soát", "households:import", True),
     ("Tác vụ nền", "households:jobs", True),
+    ("Một cửa: hồ sơ", "onestop:desk", True),
+    ("Tiếp nhận hồ sơ", "onestop:receive", True),
     ("API", "api:docs", False),
 ]
 

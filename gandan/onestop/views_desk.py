@@ -1,0 +1,838 @@
+"""Staff screens of the one-stop desk: the dossier list with its early warnings, the counter
+receipt, one dossier with its timeline, tracking sheet and the actions its status allows, and
+the apologies waiting for approval or sending.
+
+Every action is one small POST form → one access function → one service. A service's
+ValidationError is shown next to its field on the dossier page (status 400) and nothing is
+saved (the services are atomic). The applicant's citizen ID and phone are masked unless the
+reader handles personal data for the receiving unit (commune leader, province specialist) and
+asks for them ("xem đầy đủ"); each such view is written to the access log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import groupby
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from gandan.accounts.access import units_in_scope
+from gandan.accounts.models import WRITE_ROLES, Membership, Role
+from gandan.core.crypto import mask_citizen_id
+from gandan.core.models import Event
+from gandan.core.services import access_log_record
+from gandan.geo.models import Level, Unit
+from gandan.households.access import FULL_ID_ROLES, units_for_roles
+from gandan.onestop import services
+from gandan.onestop.access import (
+    access_apology,
+    access_dossier,
+    dossiers_in_scope,
+    may_approve,
+)
+from gandan.onestop.forms import (
+    ApologyDraftForm,
+    DossierFilterForm,
+    EmptyForm,
+    FinishForm,
+    ForwardForm,
+    NoteForm,
+    OptionalReasonForm,
+    PaymentForm,
+    ProcedurePickForm,
+    ReasonForm,
+    ReceiveForm,
+    ResumeForm,
+    SendBackForm,
+    SupplementForm,
+    add_service_errors,
+)
+from gandan.onestop.models import (
+    Apology,
+    ApologyStatus,
+    Dossier,
+    Procedure,
+    ProcedureVersion,
+    Status,
+    StepHandler,
+)
+from gandan.onestop.selectors import (
+    PUBLIC_EVENTS,
+    dossier_events,
+    period_bounds,
+    tracking_sheet,
+    warning_list,
+)
+
+PAGE_SIZE = 50
+WARNING_ROWS = 30
+TRANSITIONS = services.TRANSITIONS
+
+
+def _now() -> dt.datetime:
+    return timezone.now()
+
+
+# --- Small reads -------------------------------------------------------------------------
+
+
+def may_see_full_applicant(user: Any, dossier: Dossier) -> bool:
+    """A commune leader or province specialist of the receiving unit (as for households)."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return True
+    return bool(units_for_roles(user, FULL_ID_ROLES).filter(pk=dossier.unit_id).exists())
+
+
+def may_write(user: Any, dossier: Dossier) -> bool:
+    return bool(dossiers_in_scope(user, for_write=True).filter(pk=dossier.pk).exists())
+
+
+def unit_staff(unit: Unit) -> QuerySet[Any]:
+    """People who may be handed a dossier in ``unit`` today (its writing roles)."""
+    roles = [r for r in WRITE_ROLES if r != Role.VILLAGE_HEAD]
+    members = Membership.objects.valid_on(timezone.localdate()).filter(unit=unit, role__in=roles)
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, pk__in=members.values("user_id"))
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def receiving_units(user: Any) -> list[Unit]:
+    """The communes the user receives dossiers for (a writing role there)."""
+    today = timezone.localdate()
+    return list(
+        units_in_scope(user, for_write=True)
+        .valid_on(today)
+        .filter(level=Level.COMMUNE)
+        .order_by("name")
+    )
+
+
+def form_link(dossier: Dossier, form: str) -> str | None:
+    """The address of a form's PDF (``onestop:form``), or None while that screen is missing."""
+    try:
+        return reverse("onestop:form", args=[dossier.pk, form])
+    except NoReverseMatch:
+        return None
+
+
+EVENT_LABELS = {
+    **PUBLIC_EVENTS,
+    "received": "Tiếp nhận hồ sơ",
+    "forwarded": "Chuyển bước xử lý",
+    "transferred": "Chuyển cơ quan khác (liên thông)",
+    "sent_back": "Chuyển lại bước trước",
+    "apology_drafted": "Dự thảo thư xin lỗi, hẹn lại",
+    "apology_approved": "Lãnh đạo duyệt thư xin lỗi",
+    "apology_sent": "Gửi thư xin lỗi, hẹn lại",
+    "complaint": "Ghi nhận phản ánh, kiến nghị",
+    "rated": "Công dân đánh giá",
+}
+
+
+def _local(value: Any) -> str:
+    try:
+        return f"{timezone.localtime(dt.datetime.fromisoformat(str(value))):%H:%M %d/%m/%Y}"
+    except ValueError:
+        return str(value)
+
+
+def _event_text(event: Event, units: dict[str, str], steps: dict[int, str]) -> str:
+    data = event.data or {}
+    parts = []
+    if data.get("to_unit") and event.kind != "onestop.received":
+        parts.append(f"đến {units.get(data['to_unit'], data['to_unit'])}")
+    if data.get("step") and event.kind.removeprefix("onestop.") in {
+        "forwarded",
+        "transferred",
+        "sent_back",
+    }:
+        parts.append(f"bước {data['step']}. {steps.get(data['step'], '')}".strip())
+    if data.get("to_user"):
+        parts.append(f"giao cho {data['to_user']}")
+    if data.get("due"):
+        parts.append(f"hạn {_local(data['due'])}")
+    if data.get("new_appointment"):
+        parts.append(f"hẹn lại {_local(data['new_appointment'])}")
+    if data.get("amount"):
+        parts.append(f"số tiền {data['amount']:,} đồng".replace(",", "."))
+    if data.get("via"):
+        parts.append(f"qua {data['via']}")
+    if data.get("late"):
+        parts.append("trễ hạn")
+    for key in ("reason", "note"):
+        if data.get(key):
+            parts.append(f"{'Lý do' if key == 'reason' else 'Ghi chú'}: {data[key]}")
+    return "; ".join(parts)
+
+
+def timeline(dossier: Dossier) -> list[dict[str, Any]]:
+    events = list(dossier_events(dossier))
+    codes = {e.data.get("to_unit") for e in events if isinstance(e.data, dict)} - {None}
+    units = dict(Unit.objects.filter(code__in=codes).values_list("code", "name"))
+    steps = dict(dossier.version.steps.values_list("order", "name"))
+    return [
+        {
+            "event": e,
+            "label": EVENT_LABELS.get(e.kind.removeprefix("onestop."), e.kind),
+            "text": _event_text(e, units, steps),
+        }
+        for e in events
+    ]
+
+
+# --- The list ----------------------------------------------------------------------------
+
+
+def _filtered(user: Any, data: dict[str, Any]) -> QuerySet[Dossier]:
+    found = dossiers_in_scope(user)
+    q = (data.get("q") or "").strip()
+    if q:
+        found = found.filter(Q(code__icontains=q) | Q(applicant_name__icontains=q))
+    if data.get("status"):
+        found = found.filter(status=data["status"])
+    if data.get("procedure"):
+        found = found.filter(version__procedure=data["procedure"])
+    if data.get("channel"):
+        found = found.filter(channel=data["channel"])
+    start, end = data.get("received_from"), data.get("received_to")
+    if start or end:
+        begin, stop = period_bounds(start or dt.date(2000, 1, 1), end or dt.date(2100, 1, 1))
+        found = found.filter(received_at__gte=begin, received_at__lt=stop)
+    ordered: QuerySet[Dossier] = found.select_related(
+        "version__procedure", "current_unit", "unit", "assignee"
+    ).order_by("-submitted_at", "-id")
+    return ordered
+
+
+@login_required
+@require_GET
+def desk(request: HttpRequest) -> HttpResponse:
+    """The dossiers in the user's scope, with the early warnings on top."""
+    form = DossierFilterForm(request.GET)
+    form.is_valid()  # a bad filter is reported and ignored; the others still apply
+    data = form.cleaned_data
+    now = _now()
+    units = units_in_scope(request.user).values("pk")
+    warnings = warning_list(units, now=now)
+    counts = dict(
+        dossiers_in_scope(request.user)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("status", "n")
+    )
+    page = Paginator(_filtered(request.user, data), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    status_query = request.GET.copy()
+    for key in ("page", "status"):
+        status_query.pop(key, None)
+    warning_rows = list(warnings[:WARNING_ROWS])
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "status_query": status_query.urlencode(),
+        "now": now,
+        "warnings": warning_rows,
+        "warning_count": warnings.count()
+        if len(warning_rows) == WARNING_ROWS
+        else len(warning_rows),
+        "overdue_count": sum(1 for d in warning_rows if d.due_at and d.due_at < now),
+        "counts": [
+            {"status": s.value, "label": s.label, "count": counts.get(s.value, 0)} for s in Status
+        ],
+        "total": sum(counts.values()),
+        "can_receive": bool(receiving_units(request.user)),
+    }
+    return render(request, "onestop/desk_list.html", context)
+
+
+# --- Counter receipt ---------------------------------------------------------------------
+
+
+def _version_today(procedure: Procedure) -> ProcedureVersion | None:
+    return procedure.versions.in_force(timezone.localdate()).order_by("-valid_from").first()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def receive(request: HttpRequest) -> HttpResponse:
+    """Receive a dossier at the counter (or by post): choose the procedure, then the applicant
+    and the documents checked against the procedure's list."""
+    units = receiving_units(request.user)
+    if not units:
+        raise PermissionDenied("Vai trò của bạn không tiếp nhận hồ sơ.")
+    procedures = list(Procedure.objects.filter(level="commune").order_by("field", "name"))
+    source = request.POST if request.method == "POST" else request.GET
+    pick = ProcedurePickForm(source if "procedure" in source else None, procedures=procedures)
+    procedure = version = None
+    if pick.is_bound and pick.is_valid():
+        procedure = next((p for p in procedures if p.pk == pick.cleaned_data["procedure"]), None)
+        version = _version_today(procedure) if procedure else None
+        if version is None:
+            pick.add_error("procedure", "Thủ tục không có hiệu lực hôm nay.")
+    form = None
+    status = 200
+    if version is not None and procedure is not None:
+        form = ReceiveForm(
+            request.POST if request.method == "POST" else None,
+            units=units,
+            version=version,
+            initial={
+                "procedure": procedure.pk,
+                "unit": units[0].pk,
+                "idempotency_key": uuid.uuid4().hex,
+            },
+        )
+        if request.method == "POST":
+            created = _receive(request, form, procedure)
+            if created is not None:
+                messages.success(
+                    request,
+                    f"Đã tiếp nhận hồ sơ {created.code}. Hẹn trả kết quả: "
+                    f"{timezone.localtime(created.appointment_at):%H:%M ngày %d/%m/%Y}."
+                    if created.appointment_at
+                    else f"Đã tiếp nhận hồ sơ {created.code}.",
+                )
+                return redirect("onestop:dossier", pk=created.pk)
+            status = 400
+    elif request.method == "POST":
+        status = 400
+    context = {
+        "pick": pick,
+        "procedure": procedure,
+        "version": version,
+        "steps": list(version.steps.order_by("order")) if version else [],
+        "documents": [
+            {"code": d["code"], "name": d["name"], "required": d.get("required", True)}
+            for d in (version.documents if version else [])
+        ],
+        "procedure_groups": [
+            (field, list(items)) for field, items in groupby(procedures, key=lambda p: p.field)
+        ],
+        "form": form,
+    }
+    return render(request, "onestop/desk_receive.html", context, status=status)
+
+
+def _receive(request: HttpRequest, form: ReceiveForm, procedure: Procedure) -> Dossier | None:
+    if not form.is_valid():
+        return None
+    data = form.cleaned_data
+    try:
+        return services.dossier_receive(
+            unit=data["unit"],
+            procedure=procedure,
+            applicant=services.Applicant(
+                name=data["applicant_name"],
+                citizen_id=data["applicant_id"],
+                phone=data["applicant_phone"],
+                email=data["applicant_email"],
+                address=data["applicant_address"],
+            ),
+            channel=data["channel"],
+            documents=data["documents"],
+            digitised=data["digitised"],
+            reused=data["reused"],
+            attachments=form.attachments(request.FILES),
+            actor=request.user,
+            idempotency_key=data["idempotency_key"],
+        )
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
+
+
+# --- Actions on one dossier --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Action:
+    """One action of the dossier page: when it is offered, its form, and its service call."""
+
+    name: str
+    label: str
+    allowed: Callable[[Dossier], bool]
+    form: Callable[[Dossier, Any], forms.Form]
+    run: Callable[[Dossier, dict[str, Any], Any], str]
+    danger: bool = False
+    hint: str = ""
+
+
+def _to(dossier: Dossier, status: Status) -> bool:
+    return status in TRANSITIONS.get(dossier.status, frozenset())
+
+
+def _steps(dossier: Dossier) -> list[Any]:
+    return services.steps_of(dossier.version)
+
+
+def _next_step(dossier: Dossier) -> Any:
+    steps = _steps(dossier)
+    return steps[dossier.step_order] if dossier.step_order < len(steps) - 1 else None
+
+
+def _documents(dossier: Dossier) -> list[tuple[str, str]]:
+    return [(d["code"], d["name"]) for d in dossier.version.documents]
+
+
+def _forward_form(dossier: Dossier, data: Any) -> forms.Form:
+    step = _next_step(dossier)
+    target = services.step_unit(step, dossier) if step else dossier.unit
+    units = [target] if target.pk == dossier.unit_id else [target, dossier.unit]
+    return ForwardForm(data, units=units, staff=unit_staff(target), initial={"to_unit": target.pk})
+
+
+def _forward(dossier: Dossier, data: dict[str, Any], user: Any) -> str:
+    services.dossier_forward(
+        dossier=dossier,
+        to_unit=data["to_unit"],
+        to_user=data["to_user"],
+        note=data["note"],
+        actor=user,
+    )
+    who = data["to_user"]
+    return (
+        f"Đã chuyển hồ sơ {dossier.code} sang bước {dossier.step_order} tại "
+        f"{dossier.current_unit.name}"
+        + (f", giao cho {who.get_full_name() or who}." if who else ".")
+    )
+
+
+def _send_back_form(dossier: Dossier, data: Any) -> forms.Form:
+    earlier = [(s.order, s.name) for s in _steps(dossier) if s.order < dossier.step_order]
+    return SendBackForm(data, steps=earlier)
+
+
+def _send_back(dossier: Dossier, data: dict[str, Any], user: Any) -> str:
+    services.dossier_send_back(
+        dossier=dossier, to_step=data["to_step"], reason=data["reason"], actor=user
+    )
+    return f"Đã chuyển hồ sơ {dossier.code} lại bước {dossier.step_order}."
+
+
+def _supplement(dossier: Dossier, data: dict[str, Any], user: Any) -> str:
+    services.dossier_request_supplement(
+        dossier=dossier,
+        reason=data["reason"],
+        documents=data["documents"],
+        acknowledge_late=data["acknowledge_late"],
+        actor=user,
+    )
+    return f"Đã yêu cầu bổ sung hồ sơ {dossier.code}; thời hạn tạm dừng đến khi nhận bổ sung."
+
+
+def _resume(dossier: Dossier, data: dict[str, Any], user: Any) -> str:
+    services.dossier_resume(dossier=dossier, documents=data["documents"], actor=user)
+    due = timezone.localtime(dossier.appointment_at) if dossier.appointment_at else None
+    return "Đã nhận bổ sung; hồ sơ tiếp tục xử lý" + (
+        f", hẹn trả kết quả {due:%H:%M ngày %d/%m/%Y}." if due else "."
+    )
+
+
+def _simple(verb: Callable[..., Any], message: str, **fields: str) -> Callable[..., str]:
+    def run(dossier: Dossier, data: dict[str, Any], user: Any) -> str:
+        verb(dossier=dossier, actor=user, **{arg: data[key] for arg, key in fields.items()})
+        return message.format(code=dossier.code)
+
+    return run
+
+
+def _apology_draft(dossier: Dossier, data: dict[str, Any], user: Any) -> str:
+    services.apology_draft(
+        dossier=dossier,
+        reason=data["reason"],
+        new_appointment_at=data["new_appointment_at"],
+        actor=user,
+    )
+    return "Đã dự thảo thư xin lỗi, hẹn lại; chờ lãnh đạo duyệt."
+
+
+def _no_pending_apology(dossier: Dossier) -> bool:
+    return dossier.is_open and not dossier.apologies.exclude(status=ApologyStatus.SENT).exists()
+
+
+ACTIONS: dict[str, Action] = {
+    action.name: action
+    for action in (
+        Action(
+            "accept",
+            "Tiếp nhận hồ sơ trực tuyến",
+            lambda d: d.status == Status.REGISTERED and _to(d, Status.RECEIVED),
+            lambda d, data: EmptyForm(data),
+            _simple(services.dossier_accept, "Đã tiếp nhận hồ sơ {code}; thời hạn bắt đầu tính."),
+        ),
+        Action(
+            "refuse",
+            "Từ chối tiếp nhận",
+            lambda d: _to(d, Status.REFUSED),
+            lambda d, data: ReasonForm(data),
+            _simple(services.dossier_refuse, "Đã từ chối tiếp nhận hồ sơ {code}.", reason="reason"),
+            danger=True,
+            hint="Mẫu 03: lý do được gửi cho người nộp.",
+        ),
+        Action(
+            "forward",
+            "Chuyển bước tiếp theo",
+            lambda d: (
+                d.status in (Status.RECEIVED, Status.PROCESSING) and _next_step(d) is not None
+            ),
+            _forward_form,
+            _forward,
+        ),
+        Action(
+            "send_back",
+            "Chuyển lại bước trước",
+            lambda d: d.status == Status.PROCESSING and d.step_order > 1,
+            _send_back_form,
+            _send_back,
+        ),
+        Action(
+            "supplement",
+            "Yêu cầu bổ sung hồ sơ",
+            lambda d: _to(d, Status.SUPPLEMENT),
+            lambda d, data: SupplementForm(data, documents=_documents(d)),
+            _supplement,
+            hint="Mẫu 02: thời hạn tạm dừng đến khi nhận đủ bổ sung.",
+        ),
+        Action(
+            "resume",
+            "Nhận bổ sung, tiếp tục xử lý",
+            lambda d: d.status == Status.SUPPLEMENT,
+            lambda d, data: ResumeForm(data, documents=_documents(d)),
+            _resume,
+        ),
+        Action(
+            "request_payment",
+            "Yêu cầu nộp phí, nghĩa vụ tài chính",
+            lambda d: _to(d, Status.AWAITING_PAYMENT),
+            lambda d, data: PaymentForm(data, initial={"amount": d.version.fee or None}),
+            _simple(
+                services.dossier_request_payment,
+                "Hồ sơ {code} chờ nộp phí, nghĩa vụ tài chính.",
+                amount="amount",
+                note="note",
+            ),
+        ),
+        Action(
+            "record_payment",
+            "Ghi nhận đã nộp",
+            lambda d: d.status == Status.AWAITING_PAYMENT,
+            lambda d, data: EmptyForm(data),
+            _simple(
+                services.dossier_record_payment, "Đã ghi nhận nộp phí; hồ sơ {code} tiếp tục xử lý."
+            ),
+        ),
+        Action(
+            "finish",
+            "Ghi nhận có kết quả",
+            lambda d: _to(d, Status.DONE),
+            lambda d, data: FinishForm(data),
+            _simple(
+                services.dossier_finish,
+                "Hồ sơ {code} đã có kết quả, chuyển bộ phận một cửa trả kết quả.",
+                result_note="result_note",
+                electronic="electronic",
+            ),
+        ),
+        Action(
+            "return",
+            "Trả kết quả",
+            lambda d: _to(d, Status.RETURNED),
+            lambda d, data: EmptyForm(data),
+            _simple(services.dossier_return, "Đã trả kết quả hồ sơ {code}."),
+        ),
+        Action(
+            "apology",
+            "Xin lỗi, hẹn lại",
+            _no_pending_apology,
+            lambda d, data: ApologyDraftForm(data),
+            _apology_draft,
+            hint="Mẫu 04: dự thảo, lãnh đạo duyệt, rồi gửi cho người nộp trước hạn.",
+        ),
+        Action(
+            "stop",
+            "Dừng xử lý",
+            lambda d: _to(d, Status.STOPPED),
+            lambda d, data: ReasonForm(data),
+            _simple(services.dossier_stop, "Đã dừng xử lý hồ sơ {code}.", reason="reason"),
+            danger=True,
+            hint="Mẫu 05: lý do được gửi cho người nộp.",
+        ),
+        Action(
+            "withdraw",
+            "Công dân rút hồ sơ",
+            lambda d: _to(d, Status.WITHDRAWN),
+            lambda d, data: OptionalReasonForm(data),
+            _simple(
+                services.dossier_withdraw, "Đã ghi nhận công dân rút hồ sơ {code}.", reason="reason"
+            ),
+            danger=True,
+        ),
+        Action(
+            "complaint",
+            "Ghi nhận phản ánh, kiến nghị",
+            lambda d: d.status != Status.REGISTERED,
+            lambda d, data: NoteForm(data),
+            _simple(
+                services.dossier_mark_complaint,
+                "Đã ghi nhận phản ánh về hồ sơ {code}.",
+                note="note",
+            ),
+        ),
+    )
+}
+
+
+def _applicant(request: HttpRequest, dossier: Dossier) -> dict[str, Any]:
+    allowed = may_see_full_applicant(request.user, dossier)
+    show = allowed and request.GET.get("full") == "1"
+    if request.GET.get("full") == "1" and not allowed:
+        messages.warning(
+            request,
+            "Vai trò của bạn không được xem đầy đủ số định danh và số điện thoại; vẫn được che.",
+        )
+    if show and (dossier.applicant_id or dossier.applicant_phone):
+        access_log_record(
+            user=request.user,
+            subject=dossier,
+            what="dossier_applicant",
+            province_code=dossier.province_code,
+        )
+    return {
+        "full_allowed": allowed,
+        "show_full": show,
+        "citizen_id": dossier.applicant_id if show else mask_citizen_id(dossier.applicant_id),
+        "phone": dossier.applicant_phone if show else mask_citizen_id(dossier.applicant_phone),
+    }
+
+
+def _dossier_page(
+    request: HttpRequest,
+    dossier: Dossier,
+    *,
+    failed: tuple[str, forms.Form] | None = None,
+    warning: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    now = _now()
+    writer = may_write(request.user, dossier)
+    actions = []
+    if writer:
+        for action in ACTIONS.values():
+            if not action.allowed(dossier):
+                continue
+            form = failed[1] if failed and failed[0] == action.name else action.form(dossier, None)
+            actions.append(
+                {"action": action, "form": form, "open": bool(failed and failed[0] == action.name)}
+            )
+    # An action the status no longer offers (a stale page): its error goes above the actions.
+    stray = []
+    if failed and not any(item["open"] for item in actions):
+        stray = [str(e) for errors in failed[1].errors.values() for e in errors]
+    steps = _steps(dossier)
+    current = next((s for s in steps if s.order == dossier.step_order), None)
+    next_step = _next_step(dossier)
+    apologies = list(
+        dossier.apologies.select_related("drafted_by", "approved_by").order_by("drafted_at")
+    )
+    approver = may_approve(request.user, dossier)
+    due_soon = (
+        dossier.is_open
+        and warning_list(Unit.objects.filter(pk=dossier.current_unit_id), now=now)
+        .filter(pk=dossier.pk)
+        .exists()
+    )
+    links = [
+        (code, label, form_link(dossier, code))
+        for code, label, shown in (
+            (
+                "01",
+                "Mẫu 01 — Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
+                dossier.received_at is not None,
+            ),
+            (
+                "02",
+                "Mẫu 02 — Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
+                dossier.supplement_count > 0,
+            ),
+            ("04", "Mẫu 04 — Phiếu xin lỗi và hẹn lại ngày trả kết quả", bool(apologies)),
+            (
+                "05",
+                "Mẫu 05 — Phiếu từ chối giải quyết, dừng xử lý",
+                dossier.status == Status.STOPPED,
+            ),
+            ("06", "Mẫu 06 — Phiếu kiểm soát quá trình giải quyết", dossier.starts_at is not None),
+        )
+        if shown
+    ]
+    context = {
+        "dossier": dossier,
+        "now": now,
+        **_applicant(request, dossier),
+        "late": dossier.is_late(now) and dossier.status not in (Status.REFUSED, Status.WITHDRAWN),
+        "overdue": dossier.is_open and dossier.due_at is not None and dossier.due_at < now,
+        "due_soon": due_soon,
+        "steps": steps,
+        "current_step": current,
+        "next_step": next_step,
+        "next_unit": services.step_unit(next_step, dossier) if next_step else None,
+        "is_province_step": bool(next_step and next_step.handler == StepHandler.PROVINCE),
+        "documents": list(dossier.documents.all()),
+        "supplements": list(dossier.supplements.order_by("requested_at")),
+        "apologies": [
+            {
+                "apology": a,
+                "may_approve": approver and a.status == ApologyStatus.DRAFT,
+                "may_send": writer and a.status == ApologyStatus.APPROVED,
+            }
+            for a in apologies
+        ],
+        "timeline": timeline(dossier),
+        "sheet": tracking_sheet(dossier),
+        "links": links,
+        "actions": actions,
+        "writer": writer,
+        "warning": warning,
+        "stray_errors": stray,
+    }
+    return render(request, "onestop/desk_dossier.html", context, status=status)
+
+
+@login_required
+@require_GET
+def dossier(request: HttpRequest, pk: int) -> HttpResponse:
+    """One dossier: applicant, procedure, times, documents, timeline, tracking sheet, actions."""
+    return _dossier_page(request, access_dossier(request.user, pk))
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """One action on a dossier the user's unit holds now: its form, then its service."""
+    found = access_dossier(request.user, pk, for_write=True)
+    chosen = ACTIONS.get(action)
+    if chosen is None:
+        raise Http404("Không có thao tác này.")
+    form = chosen.form(found, request.POST)
+    if not chosen.allowed(found):
+        form.add_error(
+            None,
+            f"Hồ sơ đang ở trạng thái “{found.get_status_display()}”: không thể {chosen.label.lower()}.",
+        )
+        return _dossier_page(request, found, failed=(action, form), status=400)
+    if not form.is_valid():
+        return _dossier_page(request, found, failed=(action, form), status=400)
+    try:
+        message = chosen.run(found, form.cleaned_data, request.user)
+    except services.SecondSupplementWarning as warning:
+        fresh = access_dossier(request.user, pk, for_write=True)
+        return _dossier_page(
+            request, fresh, failed=(action, form), warning=" ".join(warning.messages), status=400
+        )
+    except ValidationError as error:
+        add_service_errors(form, error)
+        fresh = access_dossier(request.user, pk, for_write=True)
+        return _dossier_page(request, fresh, failed=(action, form), status=400)
+    messages.success(request, message)
+    return redirect("onestop:dossier", pk=found.pk)
+
+
+# --- Apologies ---------------------------------------------------------------------------
+
+
+def _back(request: HttpRequest, apology: Apology) -> HttpResponse:
+    if request.POST.get("back") == "apologies":
+        return redirect("onestop:apologies")
+    return redirect("onestop:dossier", pk=apology.dossier_id)
+
+
+def _apology_failed(request: HttpRequest, apology: Apology, error: ValidationError) -> HttpResponse:
+    for text in error.messages:
+        messages.error(request, text)
+    return _back(request, apology)
+
+
+@login_required
+@require_POST
+def apology_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    """A leader of the receiving unit (or of the province) approves a drafted apology."""
+    apology = access_apology(request.user, pk)
+    if not may_approve(request.user, apology.dossier):
+        raise PermissionDenied(
+            "Chỉ lãnh đạo đơn vị tiếp nhận hoặc lãnh đạo tỉnh duyệt thư xin lỗi."
+        )
+    try:
+        services.apology_approve(apology=apology, actor=request.user)
+    except ValidationError as error:
+        return _apology_failed(request, apology, error)
+    messages.success(request, f"Đã duyệt thư xin lỗi, hẹn lại của hồ sơ {apology.dossier.code}.")
+    return _back(request, apology)
+
+
+@login_required
+@require_POST
+def apology_send(request: HttpRequest, pk: int) -> HttpResponse:
+    """The unit holding the dossier sends an approved apology to the applicant."""
+    apology = access_apology(request.user, pk, for_write=True)
+    try:
+        services.apology_send(apology=apology, actor=request.user)
+    except ValidationError as error:
+        return _apology_failed(request, apology, error)
+    messages.success(
+        request,
+        f"Đã gửi thư xin lỗi ({apology.sent_via}); hẹn trả kết quả mới "
+        f"{timezone.localtime(apology.new_appointment_at):%H:%M ngày %d/%m/%Y}.",
+    )
+    return _back(request, apology)
+
+
+@login_required
+@require_GET
+def apologies(request: HttpRequest) -> HttpResponse:
+    """Apologies of the user's units waiting for approval, and approved ones not yet sent."""
+    pending = list(
+        Apology.objects.filter(
+            dossier__in=dossiers_in_scope(request.user).values("pk"),
+            status__in=[ApologyStatus.DRAFT, ApologyStatus.APPROVED],
+        )
+        .select_related("dossier__version__procedure", "dossier__unit", "drafted_by", "approved_by")
+        .order_by("new_appointment_at", "pk")
+    )
+    writable = set(
+        dossiers_in_scope(request.user, for_write=True)
+        .filter(pk__in=[a.dossier_id for a in pending])
+        .values_list("pk", flat=True)
+    )
+    rows: list[dict[str, Any]] = [
+        {
+            "apology": a,
+            "may_approve": a.status == ApologyStatus.DRAFT and may_approve(request.user, a.dossier),
+            "may_send": a.status == ApologyStatus.APPROVED and a.dossier_id in writable,
+        }
+        for a in pending
+    ]
+    context = {
+        "drafts": [r for r in rows if r["apology"].status == ApologyStatus.DRAFT],
+        "approved": [r for r in rows if r["apology"].status == ApologyStatus.APPROVED],
+        "now": _now(),
+    }
+    return render(request, "onestop/desk_apologies.html", context)
