@@ -1,5 +1,10 @@
-"""Filled in by the module that owns these screens."""
+"""Public pages of the one-stop desk, under /dossiers/ (namespace ``dossiers``)."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from gandan.onestop import views_public
+
+urlpatterns = [
+    path("lookup/", views_public.lookup, name="lookup"),
+    path("rate/<str:token>/", views_public.rate_link, name="rate"),
+]
