@@ -6,4 +6,5 @@ app_name = "onestop"
 urlpatterns = [
     path("", include("gandan.onestop.urls_desk")),
     path("", include("gandan.onestop.urls_forms")),
+    path("", include("gandan.onestop.urls_dashboard")),
 ]

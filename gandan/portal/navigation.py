@@ -22,6 +22,7 @@ ENTRIES: list[tuple[str, str, bool]] = [
     ("Tác vụ nền", "households:jobs", True),
     ("Một cửa: hồ sơ", "onestop:desk", True),
     ("Tiếp nhận hồ sơ", "onestop:receive", True),
+    ("Một cửa: chỉ số 766", "onestop:dashboard", True),
     ("API", "api:docs", False),
 ]
 
