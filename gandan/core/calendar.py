@@ -163,6 +163,8 @@ class WorkingCalendar:
     def __init__(self, office_hours: OfficeHours = DEFAULT_OFFICE_HOURS) -> None:
         self.office_hours = office_hours
         self._zone = office_hours.zone
+        # Each day's periods, built once: deadlines walk the same days again and again.
+        self._days: dict[dt.date, tuple[tuple[dt.datetime, dt.datetime], ...]] = {}
 
     def __repr__(self) -> str:
         return f"WorkingCalendar({self.office_hours!r})"
@@ -338,15 +340,22 @@ class WorkingCalendar:
                     )
             day += dt.timedelta(days=1)
 
-    def _periods_on(self, day: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
+    def _periods_on(self, day: dt.date) -> tuple[tuple[dt.datetime, dt.datetime], ...]:
         """The office periods of ``day`` as aware datetimes; none on a day off."""
+        found = self._days.get(day)
+        if found is not None:
+            return found
         if not self.is_working_day(day):
-            return []
-        zone = self._zone
-        return [
-            (
-                dt.datetime.combine(day, opening, tzinfo=zone),
-                dt.datetime.combine(day, closing, tzinfo=zone),
+            found = ()
+        else:
+            zone = self._zone
+            found = tuple(
+                (
+                    dt.datetime.combine(day, opening, tzinfo=zone),
+                    dt.datetime.combine(day, closing, tzinfo=zone),
+                )
+                for opening, closing in self.office_hours.periods
             )
-            for opening, closing in self.office_hours.periods
-        ]
+        if len(self._days) < 20_000:
+            self._days[day] = found
+        return found

@@ -24,6 +24,7 @@ DEMO_APPS = [
     "gandan.officials",
     "gandan.feedback",
     "gandan.households",
+    "gandan.onestop",
 ]
 DEMO_PASSWORD = "gandan-hue-2026"  # noqa: S105 - the demo's published password, printed with the logins
 PROVINCE_CODE = "46"  # Huế

@@ -137,3 +137,20 @@ def test_households_reproduce_hue_published_poverty_figures(full_demo):
     commune = max(decided["by_unit"], key=lambda row: row["poor"])
     villages = report("poverty", "--unit", commune["unit"], "--year", "2025")["by_unit"]
     assert len({row["poor_rate"] for row in villages}) > 3
+
+
+def test_onestop_desks_reproduce_the_first_weeks_after_the_reform(full_demo):
+    fortnight = report("onestop", "--unit", "46", "--from", "2025-07-01", "--to", "2025-07-14")
+    assert figures(fortnight, "received", "online_rate") == (17_710, 75.8)
+    july = report("onestop", "--unit", "46", "--from", "2025-07-01", "--to", "2025-07-31")
+    assert july["received"] == 44_825
+    assert len(july["by_unit"]) == 40
+    # The last 30 days: the desks differ, as the province's ranking shows.
+    today = dt.date.today()  # noqa: DTZ011
+    recent = report(
+        "onestop", "--unit", "46", "--from", (today - dt.timedelta(days=29)).isoformat(),
+        "--to", today.isoformat(),
+    )  # fmt: skip
+    rates = [row["on_time_rate"] for row in recent["by_unit"] if row["handled"]]
+    assert len(rates) == 40 and max(rates) - min(rates) > 5
+    assert 85 < recent["online_rate"] < 95 and recent["rating"]["count"] > 1000
