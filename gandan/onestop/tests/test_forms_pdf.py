@@ -112,7 +112,7 @@ def text_of(content: bytes) -> str:
 
 # The "due" each form must print: the legal due date, except on a refusal (never received,
 # so no due date: it prints the day the dossier was filed).
-CASES = {
+CASES: dict[str, tuple[Any, Any, str]] = {
     "01": (received, lambda d: d.due_at, "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"),
     "02": (with_supplement, lambda d: d.due_at, "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ"),
     "03": (refused, lambda d: d.submitted_at, "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ"),
@@ -171,8 +171,8 @@ def test_each_form_prints_what_is_particular_to_it(personas) -> None:  # type: i
 
 
 def test_the_receipt_lists_the_documents_times_fee_and_officer_but_not_the_citizen_id(
-    personas,
-) -> None:  # type: ignore[no-untyped-def]
+    personas: Any,
+) -> None:
     dossier = received(personas)
     text = text_of(get_pdf(personas, dossier, "01").content)
     for document in dossier.documents.all():
@@ -191,7 +191,9 @@ def qr_modules(content: bytes) -> list[list[bool]]:
     """The QR drawn in the PDF, read back from its vector path: one stroke per run of dark
     modules on a row (``m x y+0.5`` … ``l x2 y+0.5``, in module units)."""
     page = PdfReader(io.BytesIO(content)).pages[0]
-    operations = page.get_contents().operations
+    contents = page.get_contents()
+    assert contents is not None
+    operations = contents.operations
     start = next(
         i
         for i, (args, op) in enumerate(operations)
@@ -239,8 +241,8 @@ def test_the_receipt_has_a_qr_code_of_the_public_lookup_with_the_dossier_code(pe
     ],
 )
 def test_a_form_that_does_not_fit_the_dossier_is_a_404_saying_why(
-    personas, make, form, why
-) -> None:  # type: ignore[no-untyped-def]
+    personas: Any, make: Any, form: str, why: str
+) -> None:
     response = get_pdf(personas, make(personas), form)
     assert response.status_code == 404
     assert why in response.content.decode()
