@@ -101,6 +101,7 @@ class Shown:
     preset: str = ""
     officers: bool = False
     errors: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
 
     def params(self, **extra: str) -> dict[str, str]:
         params = {"unit": self.unit.code}
@@ -137,15 +138,29 @@ def _period(form: DashboardForm, today: dt.date) -> tuple[dt.date | None, dt.dat
     return start, end, preset
 
 
-def _top_unit(user: Any, on: dt.date) -> Unit:
-    """The highest unit among the user's roles (a province leader: the province)."""
-    units = [m.unit for m in current_memberships(user, on) if m.unit.level in RANK]
+def _top_unit(user: Any) -> Unit:
+    """The highest unit among the user's roles today (a province leader: the province)."""
+    units = [m.unit for m in current_memberships(user) if m.unit.level in RANK]
     if units:
         return min(units, key=lambda u: (RANK[Level(u.level)], u.code))
     try:
-        return unit_by_code(DEFAULT_UNIT, as_of=on)
+        return unit_by_code(DEFAULT_UNIT)
     except UnitNotFound:
         raise Http404("Không tìm thấy đơn vị.") from None
+
+
+def _valid_during(unit: Unit, start: dt.date, end: dt.date) -> bool:
+    return (unit.valid_from is None or unit.valid_from <= start) and (
+        unit.valid_to is None or unit.valid_to >= end
+    )
+
+
+def _validity(unit: Unit) -> str:
+    if unit.valid_from and unit.valid_to:
+        return f"từ {unit.valid_from:%d/%m/%Y} đến {unit.valid_to:%d/%m/%Y}"
+    if unit.valid_from:
+        return f"từ {unit.valid_from:%d/%m/%Y}"
+    return f"đến {unit.valid_to:%d/%m/%Y}" if unit.valid_to else ""
 
 
 def _resolve(request: HttpRequest, form: DashboardForm) -> Shown:
@@ -163,9 +178,12 @@ def _resolve(request: HttpRequest, form: DashboardForm) -> Shown:
         try:
             unit = unit_by_code(code, as_of=on)
         except UnitNotFound:
-            raise Http404("Không tìm thấy đơn vị.") from None
+            try:  # a unit formed (or dissolved) by the 2025 reform, asked about another time
+                unit = unit_by_code(code)
+            except UnitNotFound:
+                raise Http404("Không tìm thấy đơn vị.") from None
     else:
-        unit = _top_unit(request.user, on)
+        unit = _top_unit(request.user)
     shown = Shown(
         unit=access_unit_for_staff(request.user, unit.pk),
         start=start,
@@ -174,6 +192,12 @@ def _resolve(request: HttpRequest, form: DashboardForm) -> Shown:
         officers=bool(form.cleaned_data.get("officers")),
         errors=[str(e) for errors in form.errors.values() for e in errors],
     )
+    if start is not None and end is not None and not _valid_during(shown.unit, start, end):
+        shown.notices.append(
+            f"{shown.unit.name} (mã {shown.unit.code}) có hiệu lực "
+            f"{_validity(shown.unit)}: ngoài thời gian đó đơn vị không tiếp nhận hồ sơ nào; "
+            "hồ sơ của các đơn vị cũ, mới được tính cho chính các đơn vị đó."
+        )
     if shown.unit.level not in (Level.PROVINCE, Level.COMMUNE):
         shown.errors.append(
             f"{shown.unit.name} không phải tỉnh hay xã, phường: chỉ số một cửa tính cho một "

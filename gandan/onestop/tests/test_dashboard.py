@@ -312,3 +312,22 @@ def test_the_downloads_give_the_same_report(personas, period) -> None:  # type: 
     assert values["late"] == report["late"] == 3
     response = client.get("/onestop/dashboard/export/", query | {"format": "pdf"})
     assert response.status_code == 400 and "Định dạng không hỗ trợ" in response.content.decode()
+
+
+def test_a_period_before_the_reform_is_counted_and_explained(personas, period) -> None:  # type: ignore[no-untyped-def]
+    june = {"from": "2025-06-01", "to": "2025-06-30"}
+    client = personas.client("official_a")
+    # By default the official's commune, formed on 1 Jul 2025: no dossier, and the page says why.
+    response = _get(client, **june)
+    assert response.status_code == 200
+    html = unescape(response.content.decode())
+    assert personas.commune_a.name in html
+    assert f"có hiệu lực từ {personas.commune_a.valid_from:%d/%m/%Y}" in html
+    assert _tiles(html)["received"] == "0"
+    # Its code named another ward then (one it was merged from): the date decides, scope follows.
+    response = _get(client, unit=personas.commune_a.code, **june)
+    html = unescape(response.content.decode())
+    assert response.status_code == 200 and "Phường Phú Nhuận" in html and "có hiệu lực" not in html
+    assert (
+        _get(personas.client("official_b"), unit=personas.commune_a.code, **june).status_code == 404
+    )
