@@ -264,3 +264,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("GANDAN_LOG_LEVEL", "WARNING")},
 }
+
+# The one-stop desk's SMS sender (apologies, appointments): a dotted path to a function
+# ``send(*, phone, text)``; empty = print to the console (development).
+GANDAN_SMS_SENDER = os.environ.get("GANDAN_SMS_SENDER", "")

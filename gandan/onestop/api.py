@@ -104,19 +104,15 @@ class ProcedureViewSet(viewsets.ReadOnlyModelViewSet[ProcedureVersion]):
         )
 
 
-class ApplicantSerializer(serializers.Serializer[Any]):
-    name = serializers.CharField(max_length=120)
-    citizen_id = serializers.CharField(required=False, allow_blank=True, default="")
-    phone = serializers.CharField(required=False, allow_blank=True, default="")
-    email = serializers.CharField(required=False, allow_blank=True, default="")
-    address = serializers.CharField(required=False, allow_blank=True, default="")
-
-
 class ReceiveSerializer(serializers.Serializer[Any]):
     unit = serializers.CharField(help_text="Mã đơn vị tiếp nhận (xã, phường)")
     procedure = serializers.CharField(help_text="Mã thủ tục")
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.COUNTER)
-    applicant = ApplicantSerializer()
+    applicant_name = serializers.CharField(max_length=120)
+    applicant_id = serializers.CharField(required=False, allow_blank=True, default="")
+    applicant_phone = serializers.CharField(required=False, allow_blank=True, default="")
+    applicant_email = serializers.CharField(required=False, allow_blank=True, default="")
+    applicant_address = serializers.CharField(required=False, allow_blank=True, default="")
     documents = serializers.ListField(child=serializers.CharField(), default=list)
     digitised = serializers.BooleanField(default=False)
     reused = serializers.BooleanField(default=False)
@@ -275,7 +271,13 @@ class DossierViewSet(viewsets.GenericViewSet[Dossier]):
             dossier = services.dossier_receive(
                 unit=unit,
                 procedure=procedure,
-                applicant=services.Applicant(**values["applicant"]),
+                applicant=services.Applicant(
+                    name=values["applicant_name"],
+                    citizen_id=values["applicant_id"],
+                    phone=values["applicant_phone"],
+                    email=values["applicant_email"],
+                    address=values["applicant_address"],
+                ),
                 channel=values["channel"],
                 documents=values["documents"],
                 digitised=values["digitised"],

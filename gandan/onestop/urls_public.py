@@ -2,9 +2,10 @@
 
 from django.urls import path
 
-from gandan.onestop import views_public
+from gandan.onestop import views_filing, views_public
 
 urlpatterns = [
+    path("file/", views_filing.file_dossier, name="file"),
     path("lookup/", views_public.lookup, name="lookup"),
     path("rate/<str:token>/", views_public.rate_link, name="rate"),
 ]

@@ -23,7 +23,8 @@ def receive_data(personas: Personas) -> dict[str, Any]:
     return {
         "unit": personas.commune_a.code,
         "procedure": MARITAL,
-        "applicant": {"name": "Lê Văn Cường", "citizen_id": "046085004321"},
+        "applicant_name": "Lê Văn Cường",
+        "applicant_id": "046085004321",
         "documents": required(MARITAL),
     }
 
