@@ -23,7 +23,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import ErrorDetail, NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -39,14 +39,21 @@ from gandan.onestop.models import Channel, Dossier, Procedure, ProcedureVersion
 TAG = "Một cửa"
 
 
+def _details(errors: list[DjangoValidationError]) -> list[ErrorDetail]:
+    return [
+        ErrorDetail(message, code=e.code or "invalid") for e in errors for message in e.messages
+    ]
+
+
 def _refused(error: DjangoValidationError) -> serializers.ValidationError:
+    """A service's refusal as a 400 whose ``field_codes`` carry the service's reasons."""
     if hasattr(error, "error_dict"):
         fields = {
-            ("non_field_errors" if name == NON_FIELD_ERRORS else name): messages
-            for name, messages in error.message_dict.items()
+            ("non_field_errors" if name == NON_FIELD_ERRORS else name): _details(errors)
+            for name, errors in error.error_dict.items()
         }
     else:
-        fields = {"non_field_errors": error.messages}
+        fields = {"non_field_errors": _details(error.error_list)}
     return serializers.ValidationError(fields)
 
 

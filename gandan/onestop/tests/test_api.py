@@ -49,7 +49,7 @@ def test_a_dossier_moves_through_its_steps_by_transitions(personas) -> None:  # 
     url = f"/api/v1/dossiers/{code}/transitions/"
     assert api.post(url, {"action": "forward"}, format="json").json()["step_order"] == 2
     wrong = api.post(url, {"action": "forward", "to_unit": personas.commune_b.code}, format="json")
-    assert wrong.status_code == 400 and "to_unit" in wrong.json()["fields"]
+    assert wrong.status_code == 400 and wrong.json()["field_codes"] == {"to_unit": ["outside_path"]}
     moved = api.post(url, {"action": "forward", "to_unit": personas.province.code}, format="json")
     assert moved.json()["current_unit"] == personas.province.code
     # The province holds it now: commune A can read it but not move it.
@@ -68,6 +68,7 @@ def test_refusals_are_machine_readable_and_change_nothing(personas) -> None:  # 
         "/api/v1/dossiers/", {**receive_data(personas), "documents": []}, format="json"
     )
     assert missing.status_code == 400 and "documents" in missing.json()["fields"]
+    assert missing.json()["field_codes"]["documents"] == ["missing_documents"]
     unknown = api.post(
         "/api/v1/dossiers/", {**receive_data(personas), "procedure": "9.999999"}, format="json"
     )
@@ -77,12 +78,14 @@ def test_refusals_are_machine_readable_and_change_nothing(personas) -> None:  # 
         {**receive_data(personas), "received_at": "2099-01-01T08:00:00+07:00"},
         format="json",
     )
-    assert future.status_code == 400
+    assert future.status_code == 400 and future.json()["field_codes"]["at"] == ["future_date"]
     dossier = dossier_of_a(personas)
     returned = api.post(
         f"/api/v1/dossiers/{dossier.code}/transitions/", {"action": "return"}, format="json"
     )
-    assert returned.status_code == 400 and "status" in returned.json()["fields"]
+    assert returned.status_code == 400 and returned.json()["field_codes"] == {
+        "status": ["transition"]
+    }
     assert Dossier.objects.count() == before + 1  # only the fixture's dossier
 
 
