@@ -241,6 +241,23 @@ class ForwardForm(forms.Form):
         fields["to_user"].queryset = staff
 
 
+class AssignForm(forms.Form):
+    to_user = StaffChoiceField(
+        label="Giao cho",
+        queryset=None,
+        empty_label="— Chọn người xử lý —",
+        error_messages={
+            "required": "Cần chọn người được giao.",
+            "invalid_choice": "Người được giao không làm việc tại đơn vị này.",
+        },
+    )
+
+    def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: Any = self.fields
+        fields["to_user"].queryset = staff
+
+
 class SendBackForm(forms.Form):
     to_step = forms.TypedChoiceField(
         label="Chuyển lại về bước",

@@ -519,6 +519,28 @@ def dossier_forward(
 
 
 @transaction.atomic
+def dossier_assign(
+    *, dossier: Dossier, to_user: Any, actor: Any = None, at: dt.datetime | None = None
+) -> Dossier:
+    """Give the dossier to an officer of the unit that holds it, without moving its step."""
+    at = _now(at)
+    if dossier.status not in (Status.RECEIVED, Status.PROCESSING, Status.AWAITING_PAYMENT):
+        raise _error(
+            f"Hồ sơ đang ở trạng thái “{Status(dossier.status).label}”: không giao xử lý được.",
+            "transition",
+            "status",
+        )
+    if to_user is None:
+        raise _error("Cần chọn người được giao.", "required", "to_user")
+    _assignee_in(to_user, dossier.current_unit)
+    dossier.assignee = to_user
+    dossier.updated_by = _user(actor)
+    dossier.save(update_fields=["assignee", "updated_by", "updated_at"])
+    _event(dossier, "assigned", actor, at, to_user=getattr(to_user, "username", ""))
+    return dossier
+
+
+@transaction.atomic
 def dossier_send_back(
     *, dossier: Dossier, to_step: int, reason: str, actor: Any = None, at: dt.datetime | None = None
 ) -> Dossier:

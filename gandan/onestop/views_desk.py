@@ -47,6 +47,7 @@ from gandan.onestop.access import (
 )
 from gandan.onestop.forms import (
     ApologyDraftForm,
+    AssignForm,
     DossierFilterForm,
     EmptyForm,
     FinishForm,
@@ -132,6 +133,13 @@ def form_link(dossier: Dossier, form: str) -> str | None:
         return None
 
 
+VIA_LABELS = {
+    "email": "thư điện tử",
+    "sms": "tin nhắn",
+    "paper": "giấy",
+    "kiosk": "máy tại quầy",
+    "link": "đường dẫn",
+}
 EVENT_LABELS = {
     **PUBLIC_EVENTS,
     "received": "Tiếp nhận hồ sơ",
@@ -141,6 +149,7 @@ EVENT_LABELS = {
     "apology_drafted": "Dự thảo thư xin lỗi, hẹn lại",
     "apology_approved": "Lãnh đạo duyệt thư xin lỗi",
     "apology_sent": "Gửi thư xin lỗi, hẹn lại",
+    "assigned": "Giao người xử lý",
     "complaint": "Ghi nhận phản ánh, kiến nghị",
     "rated": "Công dân đánh giá",
 }
@@ -173,7 +182,7 @@ def _event_text(event: Event, units: dict[str, str], steps: dict[int, str]) -> s
     if data.get("amount"):
         parts.append(f"số tiền {data['amount']:,} đồng".replace(",", "."))
     if data.get("via"):
-        parts.append(f"qua {data['via']}")
+        parts.append("qua " + ", ".join(VIA_LABELS.get(v, v) for v in str(data["via"]).split(",")))
     if data.get("late"):
         parts.append("trễ hạn")
     for key in ("reason", "note"):
@@ -497,6 +506,15 @@ ACTIONS: dict[str, Action] = {
             ),
             _forward_form,
             _forward,
+        ),
+        Action(
+            "assign",
+            "Giao người xử lý",
+            lambda d: d.status in (Status.RECEIVED, Status.PROCESSING, Status.AWAITING_PAYMENT),
+            lambda d, data: AssignForm(data, staff=unit_staff(d.current_unit)),
+            _simple(
+                services.dossier_assign, "Đã giao hồ sơ {code} cho người xử lý.", to_user="to_user"
+            ),
         ),
         Action(
             "send_back",

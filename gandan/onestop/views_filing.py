@@ -14,6 +14,7 @@ from typing import Any
 from django import forms
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -54,7 +55,8 @@ class ChoiceForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["commune"].choices = [("", "— Chọn xã, phường —")] + [
+        fields: Any = self.fields
+        fields["commune"].choices = [("", "— Chọn xã, phường —")] + [
             (u.code, u.name) for u in _communes()
         ]
         groups: dict[str, list[tuple[str, str]]] = {}
@@ -63,7 +65,7 @@ class ChoiceForm(forms.Form):
             groups.setdefault(p.field, []).append(
                 (p.code, f"{p.name} ({version.time_limit_label})")
             )
-        self.fields["procedure"].choices = [("", "— Chọn thủ tục —")] + list(groups.items())
+        fields["procedure"].choices = [("", "— Chọn thủ tục —")] + list(groups.items())
 
 
 class ApplicantForm(forms.Form):
@@ -118,11 +120,11 @@ def file_dossier(request: HttpRequest) -> HttpResponse:
         return render(request, "onestop/public_file.html", context, status=429)
     if not applicant.is_valid():
         return render(request, "onestop/public_file.html", context, status=400)
-    uploads = {
-        d["code"]: request.FILES[f"doc_{d['code']}"]
-        for d in version.documents
-        if f"doc_{d['code']}" in request.FILES
-    }
+    uploads: dict[str, UploadedFile] = {}
+    for document in version.documents:
+        upload = request.FILES.get(f"doc_{document['code']}")
+        if isinstance(upload, UploadedFile):
+            uploads[document["code"]] = upload
     _count(request)
     try:
         dossier = services.dossier_receive(

@@ -257,6 +257,8 @@ def test_a_dossier_goes_from_receipt_to_return_through_the_action_forms(personas
         assert response.status_code == 302, (action, page(response)[:0])
         assert response["Location"] == f"/onestop/{dossier.pk}/"
 
+    ok("assign", {"to_user": personas.official_a.pk})
+    assert (fresh(dossier).assignee, fresh(dossier).step_order) == (personas.official_a, 1)
     ok("forward", {"to_unit": a, "to_user": personas.official_a.pk, "note": "Kiểm tra giúp"})
     assert fresh(dossier).assignee == personas.official_a
     ok("send_back", {"to_step": 1, "reason": "Thiếu chữ ký người nộp"})
@@ -285,7 +287,7 @@ def test_a_dossier_goes_from_receipt_to_return_through_the_action_forms(personas
     ok("complaint", {"note": "Phải đi lại hai lần"})
     assert fresh(dossier).status == Status.RETURNED and fresh(dossier).complaint
     assert kinds(dossier) == [
-        "received", "forwarded", "sent_back", "forwarded", "supplement_requested", "resumed",
+        "received", "assigned", "forwarded", "sent_back", "forwarded", "supplement_requested", "resumed",
         "supplement_requested", "resumed", "payment_requested", "paid", "forwarded", "finished",
         "returned", "complaint",
     ]  # fmt: skip

@@ -260,3 +260,13 @@ def test_procedures_carry_their_legal_basis_and_time_limit(db) -> None:  # type:
     assert version.time_limit_label == "Trong ngày (nhận sau 15:00 tính từ ngày làm việc tiếp theo)"
     assert "Luật Hộ tịch" in version.legal_basis
     assert sum(step.share_percent for step in version.steps.all()) == 100
+
+
+def test_a_dossier_is_assigned_within_the_unit_that_holds_it(personas) -> None:  # type: ignore[no-untyped-def]
+    dossier = receive(personas.commune_a, MARITAL, when=at(2026, 3, 2, 8))
+    with pytest.raises(ValidationError) as error:
+        services.dossier_assign(dossier=dossier, to_user=personas.official_b)
+    assert codes(error.value) == {"assignee_outside_unit"}
+    services.dossier_assign(dossier=dossier, to_user=personas.official_a, at=at(2026, 3, 2, 9))
+    assert dossier.assignee == personas.official_a and dossier.step_order == 1
+    assert kinds(dossier)[-1] == "assigned"
