@@ -79,6 +79,21 @@ def units_in_scope(
     return Unit.objects.descendants_of(_roots(memberships))
 
 
+# Roles that keep personal files and so see full citizen IDs in their scope (every full view
+# is logged by the caller).
+FULL_ID_ROLES = frozenset({Role.PROVINCE_SPECIALIST, Role.COMMUNE_LEADER})
+
+
+def units_for_roles(
+    user: Any, roles: frozenset[str], *, as_of: dt.date | None = None
+) -> UnitQuerySet:
+    """The units covered by the user's current memberships with one of ``roles``."""
+    memberships = [m for m in current_memberships(user, as_of) if m.role in roles]
+    if not memberships:
+        return Unit.objects.none()
+    return Unit.objects.descendants_of(_roots(memberships))
+
+
 def hamlets_in_scope(user: Any, *, as_of: dt.date | None = None, for_write: bool = False) -> Any:
     """Hamlets the user may see (or change): those of communes in scope; a village head's own only."""
     if getattr(user, "is_superuser", False) and user.is_active:

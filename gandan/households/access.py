@@ -12,7 +12,7 @@ from typing import Any
 from django.http import Http404
 from django.utils import timezone
 
-from gandan.accounts.access import current_memberships, lineage_closure, units_in_scope
+from gandan.accounts.access import FULL_ID_ROLES, units_for_roles, units_in_scope
 from gandan.accounts.models import Role
 from gandan.geo.models import Unit
 from gandan.households.models import Assessment, Household, Placement, Review, ReviewRequest
@@ -76,16 +76,8 @@ def access_request(user: Any, request_id: int, *, for_write: bool = False) -> Re
     return request
 
 
-# Roles that handle household files and may see members' full citizen IDs.
-FULL_ID_ROLES = frozenset({Role.PROVINCE_SPECIALIST, Role.COMMUNE_LEADER})
-
-
-def units_for_roles(user: Any, roles: frozenset[str]) -> Any:
-    """The units covered by the user's current memberships with one of ``roles``."""
-    memberships = [m for m in current_memberships(user) if m.role in roles]
-    if not memberships:
-        return Unit.objects.none()
-    return Unit.objects.descendants_of(lineage_closure({m.unit_id for m in memberships}))
+# Roles that handle household files and may see members' full citizen IDs: the shared rule.
+__all__ = ["FULL_ID_ROLES", "units_for_roles"]
 
 
 def may_see_full_citizen_ids(user: Any, household: Household) -> bool:

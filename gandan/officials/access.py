@@ -8,12 +8,15 @@ from typing import Any
 
 from django.http import Http404
 
-from gandan.accounts.access import current_memberships, units_in_scope
-from gandan.accounts.models import Role
+from gandan.accounts.access import (
+    FULL_ID_ROLES,
+    current_memberships,
+    units_for_roles,
+    units_in_scope,
+)
 from gandan.officials.models import Official, OfficialQuerySet, Posting
 
 # Roles that handle personnel files and so see full citizen ID numbers in their scope.
-FULL_ID_ROLES = frozenset({Role.PROVINCE_SPECIALIST, Role.COMMUNE_LEADER})
 
 
 def officials_in_scope(
@@ -46,13 +49,7 @@ def can_see_full_citizen_id(user: Any, official: Official) -> bool:
 
 
 def units_in_scope_for_roles(user: Any, roles: frozenset[str]) -> Any:
-    from gandan.accounts.access import lineage_closure
-    from gandan.geo.models import Unit
-
-    memberships = [m for m in current_memberships(user) if m.role in roles]
-    return Unit.objects.descendants_of(lineage_closure({m.unit_id for m in memberships})).values(
-        "pk"
-    )
+    return units_for_roles(user, roles).values("pk")
 
 
 def full_id_official_ids(user: Any, official_ids: list[int]) -> set[int]:

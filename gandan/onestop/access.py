@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Q
 from django.http import Http404
 
-from gandan.accounts.access import current_memberships, units_in_scope
+from gandan.accounts.access import current_memberships, units_for_roles, units_in_scope
 from gandan.accounts.models import Role
 from gandan.onestop.models import Apology, Dossier
 
@@ -68,6 +68,4 @@ def may_approve(user: Any, dossier: Dossier) -> bool:
         return True
     if not any(m.role in APPROVER_ROLES for m in current_memberships(user)):
         return False
-    from gandan.households.access import units_for_roles
-
     return bool(units_for_roles(user, APPROVER_ROLES).filter(pk=dossier.unit_id).exists())

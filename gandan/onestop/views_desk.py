@@ -31,13 +31,12 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gandan.accounts.access import units_in_scope
+from gandan.accounts.access import FULL_ID_ROLES, units_for_roles, units_in_scope
 from gandan.accounts.models import WRITE_ROLES, Membership, Role
 from gandan.core.crypto import mask_citizen_id
 from gandan.core.models import Event
 from gandan.core.services import access_log_record
 from gandan.geo.models import Level, Unit
-from gandan.households.access import FULL_ID_ROLES, units_for_roles
 from gandan.onestop import services
 from gandan.onestop.access import (
     access_apology,
