@@ -130,7 +130,9 @@ class Figures:
             "late_rate": late_rate,
             "online": self.online,
             "online_rate": _rate(self.online, self.received),
+            "digitised": self.digitised,
             "digitisation_rate": _rate(self.digitised, self.finished),
+            "reused": self.reused,
             "reuse_rate": _rate(self.reused, self.received),
             "average_days": round(self.hours / self.finished / HOURS_PER_DAY, 2)
             if self.finished
