@@ -21,6 +21,7 @@ BENCH_MODULES = [
     "bench.bench_officials",
     "bench.bench_feedback",
     "bench.bench_households",
+    "bench.bench_onestop",
 ]
 
 
