@@ -320,6 +320,11 @@ class PaymentForm(forms.Form):
 class FinishForm(forms.Form):
     result_note = _reason("Kết quả giải quyết", required=False)
     electronic = forms.BooleanField(label="Có kết quả điện tử", required=False)
+    result_file = forms.FileField(
+        label="Tệp kết quả điện tử (PDF hoặc ảnh)",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+    )
 
 
 class ApologyDraftForm(forms.Form):

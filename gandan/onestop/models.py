@@ -199,6 +199,10 @@ class Channel(models.IntegerChoices):
     POST = 3, "Bưu chính công ích"
 
 
+def result_path(instance: Dossier, filename: str) -> str:
+    return f"onestop/{instance.province_code}/{instance.code}/ket-qua/{filename}"
+
+
 class DossierQuerySet(models.QuerySet["Dossier"]):
     def open(self) -> DossierQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
@@ -268,6 +272,7 @@ class Dossier(StampedModel):
     )
     result_note = models.TextField("kết quả", blank=True)
     result_electronic = models.BooleanField("kết quả điện tử", default=False)
+    result_file = models.FileField("tệp kết quả điện tử", upload_to=result_path, blank=True)
     digitised = models.BooleanField("thành phần hồ sơ đã số hóa", default=False)
     reused = models.BooleanField("tái sử dụng dữ liệu đã số hóa", default=False)
     complaint = models.BooleanField("có phản ánh, kiến nghị", default=False)

@@ -723,11 +723,18 @@ def dossier_finish(
     dossier: Dossier,
     result_note: str = "",
     electronic: bool = False,
+    result_file: UploadedFile | None = None,
     actor: Any = None,
     at: dt.datetime | None = None,
 ) -> Dossier:
-    """The result is ready (status 9): the dossier goes to the desk's return step."""
+    """The result is ready (status 9): the dossier goes to the desk's return step.
+
+    An electronic result (a signed PDF or a picture of it) is kept with the dossier and makes
+    the result electronic.
+    """
     at = _now(at)
+    if result_file is not None:
+        check_attachment(result_file)
     _move(dossier, Status.DONE)
     steps = steps_of(dossier.version)
     from_unit, from_step = dossier.current_unit, dossier.step_order
@@ -739,7 +746,9 @@ def dossier_finish(
         dossier.handling_hours = max(spent.total_seconds() / 3600 - dossier.paused_hours, 0.0)
     dossier.handled_by = _user(actor)
     dossier.result_note = _text(result_note, "result_note", "kết quả", required=False)
-    dossier.result_electronic = electronic
+    dossier.result_electronic = electronic or result_file is not None
+    if result_file is not None:
+        dossier.result_file.save(result_file.name or "ket-qua.pdf", result_file, save=False)
     dossier.assignee = None
     dossier.updated_by = _user(actor)
     dossier.save()

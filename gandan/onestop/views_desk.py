@@ -568,6 +568,7 @@ ACTIONS: dict[str, Action] = {
                 "Hồ sơ {code} đã có kết quả, chuyển bộ phận một cửa trả kết quả.",
                 result_note="result_note",
                 electronic="electronic",
+                result_file="result_file",
             ),
         ),
         Action(
@@ -750,6 +751,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if chosen is None:
         raise Http404("Không có thao tác này.")
     form = chosen.form(found, request.POST)
+    form.files = request.FILES  # the result's file, where the action takes one
     if not chosen.allowed(found):
         form.add_error(
             None,
