@@ -136,7 +136,7 @@ DOSSIER_FIELDS = [
     "paused_at", "paused_hours", "supplement_count", "finished_at", "handling_hours",
     "returned_at", "closed_at", "step_order", "current_unit_id", "assignee_id", "handled_by_id",
     "result_note", "result_electronic", "digitised", "reused", "complaint", "reason",
-    "idempotency_key", "created_at", "created_by_id", "updated_by_id",
+    "idempotency_key", "created_at", "created_by_id", "updated_by_id", "result_file",
 ]  # fmt: skip
 
 
@@ -324,7 +324,7 @@ class Generator:
                 finished, handling, returned, returned or closed, step, current.pk,
                 None, officer if finished else None, "Đã giải quyết" if finished else "",
                 bool(finished) and electronic, digitised, rng.random() < 0.25,
-                rng.random() < 0.003 and finished is not None, reason, "", received, None, None,
+                rng.random() < 0.003 and finished is not None, reason, "", received, None, None, "",
             )
         )  # fmt: skip
         plan.update(
@@ -353,7 +353,7 @@ class Generator:
                 encrypt(citizen_id), "", "", "", lookup_key(code, citizen_id[-4:]), "",
                 received, None, None, None, None, None, 0.0, 0, None, None, None,
                 received + dt.timedelta(hours=2), 1, commune.pk, None, None, "", False, False,
-                False, False, "Tệp đính kèm không đọc được; đề nghị nộp lại.", "", received, None, None,
+                False, False, "Tệp đính kèm không đọc được; đề nghị nộp lại.", "", received, None, None, "",
             )
         )  # fmt: skip
         self.batch.plans.append(
