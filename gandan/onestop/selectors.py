@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Avg, Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from gandan.core.models import Event
@@ -176,7 +176,7 @@ def onestop_report(
     total = Figures()
     for figures in by_unit.values():
         total.add(figures.__dict__)
-    ratings = _ratings(base, begin, stop)
+    ratings = _ratings(unit, begin, stop)
     rows = []
     for child in children_of(unit, min(end, timezone.localdate(now))):
         figures = by_unit.get(child.pk, Figures())
@@ -205,19 +205,29 @@ def onestop_report(
     }
 
 
-def _ratings(base: QuerySet[Dossier], begin: dt.datetime, end: dt.datetime) -> dict[str, Any]:
-    qs = Rating.objects.filter(dossier__in=base.values("pk"), rated_at__gte=begin, rated_at__lt=end)
-    total = qs.aggregate(count=Count("pk"), average=Avg("average"))
+def _ratings(unit: Unit, begin: dt.datetime, end: dt.datetime) -> dict[str, Any]:
+    # One pass, joined to the dossiers (not ``dossier IN (subquery)``, which SQLite and
+    # PostgreSQL evaluate over every dossier of the scope), summed by unit; the total is the
+    # sum of the units' sums, so the average is the same as one AVG over all the ratings.
+    qs = Rating.objects.filter(
+        dossier__province_code=unit.province_code, rated_at__gte=begin, rated_at__lt=end
+    )
+    if unit.level != Level.PROVINCE:
+        qs = qs.filter(dossier__unit=unit)
+    rows = list(
+        qs.values("dossier__unit_id").annotate(count=Count("pk"), points=Sum("average")).order_by()
+    )
     by_unit = {
-        row["dossier__unit_id"]: {"count": row["count"], "average": round(row["average"], 2)}
-        for row in qs.values("dossier__unit_id")
-        .annotate(count=Count("pk"), average=Avg("average"))
-        .order_by()
+        row["dossier__unit_id"]: {
+            "count": row["count"],
+            "average": round(row["points"] / row["count"], 2),
+        }
+        for row in rows
     }
+    count = sum(row["count"] for row in rows)
+    points = sum(row["points"] for row in rows)
     return {
-        "total": {"count": total["count"], "average": round(total["average"], 2)}
-        if total["count"]
-        else None,
+        "total": {"count": count, "average": round(points / count, 2)} if count else None,
         "by_unit": by_unit,
     }
 
