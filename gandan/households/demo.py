@@ -361,6 +361,7 @@ def _save_households(ctx: DemoContext, people: _People, hamlets: list[Hamlet]) -
                 Area.URBAN if hamlet.is_urban else Area.RURAL,
                 PROVINCE_CODE,
                 PlacementReason.IMPORTED,
+                people.ethnic[i],
                 formed,
                 min(ends, LEGACY_VALID_TO) if ends else LEGACY_VALID_TO,
             )
@@ -376,6 +377,7 @@ PLACEMENT_FIELDS = [
     "area",
     "province_code",
     "reason",
+    "ethnic_minority",
     "valid_from",
     "valid_to",
 ]
@@ -420,6 +422,7 @@ def _place_after_reform(people: _People, hamlets: list[Hamlet], households: list
                 Area.URBAN if hamlet.is_urban else Area.RURAL,
                 PROVINCE_CODE,
                 PlacementReason.FORMED,
+                people.ethnic[i],
                 formed,
                 people.dissolved[i],
             )

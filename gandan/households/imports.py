@@ -491,12 +491,19 @@ class HouseholdsImporter(TableImporter[HouseholdRow]):
         self._create(new, user)
         placements: list[Placement] = []
         changed: list[Placement] = []
+        # Each household's ethnic-minority flag as it stands before this chunk's updates
+        # (placements carry it; ``_assess`` brings them in step when a row changes it).
+        ethnic: dict[int, bool] = {}
         for plan, parsed in new:
             if _fingerprint(parsed.head_name, parsed.ethnic_minority) != plan.last_fp:
                 plan.update_row = _unpack(plan.years[-1])[1]
             placements.extend(self._settle(plan, [], dissolved_on=None, latest=None))
+            if plan.household_id:
+                ethnic[plan.household_id] = parsed.ethnic_minority
         if known:
-            self._settle_known(known, placements, changed)
+            self._settle_known(known, placements, changed, ethnic)
+        for placement in placements:
+            placement.ethnic_minority = ethnic[placement.household_id]
         bulk_insert(Placement, placements)
         for placement in placements:
             self._count_registration(placement)
@@ -539,6 +546,7 @@ class HouseholdsImporter(TableImporter[HouseholdRow]):
         known: dict[int, tuple[_Plan, HouseholdRow]],
         placements: list[Placement],
         changed: list[Placement],
+        ethnic: dict[int, bool],
     ) -> None:
         """Settle households already registered: their registrations and latest results."""
         ids = list(known)
@@ -554,17 +562,18 @@ class HouseholdsImporter(TableImporter[HouseholdRow]):
             .annotate(last=Max("year"))
             .values_list("household_id", "last")
         )
-        for pk, dissolved_on, farming, head, ethnic in Household.objects.filter(
+        for pk, dissolved_on, farming, head, flag in Household.objects.filter(
             pk__in=ids
         ).values_list("pk", "dissolved_on", "farming", "head_name", "ethnic_minority"):
             plan, _parsed = known[pk]
             plan.household_id = pk
             plan.farming = farming
+            ethnic[pk] = flag
             last_year = latest.get(pk)
             # The registry keeps the head and ethnicity of the latest year it knows of.
             last_row = _unpack(plan.years[-1])
             if (last_year is None or last_row[0] >= last_year) and plan.last_fp != (
-                _fingerprint(head, ethnic)
+                _fingerprint(head, flag)
             ):
                 plan.update_row = last_row[1]
             before = {p.pk: (p.unit_id, p.hamlet_id, p.valid_to) for p in registered[pk]}
@@ -635,6 +644,13 @@ class HouseholdsImporter(TableImporter[HouseholdRow]):
                 renamed, ["head_name", "ethnic_minority", "updated_by", "updated_at"]
             )
             self.count("households_updated", len(renamed))
+            # Their registrations carry the flag too (see ``Placement.ethnic_minority``).
+            for flag in (True, False):
+                ids = [h.pk for h in renamed if h.ethnic_minority is flag]
+                if ids:
+                    Placement.objects.filter(household_id__in=ids, ethnic_minority=not flag).update(
+                        ethnic_minority=flag
+                    )
 
     # --- where a household is registered --------------------------------------------------
 

@@ -209,33 +209,24 @@ def _in_list(column: str, ids: list[int] | None) -> tuple[str, list[int]]:
 
 
 def _household_rows(scope: Scope, on: dt.date) -> list[tuple[Any, ...]]:
-    """(commune, village, area, ethnic minority 0/1, households) registered on ``on``.
+    """(commune, village, area, ethnic minority, households) registered on ``on``.
 
-    Ethnic-minority households are a few percent of all: they are counted by a second query
-    that starts from them, so the main count reads the placements' covering index alone.
+    One read of the placements' covering index (``placement_count_cover``); villages only when
+    the report lists them.
     """
     where, params = _in_list("p.unit_id", scope.commune_ids)
-    valid = (
-        "(p.valid_from IS NULL OR p.valid_from <= %s) AND (p.valid_to IS NULL OR p.valid_to >= %s)"
-    )
-    every = f"""
-        SELECT p.unit_id, p.hamlet_id, p.area, 0, COUNT(*)
+    group = "p.unit_id, p.hamlet_id" if scope.by_hamlet else "p.unit_id"
+    hamlet = "p.hamlet_id" if scope.by_hamlet else "NULL"
+    sql = f"""
+        SELECT p.unit_id, {hamlet}, p.area, p.ethnic_minority, COUNT(*)
         FROM households_placement p
-        WHERE {valid} AND {where}
-        GROUP BY p.unit_id, p.hamlet_id, p.area
-    """  # noqa: S608 - only placeholders are interpolated
-    ethnic = f"""
-        SELECT p.unit_id, p.hamlet_id, p.area, 1, COUNT(*)
-        FROM households_placement p
-        WHERE p.household_id IN (SELECT id FROM households_household WHERE ethnic_minority)
-          AND {valid} AND {where}
-        GROUP BY p.unit_id, p.hamlet_id, p.area
+        WHERE (p.valid_from IS NULL OR p.valid_from <= %s)
+          AND (p.valid_to IS NULL OR p.valid_to >= %s) AND {where}
+        GROUP BY {group}, p.area, p.ethnic_minority
     """  # noqa: S608 - only placeholders are interpolated
     with connection.cursor() as cursor:
-        cursor.execute(every, [on, on, *params])
-        rows = list(cursor.fetchall())
-        cursor.execute(ethnic, [on, on, *params])
-        return rows + list(cursor.fetchall())
+        cursor.execute(sql, [on, on, *params])
+        return list(cursor.fetchall())
 
 
 def _pair_rows(scope: Scope, year: int, as_of: dt.date, on: dt.date) -> list[tuple[Any, ...]]:
@@ -319,14 +310,13 @@ def _tally(scope: Scope, year: int, as_of: dt.date) -> tuple[Tally, dict[int, Ta
         if key is None:
             continue
         for tally in (total, by_key[key]):
-            if ethnic:  # a second count of some of the same households
-                tally.ethnic_minority += n
-                continue
             tally.households += n
             if area == "urban":
                 tally.urban += n
             else:
                 tally.rural += n
+            if ethnic:
+                tally.ethnic_minority += n
     for ps, pu, ph, cs, cu, ch, ca, ce, ru, rh, earlier, n in _pair_rows(scope, year, as_of, on):
         before = scope.key(pu, ph) if ps else None
         after = scope.key(cu, ch) if cs else None

@@ -140,6 +140,7 @@ def household_create(
         area=area or _area_of(hamlet, unit),
         province_code=unit.province_code,
         reason=reason,
+        ethnic_minority=ethnic_minority,
         valid_from=formed_on,
         valid_to=unit.valid_to,  # a commune that ends takes nobody with it: see carry_over
     )
@@ -190,6 +191,7 @@ def household_move(
         area=area or _area_of(hamlet, unit),
         province_code=unit.province_code,
         reason=reason,
+        ethnic_minority=household.ethnic_minority,
         valid_from=on,
         valid_to=unit.valid_to,
     )
@@ -242,9 +244,15 @@ def households_carry_over(
     }
     created: list[tuple[Any, ...]] = []
     rows = ending.values_list(
-        "household_id", "unit_id", "hamlet_id", "area", "province_code", "household__dissolved_on"
+        "household_id",
+        "unit_id",
+        "hamlet_id",
+        "area",
+        "province_code",
+        "household__dissolved_on",
+        "household__ethnic_minority",
     )
-    for household_id, old_unit, old_hamlet, area, province, dissolved in rows.iterator(
+    for household_id, old_unit, old_hamlet, area, province, dissolved, ethnic in rows.iterator(
         chunk_size=5000
     ):
         hamlet_id = new_hamlet.get(old_hamlet) if old_hamlet else None
@@ -261,6 +269,7 @@ def households_carry_over(
                 area,
                 unit.province_code if unit else province,
                 PlacementReason.REFORM,
+                ethnic,
                 effective_date,
                 min(ends) if ends else None,
             )
@@ -274,6 +283,7 @@ def households_carry_over(
             "area",
             "province_code",
             "reason",
+            "ethnic_minority",
             "valid_from",
             "valid_to",
         ],
