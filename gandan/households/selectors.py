@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q
 
 from gandan.core.numbers import percent
 from gandan.geo.models import Hamlet, Level, Lineage, Unit
@@ -64,58 +63,68 @@ class Scope:
         return None if self.unit is None else list(self.commune_key)
 
 
-def _successor_map() -> dict[int, int]:
-    """Legacy commune → the commune that took it over (the primary successor)."""
-    edges: dict[int, int] = {}
-    for predecessor, successor, primary in Lineage.objects.values_list(
-        "predecessor_id", "successor_id", "is_primary"
-    ):
-        if primary or predecessor not in edges:
-            edges[predecessor] = successor
-    return edges
+def _predecessors(communes: Iterable[int]) -> dict[int, int]:
+    """Legacy commune → the commune it counts under, for every commune whose line of (primary)
+    successors leads to one of ``communes``.
+
+    Read era by era from ``communes`` backwards: one query per reform, for the edges of the units
+    that became (part of) the frontier, not every edge in the country.
+    """
+    key_of: dict[int, int] = {}
+    known = set(communes)
+    frontier = set(known)
+    while frontier:
+        into = Lineage.objects.filter(successor_id__in=frontier).values("predecessor_id")
+        # Every edge of those predecessors: a divided commune counts under its primary successor
+        # only (or, where no edge says which, the lowest id, so that the answer is stable).
+        edges = Lineage.objects.filter(predecessor_id__in=into).order_by(
+            "predecessor_id", "-is_primary", "successor_id"
+        )
+        successor: dict[int, int] = {}
+        for predecessor, new in edges.values_list("predecessor_id", "successor_id"):
+            successor.setdefault(predecessor, new)
+        found: set[int] = set()
+        for old, new in successor.items():
+            if new in frontier and old not in known:
+                key_of[old] = new
+                found.add(old)
+        known |= found
+        frontier = found
+    return key_of
 
 
 def scope_for(unit: Unit | None, as_of: dt.date) -> Scope:
     by_hamlet = unit is not None and unit.level == Level.COMMUNE
     scope = Scope(unit=unit, as_of=as_of, by_hamlet=by_hamlet)
+    top_of: dict[int, int] = {}
     if unit is None:
-        tops = {u.pk: u for u in Unit.objects.valid_on(as_of).filter(level=Level.PROVINCE)}
-        current = Unit.objects.valid_on(as_of).filter(level=Level.COMMUNE)
-        top_of: dict[int, int] = {}
-        for commune in current.select_related("parent"):
-            parent = commune.parent
-            while parent is not None and parent.level != Level.PROVINCE:
-                parent = parent.parent
+        units = Unit.objects.valid_on(as_of)
+        scope.children = {u.pk: u for u in units.filter(level=Level.PROVINCE)}
+        above = {
+            pk: (parent, level)
+            for pk, parent, level in Unit.objects.exclude(level=Level.COMMUNE).values_list(
+                "pk", "parent_id", "level"
+            )
+        }
+        for commune, parent in units.filter(level=Level.COMMUNE).values_list("pk", "parent_id"):
+            while parent is not None and above[parent][1] != Level.PROVINCE:
+                parent = above[parent][0]
             if parent is not None:
-                top_of[commune.pk] = parent.pk
-        scope.children = tops
+                top_of[commune] = parent
     elif by_hamlet:
         top_of = {unit.pk: unit.pk}
-        scope.children = {}
     else:
-        kids = {u.pk: u for u in Unit.objects.valid_on(as_of).filter(parent=unit)}
-        scope.children = kids
-        top_of = {}
-        for commune in Unit.objects.valid_on(as_of).filter(
-            Q(parent=unit) | Q(parent__parent=unit), level=Level.COMMUNE
+        units = Unit.objects.valid_on(as_of)
+        scope.children = {u.pk: u for u in units.filter(parent=unit)}
+        below = [unit.pk, *Unit.objects.filter(parent=unit).values_list("pk", flat=True)]
+        for commune, parent in units.filter(parent_id__in=below, level=Level.COMMUNE).values_list(
+            "pk", "parent_id"
         ):
-            parent_id = commune.parent_id or commune.pk
-            top_of[commune.pk] = commune.pk if parent_id == unit.pk else parent_id
+            top_of[commune] = commune if parent == unit.pk else parent
     # Commune rows of other eras count under the commune that stands for them on ``as_of``.
-    successor = _successor_map()
-    predecessors: dict[int, list[int]] = defaultdict(list)
-    for old, new in successor.items():
-        predecessors[new].append(old)
     key_of: dict[int, int] = dict(top_of)
-    frontier = list(top_of)
-    while frontier:
-        found: list[int] = []
-        for commune_id in frontier:
-            for old in predecessors.get(commune_id, []):
-                if old not in key_of:
-                    key_of[old] = key_of[commune_id]
-                    found.append(old)
-        frontier = found
+    for old, new in _predecessors(top_of).items():
+        key_of[old] = key_of[new]
     # A unit may also be older than ``as_of``'s structure (a legacy commune reported as of a
     # date after the reform keeps its own rows).
     scope.commune_key = key_of
@@ -230,72 +239,81 @@ def _household_rows(scope: Scope, on: dt.date) -> list[tuple[Any, ...]]:
 
 
 def _pair_rows(scope: Scope, year: int, as_of: dt.date, on: dt.date) -> list[tuple[Any, ...]]:
-    """The year's and the previous year's poor and near-poor, paired per household and grouped."""
+    """The year's and the previous year's poor and near-poor, paired per household and grouped.
+
+    Rows: (previous standing, commune, village; this year's standing, commune, village, area,
+    ethnic minority; the commune and village where a household that dropped off every list is
+    registered on ``on``; whether it was on this year's list in an earlier review; households).
+    Villages are read only when the report lists them; where a household is registered is
+    looked up (by household) only for those who dropped off every list.
+    """
     where, ids = _in_list("unit_id", scope.commune_ids)
     recorded = "recorded_on <= %s AND (superseded_on IS NULL OR superseded_on > %s)"
+    listed = f"year IN (%s, %s) AND standing IN ('poor', 'near_poor') AND {recorded}"
+    columns = "household_id, year, standing, unit_id, hamlet_id, area, ethnic_minority"
+    previous = year - 1
+    hamlets = scope.by_hamlet
+
+    def registered(column: str) -> str:
+        # A household has one registration on a day (MAX only makes that a single value).
+        return f"""CASE WHEN ps IS NOT NULL AND cs IS NULL THEN (
+                       SELECT MAX(r.{column}) FROM households_placement r
+                       WHERE r.household_id = pairs.household_id
+                         AND (r.valid_from IS NULL OR r.valid_from <= %s)
+                         AND (r.valid_to IS NULL OR r.valid_to >= %s)) END"""  # noqa: S608
+
+    village = "MAX(CASE WHEN year = %s THEN hamlet_id END)"
+    ph, ch = (village, village) if hamlets else ("NULL", "NULL")
+    rh = registered("hamlet_id") if hamlets else "NULL"
     sql = f"""
-        WITH a AS (
-            SELECT household_id, year, unit_id, hamlet_id, standing, area,
-                   CASE WHEN ethnic_minority THEN 1 ELSE 0 END AS ethnic
-            FROM households_assessment
-            WHERE year IN (%s, %s) AND standing IN ('poor', 'near_poor') AND {recorded}
-              AND household_id IN (
-                  SELECT household_id FROM households_assessment
-                  WHERE year IN (%s, %s) AND standing IN ('poor', 'near_poor')
-                    AND {recorded} AND {where})
+        WITH rows AS (
+            -- The unit's rows, and the other rows of its households (those who moved in or
+            -- out), read apart: the unit's own rows are read once, not again to pair them.
+            SELECT {columns} FROM households_assessment WHERE {listed} AND {where}
+            UNION ALL
+            SELECT {columns} FROM households_assessment
+            WHERE {listed} AND NOT ({where}) AND household_id IN (
+                SELECT household_id FROM households_assessment WHERE {listed} AND {where})
         ), pairs AS (
             SELECT household_id,
                    MAX(CASE WHEN year = %s THEN standing END) AS ps,
                    MAX(CASE WHEN year = %s THEN unit_id END) AS pu,
-                   MAX(CASE WHEN year = %s THEN hamlet_id END) AS ph,
+                   {ph} AS ph,
                    MAX(CASE WHEN year = %s THEN standing END) AS cs,
                    MAX(CASE WHEN year = %s THEN unit_id END) AS cu,
-                   MAX(CASE WHEN year = %s THEN hamlet_id END) AS ch,
+                   {ch} AS ch,
                    MAX(CASE WHEN year = %s THEN area END) AS ca,
-                   MAX(CASE WHEN year = %s THEN ethnic END) AS ce
-            FROM a GROUP BY household_id
+                   MAX(CASE WHEN year = %s AND ethnic_minority THEN 1 ELSE 0 END) AS ce
+            FROM rows
+            GROUP BY household_id
+        ), flows AS MATERIALIZED (
+            SELECT ps, pu, ph, cs, cu, ch, ca, ce,
+                   {registered("unit_id")} AS ru,
+                   {rh} AS rh,
+                   CASE WHEN cs IS NOT NULL AND (ps IS NULL OR ps <> cs) AND EXISTS (
+                       SELECT 1 FROM households_assessment e
+                       WHERE e.household_id = pairs.household_id AND e.year < %s
+                         AND e.standing = pairs.cs AND e.recorded_on <= %s
+                         AND (e.superseded_on IS NULL OR e.superseded_on > %s)
+                   ) THEN 1 ELSE 0 END AS earlier
+            FROM pairs
         )
-        SELECT ps, pu, ph, cs, cu, ch, ca, ce, r.unit_id, r.hamlet_id,
-               CASE WHEN cs IS NOT NULL AND (ps IS NULL OR ps <> cs) AND EXISTS (
-                   SELECT 1 FROM households_assessment e
-                   WHERE e.household_id = pairs.household_id AND e.year < %s
-                     AND e.standing = pairs.cs AND e.recorded_on <= %s
-                     AND (e.superseded_on IS NULL OR e.superseded_on > %s)
-               ) THEN 1 ELSE 0 END AS earlier,
-               COUNT(*)
-        FROM pairs
-        LEFT JOIN households_placement r
-          ON r.household_id = pairs.household_id AND ps IS NOT NULL
-         AND (cs IS NULL OR cs <> ps)
-         AND (r.valid_from IS NULL OR r.valid_from <= %s)
-         AND (r.valid_to IS NULL OR r.valid_to >= %s)
-        GROUP BY ps, pu, ph, cs, cu, ch, ca, ce, r.unit_id, r.hamlet_id, earlier
+        SELECT ps, pu, ph, cs, cu, ch, ca, ce, ru, rh, earlier, COUNT(*)
+        FROM flows
+        GROUP BY ps, pu, ph, cs, cu, ch, ca, ce, ru, rh, earlier
     """  # noqa: S608 - only placeholders are interpolated
-    previous = year - 1
-    params: list[Any] = [
-        year,
-        previous,
-        as_of,
-        as_of,
-        year,
-        previous,
-        as_of,
-        as_of,
-        *ids,
-        previous,
-        previous,
-        previous,
-        year,
-        year,
-        year,
-        year,
-        year,
-        previous,
-        as_of,
-        as_of,
-        on,
-        on,
-    ]
+    listed_params = [year, previous, as_of, as_of]
+    params: list[Any] = [*listed_params, *ids, *listed_params, *ids, *listed_params, *ids]
+    params += [previous, previous]
+    if hamlets:
+        params.append(previous)
+    params += [year, year]
+    if hamlets:
+        params.append(year)
+    params += [year, year, on, on]
+    if hamlets:
+        params += [on, on]
+    params += [previous, as_of, as_of]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return list(cursor.fetchall())
@@ -456,7 +474,8 @@ def poverty_report(unit: Unit | None, year: int, *, as_of: dt.date | None = None
     total, by_key = _tally(scope, year, as_of)
     rows = []
     ordered = sorted(
-        scope.children.items(), key=lambda item: (getattr(item[1], "code", ""), item[1].name)
+        scope.children.items(),
+        key=lambda item: (getattr(item[1], "code", ""), item[1].name, item[0]),
     )
     for key, child in ordered:
         tally = by_key.get(key, Tally())
