@@ -674,42 +674,59 @@ def assessments_reclassify(
         progress(0, total)
     for start in range(0, len(ids), batch):
         with transaction.atomic():
-            chunk = list(
-                Assessment.objects.filter(pk__in=ids[start : start + batch]).select_for_update()
+            # Only the columns classification reads: a model instance per row is most of the
+            # time of a province's year. Rows to correct are loaded whole, a few at most.
+            chunk = (
+                Assessment.objects.filter(pk__in=ids[start : start + batch])
+                .select_for_update()
+                .values_list(
+                    "pk",
+                    "area",
+                    "income_per_capita",
+                    "deprived",
+                    "farming",
+                    "standing",
+                    "standard_id",
+                    "unit_id",
+                )
             )
-            changed: list[Assessment] = []
-            for row in chunk:
+            changed: dict[str, list[int]] = {}
+            to_correct: list[int] = []
+            for pk, area, income, deprived, farming, standing, standard_id, unit_id in chunk:
                 result = classify(
                     rules,
-                    area=row.area,
-                    income=row.income_per_capita,
-                    deprived=row.deprived_codes,
-                    farming=row.farming,
+                    area=area,
+                    income=income,
+                    deprived=[code for code in deprived.split(";") if code],
+                    farming=farming,
                 )
                 counts["checked"] += 1
-                if result.standing == row.standing and row.standard_id == rules.pk:
+                if result.standing == standing and standard_id == rules.pk:
                     continue
-                if row.unit_id in locked:
-                    assessment_correct(
-                        assessment=row,
-                        survey=Survey(
-                            income_per_capita=row.income_per_capita,
-                            deprived=row.deprived_codes,
-                            members=row.members,
-                            b1_score=row.b1_score,
-                            b2_score=row.b2_score,
-                        ),
-                        on=on,
-                        reason="Phân loại lại theo chuẩn nghèo đã đính chính",
-                        actor=actor,
-                    )
-                    counts["corrected"] += 1
+                if unit_id in locked:
+                    to_correct.append(pk)
                 else:
-                    row.standing = result.standing
-                    row.standard_id = rules.pk
-                    changed.append(row)
-            Assessment.objects.bulk_update(changed, ["standing", "standard"])
-            counts["updated"] += len(changed)
+                    changed.setdefault(result.standing, []).append(pk)
+            for row in Assessment.objects.filter(pk__in=to_correct).order_by("pk"):
+                assessment_correct(
+                    assessment=row,
+                    survey=Survey(
+                        income_per_capita=row.income_per_capita,
+                        deprived=row.deprived_codes,
+                        members=row.members,
+                        b1_score=row.b1_score,
+                        b2_score=row.b2_score,
+                    ),
+                    on=on,
+                    reason="Phân loại lại theo chuẩn nghèo đã đính chính",
+                    actor=actor,
+                )
+                counts["corrected"] += 1
+            for standing, pks in changed.items():
+                Assessment.objects.filter(pk__in=pks).update(
+                    standing=standing, standard_id=rules.pk
+                )
+                counts["updated"] += len(pks)
         if progress:
             progress(min(start + batch, total), total)
     if progress and not ids:
