@@ -104,7 +104,11 @@ class Unit(ValidityModel):
             ),
             validity_constraint("unit_valid_period"),
         ]
-        indexes = [models.Index(fields=["level", "province_code"])]
+        indexes = [
+            models.Index(fields=["level", "province_code"]),
+            # Look-ups by official code (the API, imports, ``unit_by_code``) without a level.
+            models.Index(fields=["code"], name="geo_unit_code"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -16,7 +16,6 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -28,7 +27,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from gandan.accounts.access import units_in_scope
+from gandan.accounts.access import access_unit_by_code
 from gandan.core.crypto import mask_citizen_id
 from gandan.core.models import valid_on_q
 from gandan.geo.models import Unit
@@ -254,17 +253,7 @@ class DossierViewSet(viewsets.GenericViewSet[Dossier]):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         key = request.headers.get("Idempotency-Key", "").strip()
-        if key:
-            earlier = Dossier.objects.filter(
-                created_by=_user_id(request), idempotency_key=key
-            ).first()
-            if earlier is not None:
-                return Response(DossierSerializer(earlier).data, status=status.HTTP_200_OK)
-        unit = (
-            units_in_scope(request.user, for_write=True)
-            .filter(valid_on_q(timezone.localdate()), code=values["unit"])
-            .first()
-        )
+        unit = access_unit_by_code(request.user, values["unit"], for_write=True)
         if unit is None:
             raise NotFound(
                 f"unit: không tìm thấy đơn vị mã {values['unit']!r} trong phạm vi của bạn."
@@ -275,7 +264,7 @@ class DossierViewSet(viewsets.GenericViewSet[Dossier]):
                 {"procedure": [f"Không có thủ tục mã {values['procedure']!r}."]}
             )
         try:
-            dossier = services.dossier_receive(
+            dossier, made = services.dossier_receive_once(
                 unit=unit,
                 procedure=procedure,
                 applicant=services.Applicant(
@@ -295,14 +284,8 @@ class DossierViewSet(viewsets.GenericViewSet[Dossier]):
             )
         except DjangoValidationError as error:
             raise _refused(error) from None
-        except IntegrityError:
-            # The same key arrived twice at once: the other request made the dossier.
-            earlier = Dossier.objects.filter(
-                created_by=_user_id(request), idempotency_key=key
-            ).first()
-            if not key or earlier is None:
-                raise
-            return Response(DossierSerializer(earlier).data, status=status.HTTP_200_OK)
+        if not made:  # a retry: the first answer again
+            return Response(DossierSerializer(dossier).data, status=status.HTTP_200_OK)
         return Response(DossierSerializer(dossier).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=TransitionSerializer, responses=DossierSerializer)
@@ -320,10 +303,6 @@ class DossierViewSet(viewsets.GenericViewSet[Dossier]):
         except DjangoValidationError as error:
             raise _refused(error) from None
         return Response(DossierSerializer(dossier).data)
-
-
-def _user_id(request: Request) -> int | None:
-    return getattr(request.user, "pk", None)
 
 
 def _apply(dossier: Dossier, v: dict[str, Any], user: Any) -> None:

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -315,7 +315,6 @@ def _schedule(dossier: Dossier, received: dt.datetime) -> None:
     dossier.appointment_at = deadline.due
 
 
-@transaction.atomic
 def dossier_receive(
     *,
     unit: Unit,
@@ -337,11 +336,67 @@ def dossier_receive(
     under the day's counter; a retried call with the same ``idempotency_key`` by the same
     user returns the first dossier instead of creating another.
     """
+    return dossier_receive_once(
+        unit=unit,
+        procedure=procedure,
+        applicant=applicant,
+        channel=channel,
+        documents=documents,
+        digitised=digitised,
+        reused=reused,
+        attachments=attachments,
+        at=at,
+        actor=actor,
+        idempotency_key=idempotency_key,
+    )[0]
+
+
+def dossier_receive_once(
+    *, idempotency_key: str = "", actor: Any = None, **receipt: Any
+) -> tuple[Dossier, bool]:
+    """:func:`dossier_receive`, also saying whether the dossier was made now (``True``) or is
+    the one an earlier call with the same key made (``False``).
+
+    A user's key is unique in the table, so the common case costs no look-up: the receipt is
+    written, and only if the key is already there (a retry, even a concurrent one) is the
+    receipt rolled back — giving its number back — and the first dossier read. An anonymous
+    caller has no such constraint (NULL is never equal) and is looked up first.
+    """
+    key = ""
     if idempotency_key:
         key = _text(idempotency_key, "idempotency_key", "khóa chống trùng", limit=80)
-        earlier = Dossier.objects.filter(created_by=_user(actor), idempotency_key=key).first()
-        if earlier is not None:
-            return earlier
+        if _user(actor) is None:
+            earlier = _receipt_of(None, key)
+            if earlier is not None:
+                return earlier, False
+    try:
+        return _receive(idempotency_key=key, actor=actor, **receipt), True
+    except IntegrityError:
+        earlier = _receipt_of(_user(actor), key) if key else None
+        if earlier is None:
+            raise
+        return earlier, False
+
+
+def _receipt_of(user: Any, key: str) -> Dossier | None:
+    return Dossier.objects.filter(created_by=user, idempotency_key=key).first()
+
+
+@transaction.atomic
+def _receive(
+    *,
+    unit: Unit,
+    procedure: Procedure,
+    applicant: Applicant,
+    channel: int = Channel.COUNTER,
+    documents: Iterable[str] = (),
+    digitised: bool = False,
+    reused: bool = False,
+    attachments: dict[str, UploadedFile] | None = None,
+    at: dt.datetime | None = None,
+    actor: Any = None,
+    idempotency_key: str = "",
+) -> Dossier:
     at = _now(at)
     if channel not in Channel.values:
         raise _error("Hình thức nộp không hợp lệ.", "channel", "channel")
@@ -367,7 +422,7 @@ def dossier_receive(
         current_unit=unit,
         digitised=digitised,
         reused=reused,
-        idempotency_key=idempotency_key.strip(),
+        idempotency_key=idempotency_key,
         created_by=_user(actor),
         updated_by=_user(actor),
     )

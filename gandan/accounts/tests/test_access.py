@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from gandan.accounts.access import (
     access_hamlet,
+    access_unit_by_code,
     access_unit_for_staff,
     hamlets_in_scope,
     is_staff_user,
@@ -323,3 +324,29 @@ def test_a_deactivated_user_keeps_no_scope(personas):
     personas.official_a.is_active = False
     personas.official_a.save()
     assert not units_in_scope(personas.official_a).exists()
+
+
+# --- One unit by its code: the same answer as the whole scope --------------------------
+
+
+@pytest.mark.parametrize("day", [BEFORE, AFTER])
+@pytest.mark.parametrize("for_write", [False, True])
+def test_a_unit_by_code_is_reached_exactly_when_the_scope_holds_it(personas, day, for_write):
+    codes = set(Unit.objects.filter(province_code="46").values_list("code", flat=True))
+    codes |= {"48", "20194", "99999"}  # Đà Nẵng, a commune of Đà Nẵng, no such unit
+    anonymous, reached = AnonymousUser(), 0
+    for user in (
+        personas.official_a,
+        personas.official_b,
+        personas.viewer_a,
+        personas.leader,
+        anonymous,
+    ):
+        scope = units_in_scope(user, as_of=day, for_write=for_write).valid_on(day)
+        expected = {code: scope.filter(code=code).order_by("level").first() for code in codes}
+        got = {
+            code: access_unit_by_code(user, code, as_of=day, for_write=for_write) for code in codes
+        }
+        assert got == expected, user
+        reached += sum(unit is not None for unit in got.values())
+    assert reached > 0  # someone reaches units: the comparison is not empty
