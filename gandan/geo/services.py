@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 
 from gandan.core.services import event_record
 from gandan.core.text import fold
@@ -129,6 +129,13 @@ def units_load(
     say(f"quan hệ kế thừa: thêm {summary.created['lineage']}, sửa {summary.updated['lineage']}")
     if dry_run:
         transaction.set_rollback(True)
+    elif connection.vendor == "postgresql" and any(
+        sum(counts.values()) for counts in (summary.created, summary.updated, summary.removed)
+    ):
+        # Statistics now, not when autovacuum comes by: until then the planner takes the
+        # fresh tables for empty and scans lineage whole in every scope look-up.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {Unit._meta.db_table}, {Lineage._meta.db_table}")
     return summary
 
 
