@@ -29,10 +29,12 @@ threads, each with its own keep-alive connection and API token (8 province speci
 half of the receipts go to one hot commune (one day counter row that every receipt locks
 until it commits), the rest to 7 others; every 10th request retries one of the client's earlier
 Idempotency-Keys. Real HTTP, not the test client in threads: in one process the threads would
-share one interpreter lock, and the figure would be Python's, not the server's. The baseline,
-in alternating rounds, inserts the very rows the API wrote (other codes and keys) with plain
-``INSERT`` statements from 8 threads, each its own connection, one transaction a row — no
-counter, no documents, no event. Afterwards: no duplicate code, every code answered exists,
+share one interpreter lock, and the figure would be Python's, not the server's. Two baselines
+follow each round, in alternating order, from 8 threads, each its own connection: "the same
+rows" — every row the API wrote in the round (other codes and keys), written with plain
+statements, one transaction a receipt: the day's counter (``INSERT … ON CONFLICT``), the
+dossier, its documents and its event; and, as before, the dossier rows alone, one ``INSERT``
+a transaction. Afterwards: no duplicate code, every code answered exists,
 one dossier per distinct key, every retry answered 200 with its first code, and each unit's
 numbers for the day run 1, 2, 3 … with no gap, up to its counter.
 
@@ -346,7 +348,8 @@ from gandan.accounts.services import membership_grant
 from gandan.core.rules import load_all
 from gandan.geo.models import REFORM_DATE, Level, Unit
 from gandan.geo.services import units_load
-from gandan.onestop.models import Dossier, DossierSequence, Procedure
+from gandan.core.models import Event
+from gandan.onestop.models import Dossier, DossierDocument, DossierSequence, Procedure
 
 clients, per_round, rounds = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 assert connection.vendor == "postgresql"
@@ -414,15 +417,43 @@ def api_client(i, round_no, out):
     conn.close()
 
 COLUMNS = [f.column for f in Dossier._meta.concrete_fields if not f.primary_key]
-def bare_client(rows, out):
-    # The same rows, other codes and keys, one INSERT per transaction on the thread's connection.
+DOCUMENT_COLUMNS = [f.column for f in DossierDocument._meta.concrete_fields if not f.primary_key]
+EVENT_COLUMNS = [f.column for f in Event._meta.concrete_fields if not f.primary_key]
+
+def _connect():
     settings = connection.settings_dict
-    with psycopg.connect(host=settings["HOST"], port=settings["PORT"] or 5432, user=settings["USER"],
-                         password=settings["PASSWORD"] or None, dbname=settings["NAME"], autocommit=True) as conn:
-        sql = (f"INSERT INTO onestop_dossier ({', '.join(COLUMNS)}) "
-               f"VALUES ({', '.join(['%s'] * len(COLUMNS))})")
+    return psycopg.connect(host=settings["HOST"], port=settings["PORT"] or 5432, user=settings["USER"],
+                           password=settings["PASSWORD"] or None, dbname=settings["NAME"], autocommit=True)
+
+def _insert(table, columns, returning=""):
+    return (f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
+            + (f" RETURNING {returning}" if returning else ""))
+
+def bare_client(rows, out):
+    # The same dossier rows, other codes and keys, one INSERT per transaction on the thread's connection.
+    with _connect() as conn:
+        sql = _insert("onestop_dossier", COLUMNS)
         for row in rows:
             conn.execute(sql, row)
+
+def receipt_client(receipts, out):
+    # Every row a receipt writes — the day's counter, the dossier, its documents, its event —
+    # one transaction a receipt, as plain statements on the thread's connection.
+    with _connect() as conn:
+        counter = ("INSERT INTO onestop_dossiersequence (unit_code, day, last) VALUES (%s, %s, 1) "
+                   "ON CONFLICT (unit_code, day) DO UPDATE SET last = onestop_dossiersequence.last + 1 RETURNING last")
+        dossier_sql = _insert("onestop_dossier", COLUMNS, returning="id")
+        document_sql = _insert("onestop_dossierdocument", DOCUMENT_COLUMNS)
+        event_sql = _insert("core_event", EVENT_COLUMNS)
+        for sequence, row, documents, events in receipts:
+            with conn.transaction():
+                with conn.cursor() as cursor:
+                    cursor.execute(counter, sequence)
+                    cursor.execute(dossier_sql, row)
+                    new_id = cursor.fetchone()[0]
+                    cursor.executemany(document_sql, [[new_id if c == "dossier_id" else v for c, v in zip(DOCUMENT_COLUMNS, d)] for d in documents])
+                    for e in events:
+                        cursor.execute(event_sql, [str(new_id) if c == "subject_id" else v for c, v in zip(EVENT_COLUMNS, e)])
 
 def phase(target, argument_of):
     threads = [threading.Thread(target=target, args=(*argument_of(i), None)) for i in range(clients)]
@@ -431,34 +462,63 @@ def phase(target, argument_of):
     for thread in threads: thread.join()
     return time.perf_counter() - t
 
-api_rates, bare_rates, api_requests = [], [], 0
+api_rates, bare_rates, full_rates, api_requests = [], [], [], 0
 code_at = COLUMNS.index("code"); key_at = COLUMNS.index("idempotency_key")
 load = []
-for round_no in range(rounds + 1):  # round 0 warms both sides up and is not counted
+
+def written_since(first_id):
+    # The rows the API wrote in this round: dossiers (not the baselines'), their documents and events.
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, {', '.join(COLUMNS)} FROM onestop_dossier WHERE id > %s "
+                       "AND idempotency_key <> '' AND idempotency_key NOT LIKE %s ORDER BY id", [first_id, "%-bare%"])
+        dossiers = [list(r) for r in cursor.fetchall()]
+        ids = [r[0] for r in dossiers]
+        cursor.execute(f"SELECT dossier_id, {', '.join(DOCUMENT_COLUMNS)} FROM onestop_dossierdocument "
+                       "WHERE dossier_id = ANY(%s)", [ids])
+        documents = collections.defaultdict(list)
+        for r in cursor.fetchall():
+            documents[r[0]].append(list(r[1:]))
+        cursor.execute(f"SELECT subject_id, {', '.join(EVENT_COLUMNS)} FROM core_event "
+                       "WHERE subject_type = 'onestop.dossier' AND subject_id = ANY(%s)", [[str(i) for i in ids]])
+        events = collections.defaultdict(list)
+        for r in cursor.fetchall():
+            events[int(r[0])].append(list(r[1:]))
+    return dossiers, documents, events
+
+for round_no in range(rounds + 1):  # round 0 warms every side up and is not counted
     before = Dossier.objects.count()
     first_id = Dossier.objects.aggregate(top=Max("pk"))["top"] or 0
     retried = len(retries)
-    def api():
-        return phase(api_client, lambda i: (i, round_no))
-    seconds = api()
+    seconds = phase(api_client, lambda i: (i, round_no))
     made = Dossier.objects.count() - before
     requests = made + len(retries) - retried
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(COLUMNS)} FROM onestop_dossier WHERE id > %s "
-                       "AND idempotency_key NOT LIKE %s ORDER BY id", [first_id, "%-bare"])
-        rows = [list(r) for r in cursor.fetchall()]
-    for r in rows:
-        r[code_at] = "B" + r[code_at]; r[key_at] = r[key_at] + "-bare"
-    chunks = [rows[i::clients] for i in range(clients)]
-    bare_seconds = phase(bare_client, lambda i: (chunks[i],))
+    dossiers, documents, events = written_since(first_id)
+    assert len(dossiers) == made and all(documents[d[0]] and len(events[d[0]]) == 1 for d in dossiers)
+    rows = []
+    for d in dossiers:
+        r = d[1:]; r[code_at] = "B" + r[code_at]; r[key_at] = r[key_at] + "-bare"; rows.append(r)
+    receipts = []
+    for d in dossiers:
+        r = d[1:]; r[code_at] = "F" + r[code_at]; r[key_at] = r[key_at] + "-bare-full"
+        unit_code, day, _n = d[1:][code_at].split("-")
+        receipts.append(((f"F{unit_code}", dt.datetime.strptime(day, "%y%m%d").date()), r, documents[d[0]], events[d[0]]))
+    # The two baselines in turn, their order alternating from round to round.
+    sides = [("bare", bare_client, rows), ("full", receipt_client, receipts)]
+    if round_no % 2:
+        sides.reverse()
+    taken = {}
+    for name, client, items in sides:
+        chunks = [items[i::clients] for i in range(clients)]
+        taken[name] = phase(client, lambda i: (chunks[i],))
     load.append(os.getloadavg()[0])
     if round_no:
-        api_rates.append(made / seconds); bare_rates.append(len(rows) / bare_seconds)
+        api_rates.append(made / seconds); bare_rates.append(len(rows) / taken["bare"])
+        full_rates.append(len(receipts) / taken["full"])
         api_requests += requests
 server.terminate(); server.wait(timeout=30)
 
 # Checks.
-api_dossiers = Dossier.objects.exclude(idempotency_key="").exclude(idempotency_key__endswith="-bare")
+api_dossiers = Dossier.objects.exclude(idempotency_key="").exclude(idempotency_key__contains="-bare")
 codes = list(api_dossiers.values_list("code", flat=True))
 distinct_keys = sum(len(k) for k in answers.values())
 answered = {code for k in answers.values() for code in k.values()}
@@ -471,11 +531,11 @@ by_day = collections.defaultdict(list)
 for code in codes:
     unit, day, number = code.split("-")
     by_day[(unit, day)].append(int(number))
-counters = {(s.unit_code, f"{s.day:%y%m%d}"): s.last for s in DossierSequence.objects.all()}
+counters = {(s.unit_code, f"{s.day:%y%m%d}"): s.last for s in DossierSequence.objects.exclude(unit_code__startswith="F")}
 for key, numbers in by_day.items():
     assert sorted(numbers) == list(range(1, len(numbers) + 1)), (key, sorted(numbers)[:20])
     assert counters[key] == len(numbers), (key, counters[key], len(numbers))
-print(json.dumps({"api": api_rates, "bare": bare_rates, "receipts": len(codes), "retries": len(retries),
+print(json.dumps({"api": api_rates, "bare": bare_rates, "full": full_rates, "receipts": len(codes), "retries": len(retries),
   "requests": api_requests, "unit_days": len(by_day), "hot": len(by_day.get((hot, f"{today:%y%m%d}"), [])),
   "clients": clients, "load": load, "server": psycopg.__version__}))
 """
@@ -490,19 +550,32 @@ def bench_onestop_receipts(repeat: int) -> list[Result]:
         sys.stderr.write("onestop_receipts: PostgreSQL only (DATABASE_URL=postgres://…)\n")
         return []
     f = run_in_fresh_database(_RECEIPTS_SCRIPT, "8", "90", "5", label="onestop_receipts")
-    api, bare = statistics.median(f["api"]), statistics.median(f["bare"])
+    api, bare, full = (statistics.median(f[side]) for side in ("api", "bare", "full"))
+    name = (
+        f"POST /api/v1/dossiers/ over HTTP (gunicorn 2×4), {f['clients']} clients, "
+        f"half to one commune — ms per receipt ({api:,.0f} receipts/s)"
+    )
+    checked = (
+        f"{f['receipts']:,} receipts + {f['retries']} retries, codes checked "
+        f"(no duplicate, none lost, consecutive in {f['unit_days']} unit-days)"
+    )
     return [
         Result(
-            f"POST /api/v1/dossiers/ over HTTP (gunicorn 2×4), {f['clients']} clients, "
-            f"half to one commune — ms per receipt ({api:,.0f} receipts/s)",
+            name,
+            1000 / api,
+            1000 / full,
+            "plain statements writing every row a receipt writes (counter, dossier, documents, "
+            f"event), one transaction a receipt, 8 connections ({full:,.0f} receipts/s)",
+            f"target ≤ 3×; {checked}; rounds {', '.join(f'{x:.0f}' for x in f['api'])} vs "
+            f"{', '.join(f'{x:.0f}' for x in f['full'])} /s",
+        ),
+        Result(
+            f"{name}: dossier row only",
             1000 / api,
             1000 / bare,
-            f"plain INSERT of the same rows, 8 connections ({bare:,.0f} rows/s)",
-            f"target ≤ 3×; {f['receipts']:,} receipts + {f['retries']} retries, codes checked "
-            f"(no duplicate, none lost, consecutive in {f['unit_days']} unit-days); "
-            f"rounds {', '.join(f'{x:.0f}' for x in f['api'])} vs "
-            f"{', '.join(f'{x:.0f}' for x in f['bare'])} /s",
-        )
+            f"plain INSERT of the dossier rows alone, 8 connections ({bare:,.0f} rows/s)",
+            f"rounds {', '.join(f'{x:.0f}' for x in f['bare'])} /s",
+        ),
     ]
 
 
