@@ -405,9 +405,7 @@ def _receive(
     checked = check_documents(version, documents)
     for upload in (attachments or {}).values():
         check_attachment(upload)
-    local_day = timezone.localtime(at).date()
     dossier = Dossier(
-        code=dossier_code_next(unit, local_day),
         province_code=unit.province_code,
         unit=unit,
         version=version,
@@ -426,6 +424,11 @@ def _receive(
         created_by=_user(actor),
         updated_by=_user(actor),
     )
+    if dossier.status == Status.RECEIVED:
+        _schedule(dossier, at)
+    # The number last: the day's counter row stays locked from here to the commit, so every
+    # other receipt of the unit that day waits only for the writes below.
+    dossier.code = dossier_code_next(unit, timezone.localtime(at).date())
     dossier.lookup_id_key = (
         lookup_key(dossier.code, _last4(applicant.citizen_id))
         if _last4(applicant.citizen_id)
@@ -434,8 +437,6 @@ def _receive(
     dossier.lookup_phone_key = (
         lookup_key(dossier.code, _last4(applicant.phone)) if _last4(applicant.phone) else ""
     )
-    if dossier.status == Status.RECEIVED:
-        _schedule(dossier, at)
     dossier.save()
     DossierDocument.objects.bulk_create(
         DossierDocument(
