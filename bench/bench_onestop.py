@@ -34,7 +34,8 @@ follow each round, in alternating order, from 8 threads, each its own connection
 rows" — every row the API wrote in the round (other codes and keys), written with plain
 statements, one transaction a receipt: the day's counter (``INSERT … ON CONFLICT``), the
 dossier, its documents and its event; and, as before, the dossier rows alone, one ``INSERT``
-a transaction. Afterwards: no duplicate code, every code answered exists,
+a transaction. Each round also sends as many ``GET /healthz`` (no authentication, no query)
+through the same server and clients: the floor of any request. Afterwards: no duplicate code, every code answered exists,
 one dossier per distinct key, every retry answered 200 with its first code, and each unit's
 numbers for the day run 1, 2, 3 … with no gap, up to its counter.
 
@@ -394,6 +395,16 @@ def body(rng, n):
         "applicant_name": "Nguyễn Thị Hoa", "applicant_id": f"0461900{n % 100000:05d}",
         "applicant_phone": f"090{n:07d}"})
 
+def health_client(i, round_no, out):
+    # The floor of any request: GET /healthz (no authentication, no query) through the same
+    # server, clients and connections.
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    for n in range(per_round):
+        conn.request("GET", "/healthz", headers={"Host": "127.0.0.1"})
+        r = conn.getresponse(); r.read()
+        assert r.status == 200, r.status
+    conn.close()
+
 def api_client(i, round_no, out):
     rng = random.Random(round_no * 100 + i)
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -462,7 +473,7 @@ def phase(target, argument_of):
     for thread in threads: thread.join()
     return time.perf_counter() - t
 
-api_rates, bare_rates, full_rates, api_requests = [], [], [], 0
+api_rates, bare_rates, full_rates, health_rates, api_requests = [], [], [], [], 0
 code_at = COLUMNS.index("code"); key_at = COLUMNS.index("idempotency_key")
 load = []
 
@@ -490,6 +501,7 @@ for round_no in range(rounds + 1):  # round 0 warms every side up and is not cou
     first_id = Dossier.objects.aggregate(top=Max("pk"))["top"] or 0
     retried = len(retries)
     seconds = phase(api_client, lambda i: (i, round_no))
+    health_seconds = phase(health_client, lambda i: (i, round_no))
     made = Dossier.objects.count() - before
     requests = made + len(retries) - retried
     dossiers, documents, events = written_since(first_id)
@@ -514,6 +526,7 @@ for round_no in range(rounds + 1):  # round 0 warms every side up and is not cou
     if round_no:
         api_rates.append(made / seconds); bare_rates.append(len(rows) / taken["bare"])
         full_rates.append(len(receipts) / taken["full"])
+        health_rates.append(clients * per_round / health_seconds)
         api_requests += requests
 server.terminate(); server.wait(timeout=30)
 
@@ -535,7 +548,7 @@ counters = {(s.unit_code, f"{s.day:%y%m%d}"): s.last for s in DossierSequence.ob
 for key, numbers in by_day.items():
     assert sorted(numbers) == list(range(1, len(numbers) + 1)), (key, sorted(numbers)[:20])
     assert counters[key] == len(numbers), (key, counters[key], len(numbers))
-print(json.dumps({"api": api_rates, "bare": bare_rates, "full": full_rates, "receipts": len(codes), "retries": len(retries),
+print(json.dumps({"api": api_rates, "bare": bare_rates, "full": full_rates, "health": health_rates, "receipts": len(codes), "retries": len(retries),
   "requests": api_requests, "unit_days": len(by_day), "hot": len(by_day.get((hot, f"{today:%y%m%d}"), [])),
   "clients": clients, "load": load, "server": psycopg.__version__}))
 """
@@ -550,7 +563,9 @@ def bench_onestop_receipts(repeat: int) -> list[Result]:
         sys.stderr.write("onestop_receipts: PostgreSQL only (DATABASE_URL=postgres://…)\n")
         return []
     f = run_in_fresh_database(_RECEIPTS_SCRIPT, "8", "90", "5", label="onestop_receipts")
-    api, bare, full = (statistics.median(f[side]) for side in ("api", "bare", "full"))
+    api, bare, full, health = (
+        statistics.median(f[side]) for side in ("api", "bare", "full", "health")
+    )
     name = (
         f"POST /api/v1/dossiers/ over HTTP (gunicorn 2×4), {f['clients']} clients, "
         f"half to one commune — ms per receipt ({api:,.0f} receipts/s)"
@@ -575,6 +590,16 @@ def bench_onestop_receipts(repeat: int) -> list[Result]:
             1000 / bare,
             f"plain INSERT of the dossier rows alone, 8 connections ({bare:,.0f} rows/s)",
             f"rounds {', '.join(f'{x:.0f}' for x in f['bare'])} /s",
+        ),
+        Result(
+            "GET /healthz over the same server and clients — ms per request "
+            f"({health:,.0f} requests/s)",
+            1000 / health,
+            1000 / full,
+            "the same-rows baseline above",
+            "the floor of any request through gunicorn and Django's middleware (no "
+            "authentication, no query): a receipt cannot be nearer its baseline than this; "
+            f"rounds {', '.join(f'{x:.0f}' for x in f['health'])} /s",
         ),
     ]
 
