@@ -220,22 +220,28 @@ def _in_list(column: str, ids: list[int] | None) -> tuple[str, list[int]]:
 def _household_rows(scope: Scope, on: dt.date) -> list[tuple[Any, ...]]:
     """(commune, village, area, ethnic minority, households) registered on ``on``.
 
-    One read of the placements' covering index (``placement_count_cover``); villages only when
-    the report lists them.
+    One read of the placements' covering index (``placement_count_cover``), grouped first by
+    all its columns in its own order — a stream, no sort of every placement, which at five
+    times the data spilled to disk on SQLite — then the few groups by what the report needs;
+    villages only when the report lists them.
     """
     where, params = _in_list("p.unit_id", scope.commune_ids)
-    group = "p.unit_id, p.hamlet_id" if scope.by_hamlet else "p.unit_id"
-    hamlet = "p.hamlet_id" if scope.by_hamlet else "NULL"
+    group = "unit_id, hamlet_id" if scope.by_hamlet else "unit_id"
+    hamlet = "hamlet_id" if scope.by_hamlet else "NULL"
     sql = f"""
-        SELECT p.unit_id, {hamlet}, p.area, p.ethnic_minority, COUNT(*)
-        FROM households_placement p
-        WHERE (p.valid_from IS NULL OR p.valid_from <= %s)
-          AND (p.valid_to IS NULL OR p.valid_to >= %s) AND {where}
-        GROUP BY {group}, p.area, p.ethnic_minority
+        SELECT unit_id, {hamlet}, area, ethnic_minority, SUM(n)
+        FROM (
+            SELECT p.unit_id, p.hamlet_id, p.area, p.ethnic_minority, COUNT(*) AS n
+            FROM households_placement p
+            WHERE (p.valid_from IS NULL OR p.valid_from <= %s)
+              AND (p.valid_to IS NULL OR p.valid_to >= %s) AND {where}
+            GROUP BY p.unit_id, p.valid_from, p.valid_to, p.hamlet_id, p.area, p.ethnic_minority
+        ) groups
+        GROUP BY {group}, area, ethnic_minority
     """  # noqa: S608 - only placeholders are interpolated
     with connection.cursor() as cursor:
         cursor.execute(sql, [on, on, *params])
-        return list(cursor.fetchall())
+        return [(*row[:4], int(row[4])) for row in cursor.fetchall()]
 
 
 def _pair_rows(scope: Scope, year: int, as_of: dt.date, on: dt.date) -> list[tuple[Any, ...]]:
