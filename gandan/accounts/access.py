@@ -35,6 +35,21 @@ def current_memberships(user: Any, as_of: dt.date | None = None) -> list[Members
     )
 
 
+# The lineage of the units in ``held(id)``: predecessors and successors followed separately,
+# as ``roots(id)`` — for a ``WITH RECURSIVE`` clause, on both databases.
+_LINEAGE_CTE = f"""
+    back(id) AS (
+      SELECT id FROM held
+      UNION SELECT l.predecessor_id FROM {Lineage._meta.db_table} l
+      JOIN back b ON l.successor_id = b.id),
+    forth(id) AS (
+      SELECT id FROM held
+      UNION SELECT l.successor_id FROM {Lineage._meta.db_table} l
+      JOIN forth f ON l.predecessor_id = f.id),
+    roots(id) AS (SELECT id FROM back UNION SELECT id FROM forth)
+"""  # noqa: S608 - table names from the models
+
+
 def lineage_closure(unit_ids: set[int]) -> set[int]:
     """``unit_ids`` plus everything they came from and everything they became.
 
@@ -44,21 +59,16 @@ def lineage_closure(unit_ids: set[int]) -> set[int]:
     """
     if not unit_ids:
         return set()
-    table, units = Lineage._meta.db_table, Unit._meta.db_table
-    start = ", ".join(["%s"] * len(unit_ids))
+    ids = sorted(unit_ids)
     sql = f"""
         WITH RECURSIVE
-          back(id) AS (
-            SELECT id FROM {units} WHERE id IN ({start})
-            UNION SELECT l.predecessor_id FROM {table} l JOIN back b ON l.successor_id = b.id),
-          forth(id) AS (
-            SELECT id FROM {units} WHERE id IN ({start})
-            UNION SELECT l.successor_id FROM {table} l JOIN forth f ON l.predecessor_id = f.id)
-        SELECT id FROM back UNION SELECT id FROM forth
+          held(id) AS (
+            SELECT id FROM {Unit._meta.db_table} WHERE id IN ({", ".join(["%s"] * len(ids))})),
+          {_LINEAGE_CTE}
+        SELECT id FROM roots
     """  # noqa: S608 - table names from the models, values as parameters
-    ids = sorted(unit_ids)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*ids, *ids])
+        cursor.execute(sql, ids)
         return {row[0] for row in cursor.fetchall()} | set(unit_ids)
 
 
@@ -127,15 +137,7 @@ def access_unit_by_code(
             WHERE m.user_id = %s {role_filter}
               AND (m.valid_from IS NULL OR m.valid_from <= %s)
               AND (m.valid_to IS NULL OR m.valid_to >= %s)),
-          back(id) AS (
-            SELECT id FROM held
-            UNION SELECT l.predecessor_id FROM {Lineage._meta.db_table} l
-            JOIN back b ON l.successor_id = b.id),
-          forth(id) AS (
-            SELECT id FROM held
-            UNION SELECT l.successor_id FROM {Lineage._meta.db_table} l
-            JOIN forth f ON l.predecessor_id = f.id),
-          roots(id) AS (SELECT id FROM back UNION SELECT id FROM forth)
+          {_LINEAGE_CTE}
         SELECT u.* FROM {Unit._meta.db_table} u
         LEFT JOIN {Unit._meta.db_table} up ON up.id = u.parent_id
         WHERE u.code = %s

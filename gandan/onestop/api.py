@@ -284,9 +284,9 @@ class DossierViewSet(viewsets.GenericViewSet[Dossier]):
             )
         except DjangoValidationError as error:
             raise _refused(error) from None
-        if not made:  # a retry: the first answer again
-            return Response(DossierSerializer(dossier).data, status=status.HTTP_200_OK)
-        return Response(DossierSerializer(dossier).data, status=status.HTTP_201_CREATED)
+        # A retry is answered 200 with the first dossier.
+        answer = status.HTTP_201_CREATED if made else status.HTTP_200_OK
+        return Response(DossierSerializer(dossier).data, status=answer)
 
     @extend_schema(request=TransitionSerializer, responses=DossierSerializer)
     @action(detail=True, methods=["post"], url_path="transitions")
