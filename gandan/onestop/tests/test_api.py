@@ -3,11 +3,17 @@ transitions, machine-readable refusals and scope."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
+from django.utils import timezone
+from rest_framework import serializers
 from rest_framework.test import APIClient
 
-from gandan.onestop.models import Dossier, Status
-from gandan.onestop.tests.factories import LAND, MARITAL, required
+from gandan.onestop import services
+from gandan.onestop.api import DossierSerializer
+from gandan.onestop.models import Channel, Dossier, Status
+from gandan.onestop.tests.factories import LAND, MARITAL, at, receive, required
 from gandan.onestop.tests.url_matrix_api import dossier_of_a, receive_data
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +109,39 @@ def test_the_catalogue_is_public_with_steps_and_legal_basis(db) -> None:  # type
     assert body["time_limit_label"] == "3 ngày làm việc"
     assert [step["share_percent"] for step in body["steps"]] == [10, 60, 20, 10]
     assert "Nghị định 123/2015" in body["legal_source"]
+
+
+def test_a_dossier_is_answered_as_its_fields_say_in_every_state(personas) -> None:  # type: ignore[no-untyped-def]
+    # DossierSerializer writes its answer out by hand; the fields it declares (and the schema
+    # shows) must give the same, whatever the state, the empty instants and the time zone.
+    def answers_agree(dossier: Dossier) -> None:
+        serializer = DossierSerializer(dossier)
+        assert serializer.data == serializers.ModelSerializer.to_representation(serializer, dossier)
+
+    stages: list[Callable[[Dossier], object]] = [
+        lambda d: services.dossier_forward(dossier=d, at=at(2026, 3, 2, 9)),
+        lambda d: services.dossier_request_supplement(
+            dossier=d, reason="Thiếu bản sao", at=at(2026, 3, 2, 10)
+        ),
+        lambda d: services.dossier_resume(dossier=d, at=at(2026, 3, 3, 10)),
+        lambda d: services.dossier_forward(dossier=d, at=at(2026, 3, 3, 11)),
+        lambda d: services.dossier_finish(dossier=d, at=at(2026, 3, 4, 9)),
+        lambda d: services.dossier_return(dossier=d, at=at(2026, 3, 4, 10)),
+    ]
+    for zone in ("Asia/Ho_Chi_Minh", "UTC"):
+        with timezone.override(zone):
+            dossier = receive(personas.commune_a, MARITAL, when=at(2026, 3, 2, 8))
+            answers_agree(dossier)
+            for stage in stages:
+                stage(dossier)
+                answers_agree(Dossier.objects.get(pk=dossier.pk))
+            online = receive(personas.commune_a, MARITAL, channel=Channel.ONLINE)
+            answers_agree(online)
+            services.dossier_refuse(dossier=online, reason="Sai thủ tục")
+            answers_agree(online)
+            nameless = receive(
+                personas.commune_a,
+                MARITAL,
+                applicant=services.Applicant(name="Lê Thị Lan", phone="0905 123 456"),
+            )
+            answers_agree(nameless)
