@@ -33,7 +33,8 @@ from gandan.core.models import valid_on_q
 from gandan.geo.models import Unit
 from gandan.onestop import services
 from gandan.onestop.access import access_dossier_by_code, dossiers_in_scope
-from gandan.onestop.models import Channel, Dossier, Procedure, ProcedureVersion
+from gandan.onestop.models import Channel, Dossier, ProcedureVersion
+from gandan.onestop.selectors import procedure_with_version
 
 TAG = "Một cửa"
 
@@ -296,7 +297,9 @@ class DossierViewSet(viewsets.GenericViewSet[Dossier]):
             raise NotFound(
                 f"unit: không tìm thấy đơn vị mã {values['unit']!r} trong phạm vi của bạn."
             )
-        procedure = Procedure.objects.filter(code=values["procedure"]).first()
+        # The version in force is read with the procedure, for the day the service will ask.
+        on = timezone.localdate(values["received_at"] or timezone.now())
+        procedure = procedure_with_version(values["procedure"], on)
         if procedure is None:
             raise serializers.ValidationError(
                 {"procedure": [f"Không có thủ tục mã {values['procedure']!r}."]}

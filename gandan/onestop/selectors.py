@@ -32,12 +32,45 @@ from gandan.onestop.models import (
     CLOSED_STATUSES,
     Channel,
     Dossier,
+    Procedure,
+    ProcedureVersion,
     Rating,
     Status,
 )
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 HOURS_PER_DAY = 8.0
+
+
+# The version in force read with a procedure: (day, version), kept on the instance.
+_IN_FORCE = "_version_in_force"
+
+
+def procedure_with_version(code: str, on: dt.date) -> Procedure | None:
+    """The procedure with ``code``, read in one query with its version in force on ``on``
+    (which :func:`version_in_force` then answers without a query); ``None`` if no such code.
+    """
+    version = (
+        ProcedureVersion.objects.in_force(on)
+        .filter(procedure__code=code)
+        .select_related("procedure")
+        .order_by("-valid_from")
+        .first()
+    )
+    if version is None:  # none in force: the procedure alone, if it exists
+        return Procedure.objects.filter(code=code).first()
+    procedure = version.procedure
+    setattr(procedure, _IN_FORCE, (on, version))
+    return procedure
+
+
+def version_in_force(procedure: Procedure, on: dt.date) -> ProcedureVersion | None:
+    """The version of ``procedure`` in force on ``on``, the latest to start if several."""
+    remembered = procedure.__dict__.get(_IN_FORCE)
+    if remembered is not None and remembered[0] == on:
+        version: ProcedureVersion = remembered[1]
+        return version
+    return procedure.versions.in_force(on).order_by("-valid_from").first()
 
 
 def period_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:

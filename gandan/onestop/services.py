@@ -46,6 +46,7 @@ from gandan.onestop.models import (
     StepHandler,
     Supplement,
 )
+from gandan.onestop.selectors import version_in_force
 
 # Which status may follow which (the national workflow). Terminal: 3, 7, 8, 10.
 TRANSITIONS: dict[int, frozenset[int]] = {
@@ -161,7 +162,7 @@ def version_for(procedure: Procedure, unit: Unit, on: dt.date) -> ProcedureVersi
             "procedure_not_offered",
             "procedure",
         )
-    version = procedure.versions.in_force(on).order_by("-valid_from").first()
+    version = version_in_force(procedure, on)
     if version is None:
         raise _error(
             f"Thủ tục “{procedure.name}” không có hiệu lực vào ngày {on:%d/%m/%Y}.",

@@ -3,6 +3,7 @@ transitions, machine-readable refusals and scope."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import pytest
@@ -13,7 +14,8 @@ from rest_framework.test import APIClient
 from gandan.onestop import services
 from gandan.onestop.api import DossierSerializer
 from gandan.onestop.models import Channel, Dossier, Status
-from gandan.onestop.tests.factories import LAND, MARITAL, at, receive, required
+from gandan.onestop.selectors import procedure_with_version, version_in_force
+from gandan.onestop.tests.factories import LAND, MARITAL, at, procedure, receive, required
 from gandan.onestop.tests.url_matrix_api import dossier_of_a, receive_data
 
 pytestmark = pytest.mark.django_db
@@ -145,3 +147,35 @@ def test_a_dossier_is_answered_as_its_fields_say_in_every_state(personas) -> Non
                 applicant=services.Applicant(name="Lê Thị Lan", phone="0905 123 456"),
             )
             answers_agree(nameless)
+
+
+def test_a_receipt_takes_the_version_in_force_on_the_day_it_is_received(personas) -> None:  # type: ignore[no-untyped-def]
+    old = procedure(MARITAL).versions.get()
+    old.valid_to = dt.date(2026, 3, 9)
+    old.save()
+    new = procedure(MARITAL).versions.get()
+    new.pk, new.valid_from, new.valid_to, new.time_limit = None, dt.date(2026, 3, 10), None, 7
+    new.save()
+    api = client(personas.official_a)
+    for day, version in ((5, old), (9, old), (10, new), (12, new)):
+        answer = api.post(
+            "/api/v1/dossiers/",
+            {**receive_data(personas), "received_at": f"2026-03-{day:02d}T09:00:00+07:00"},
+            format="json",
+        )
+        assert answer.status_code == 201, answer.json()
+        assert Dossier.objects.get(code=answer.json()["code"]).version_id == version.pk, day
+    # The version read with the procedure answers only for its own day.
+    found = procedure_with_version(MARITAL, dt.date(2026, 3, 5))
+    assert found is not None
+    assert version_in_force(found, dt.date(2026, 3, 5)) == old
+    assert version_in_force(found, dt.date(2026, 3, 12)) == new
+    new.valid_to = dt.date(2026, 3, 20)
+    new.save()
+    late = api.post(
+        "/api/v1/dossiers/",
+        {**receive_data(personas), "received_at": "2026-03-23T09:00:00+07:00"},
+        format="json",
+    )
+    assert late.status_code == 400
+    assert late.json()["field_codes"] == {"procedure": ["procedure_not_in_force"]}
