@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 import time_machine
 
-from gandan.geo.selectors import unit_by_code
+from gandan.geo.models import OfficeHours
+from gandan.geo.selectors import office_hours_for_unit_code, unit_by_code
 from gandan.onestop import services
 from gandan.onestop.tests.factories import BIRTH, LAND, MARITAL, MEDIATION, at, receive
 
@@ -83,3 +84,32 @@ def test_a_dossier_pinned_to_the_version_in_force_on_receipt(commune) -> None:  
     dossier = receive(commune, MARITAL, when=at(2026, 3, 2))
     assert dossier.version.valid_from == dt.date(2025, 7, 1)
     assert dossier.version.procedure.code == MARITAL
+
+
+@time_machine.travel(at(2026, 12, 31), tick=False)
+def test_a_unit_with_its_own_hours_counts_them_for_the_day_received(commune) -> None:  # type: ignore[no-untyped-def]
+    def hours(opens: dt.time, valid_from: dt.date, valid_to: dt.date | None = None) -> None:
+        OfficeHours.objects.create(
+            unit=commune,
+            morning_opens=opens,
+            morning_closes=dt.time(11, 30),
+            afternoon_opens=dt.time(13, 0),
+            afternoon_closes=dt.time(17, 0),
+            valid_from=valid_from,
+            valid_to=valid_to,
+        )
+
+    hours(dt.time(7, 30), dt.date(2026, 1, 1), dt.date(2026, 3, 4))
+    hours(dt.time(8, 0), dt.date(2026, 3, 5))
+    # The calendar's hours are the unit's hours of the day, as the geo selector reads them.
+    for day in (dt.date(2025, 12, 31), dt.date(2026, 3, 4), dt.date(2026, 3, 5)):
+        assert services.calendar_for(commune, day).office_hours == office_hours_for_unit_code(
+            commune.code, day
+        ), day
+    assert services.calendar_for(commune, dt.date(2025, 12, 31)).office_hours.periods[0][0] == (
+        dt.time(7, 0)
+    )
+    monday = receive(commune, MARITAL, when=at(2026, 3, 2, 17, 30))
+    assert monday.starts_at == at(2026, 3, 3, 7, 30)
+    thursday = receive(commune, MARITAL, when=at(2026, 3, 5, 17, 30))
+    assert thursday.starts_at == at(2026, 3, 6, 8, 0)
