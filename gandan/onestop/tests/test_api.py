@@ -11,6 +11,7 @@ from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.test import APIClient
 
+from gandan.accounts.services import token_renew
 from gandan.onestop import services
 from gandan.onestop.api import DossierSerializer
 from gandan.onestop.models import Channel, Dossier, Status
@@ -179,3 +180,17 @@ def test_a_receipt_takes_the_version_in_force_on_the_day_it_is_received(personas
     )
     assert late.status_code == 400
     assert late.json()["field_codes"] == {"procedure": ["procedure_not_in_force"]}
+
+
+def test_a_receipt_by_token_costs_eight_statements_and_its_transaction(
+    personas, django_assert_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    # The token, the unit in scope, the version in force with its procedure, the office
+    # hours, the day's number, the dossier, its documents, its event; the transaction is a
+    # savepoint here (the test's own transaction holds it). More is a regression.
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token_renew(user=personas.official_a)}")
+    data = receive_data(personas)
+    with django_assert_num_queries(8 + 2):
+        answer = api.post("/api/v1/dossiers/", data, format="json", HTTP_IDEMPOTENCY_KEY="q-1")
+    assert answer.status_code == 201
