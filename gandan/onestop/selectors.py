@@ -354,7 +354,7 @@ def tracking_sheet(dossier: Dossier) -> list[SheetRow]:
     if dossier.starts_at is None or dossier.due_at is None:
         return []
     steps = {step.order: step for step in dossier.version.steps.all()}
-    calendar = calendar_for(dossier.unit, dossier.starts_at.date())
+    calendar = calendar_for(dossier.unit, timezone.localdate(dossier.starts_at))
     # The allowance is a share of the time limit as it stood on receipt (pauses excluded).
     total = calendar.working_hours_between(dossier.starts_at, dossier.due_at)
     total_hours = total.total_seconds() / 3600 - dossier.paused_hours

@@ -320,7 +320,7 @@ def check_attachment(upload: UploadedFile) -> None:
 
 def _schedule(dossier: Dossier, received: dt.datetime) -> None:
     version = dossier.version
-    deadline = calendar_for(dossier.unit, received.date()).due(
+    deadline = calendar_for(dossier.unit, timezone.localdate(received)).due(
         received, version.time_limit, version.time_unit, cutoff=version.cutoff
     )
     dossier.received_at = received
@@ -724,7 +724,7 @@ def dossier_resume(
             dossier.due_at += pause
             dossier.appointment_at += pause
     else:
-        calendar = calendar_for(dossier.unit, at.date())
+        calendar = calendar_for(dossier.unit, timezone.localdate(at))
         pause = calendar.working_hours_between(dossier.paused_at, at)
         if pause:
             dossier.due_at = calendar.add_working_hours(dossier.due_at, pause)
@@ -812,7 +812,9 @@ def dossier_finish(
     dossier.current_unit = dossier.unit
     dossier.finished_at = at
     if dossier.starts_at is not None:
-        spent = calendar_for(dossier.unit, at.date()).working_hours_between(dossier.starts_at, at)
+        spent = calendar_for(dossier.unit, timezone.localdate(at)).working_hours_between(
+            dossier.starts_at, at
+        )
         dossier.handling_hours = max(spent.total_seconds() / 3600 - dossier.paused_hours, 0.0)
     dossier.handled_by = _user(actor)
     dossier.result_note = _text(result_note, "result_note", "kết quả", required=False)

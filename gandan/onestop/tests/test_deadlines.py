@@ -113,3 +113,7 @@ def test_a_unit_with_its_own_hours_counts_them_for_the_day_received(commune) -> 
     assert monday.starts_at == at(2026, 3, 3, 7, 30)
     thursday = receive(commune, MARITAL, when=at(2026, 3, 5, 17, 30))
     assert thursday.starts_at == at(2026, 3, 6, 8, 0)
+    # The day is the office's (Vietnam's) day: at 06:00 on 5 March it is still 4 March in UTC,
+    # the zone of timezone.now() and of times read back from the database.
+    early = receive(commune, MARITAL, when=at(2026, 3, 5, 6, 0).astimezone(dt.UTC))
+    assert early.starts_at == at(2026, 3, 5, 8, 0)
