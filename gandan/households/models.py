@@ -186,7 +186,11 @@ class Placement(ValidityModel):
     """Where a household is registered over a period: commune, village and urban/rural area."""
 
     household = models.ForeignKey(
-        Household, verbose_name="hộ", on_delete=models.CASCADE, related_name="placements"
+        Household,
+        verbose_name="hộ",
+        on_delete=models.CASCADE,
+        related_name="placements",
+        db_index=False,  # placement_household_cover starts with it
     )
     unit = models.ForeignKey(
         "geo.Unit", verbose_name="xã, phường", on_delete=models.PROTECT, related_name="+"
@@ -219,6 +223,12 @@ class Placement(ValidityModel):
             models.Index(
                 fields=["unit", "valid_from", "valid_to", "hamlet", "area", "ethnic_minority"],
                 name="placement_count_cover",
+            ),
+            # Covers where a household is registered on a day (the report looks it up for each
+            # household that dropped off every list) without visiting the table.
+            models.Index(
+                fields=["household", "valid_from", "valid_to", "unit", "hamlet"],
+                name="placement_household_cover",
             ),
         ]
         constraints = [validity_constraint("placement_validity_ordered")]
@@ -375,7 +385,11 @@ class Assessment(StampedModel):
     """
 
     household = models.ForeignKey(
-        Household, verbose_name="hộ", on_delete=models.PROTECT, related_name="assessments"
+        Household,
+        verbose_name="hộ",
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        db_index=False,  # assessment_household_cover starts with it
     )
     year = models.PositiveSmallIntegerField("năm rà soát")
     standard = models.ForeignKey(
@@ -445,7 +459,12 @@ class Assessment(StampedModel):
                 ],
                 name="assessment_report_cover",
             ),
-            models.Index(fields=["household", "year"]),
+            # A household's results by year; covers the report's question "was it on this list
+            # in an earlier review?" without visiting the table.
+            models.Index(
+                fields=["household", "year", "standing", "recorded_on", "superseded_on"],
+                name="assessment_household_cover",
+            ),
             models.Index(fields=["unit", "year"]),
         ]
         constraints = [
