@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 
 from gandan.core.numbers import percent
 from gandan.geo.models import Hamlet, Level, Lineage, Unit
@@ -320,7 +320,22 @@ def _pair_rows(scope: Scope, year: int, as_of: dt.date, on: dt.date) -> list[tup
     if hamlets:
         params += [on, on]
     params += [previous, as_of, as_of]
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The query's one join (a household's rows outside the unit) must be a hash or merge
+            # join: with the statistics of before a year's lists were entered, the planner
+            # took both sides for one row and chose a nested loop that rescanned the year's
+            # rows for every row — minutes instead of a second. Put back after the query (a
+            # local setting outlives a savepoint: it would hold to the end of a caller's
+            # transaction).
+            cursor.execute(
+                "SELECT current_setting('enable_nestloop'), set_config('enable_nestloop', 'off', true)"
+            )
+            before = cursor.fetchone()[0]
+            cursor.execute(sql, params)
+            rows = list(cursor.fetchall())
+            cursor.execute("SELECT set_config('enable_nestloop', %s, true)", [before])
+            return rows
         cursor.execute(sql, params)
         return list(cursor.fetchall())
 

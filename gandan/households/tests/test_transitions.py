@@ -172,3 +172,28 @@ def test_a_legacy_year_reported_as_of_a_later_date_counts_under_the_successor(a)
     rows = {row["unit"]: row for row in later["by_unit"]}
     assert rows["19789"]["poor"] == 1 and rows["19789"]["poor_start"] == 1
     assert selectors.poverty_report(a, 2024, as_of=TODAY)["poor"] == 1
+
+
+def test_the_report_leaves_the_callers_planner_settings_as_they_were(a, b):
+    """The pair query turns PostgreSQL's nested loops off for itself only (see _pair_rows):
+    inside a caller's transaction — as in the chair's decision, which freezes the report — the
+    setting must be back to what it was once the report is made, and the moves still paired."""
+    from django.db import connection, transaction
+
+    mover = household(a)
+    history(mover, {2026: "poor"})
+    services.household_move(household=mover, unit=b, on=dt.date(2027, 3, 1))
+    assess(mover, 2027, "poor")
+    postgres = connection.vendor == "postgresql"
+    with transaction.atomic(), connection.cursor() as cursor:
+        if postgres:
+            cursor.execute("SET LOCAL enable_nestloop = on")
+        in_b = selectors.poverty_report(b, 2027)
+        if postgres:
+            cursor.execute("SHOW enable_nestloop")
+            assert cursor.fetchone()[0] == "on"
+            cursor.execute("SET LOCAL enable_nestloop = off")
+            selectors.poverty_report(b, 2027)
+            cursor.execute("SHOW enable_nestloop")
+            assert cursor.fetchone()[0] == "off"
+    assert (in_b["moved_in"], in_b["poor"]) == (1, 1)
