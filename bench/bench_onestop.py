@@ -30,12 +30,15 @@ half of the receipts go to one hot commune (one day counter row that every recei
 until it commits), the rest to 7 others; every 10th request retries one of the client's earlier
 Idempotency-Keys. Real HTTP, not the test client in threads: in one process the threads would
 share one interpreter lock, and the figure would be Python's, not the server's. Two baselines
-follow each round, in alternating order, from 8 threads, each its own connection: "the same
-rows" — every row the API wrote in the round (other codes and keys), written with plain
-statements, one transaction a receipt: the day's counter (``INSERT … ON CONFLICT``), the
-dossier, its documents and its event; and, as before, the dossier rows alone, one ``INSERT``
-a transaction. Each round also sends as many ``GET /healthz`` (no authentication, no query)
-through the same server and clients: the floor of any request. Afterwards: no duplicate code, every code answered exists,
+follow each round, in rotating order with the floor below, from 8 threads, each its own
+connection: "the same rows" — every row the API wrote in the round (other codes and keys),
+written with plain statements, one transaction a receipt: the day's counter (``INSERT … ON
+CONFLICT``), the dossier, its documents and its event; and, as before, the dossier rows alone,
+one ``INSERT`` a transaction. Two floors through the same server and clients: the same rows
+again, each receipt POSTed as JSON to ``/bench/same-rows/`` (``bench/receipts_floor.py``, a
+Django view behind gandan's middleware that runs the same statements and nothing else — what
+any Django endpoint writing these rows costs); and as many ``GET /healthz`` (no
+authentication, no query) — the floor of any request. Afterwards: no duplicate code, every code answered exists,
 one dossier per distinct key, every retry answered 200 with its first code, and each unit's
 numbers for the day run 1, 2, 3 … with no gap, up to its counter.
 
@@ -340,6 +343,7 @@ import collections, datetime as dt, http.client, json, os, random, socket, stati
 django.setup()
 from django.core.management import call_command
 from django.db import connection
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Max
 from django.utils import timezone
 call_command("migrate", verbosity=0)
@@ -371,9 +375,10 @@ for code in ("1.004873", "2.000908", "1.001193"):
     procedures[code] = [d["code"] for d in version.documents if d.get("required", True)]
 
 port = (lambda s: (s.bind(("127.0.0.1", 0)), s.getsockname()[1], s.close())[1])(socket.socket())
+# gandan's settings and middleware, with one more URL for the floor (bench/receipts_floor.py).
 server = subprocess.Popen([sys.executable, "-m", "gunicorn", "gandan.wsgi:application", "--bind",
     f"127.0.0.1:{port}", "--workers", "2", "--threads", "4", "--keep-alive", "30", "--log-level", "warning"],
-    stdout=subprocess.DEVNULL, stderr=sys.stderr)
+    stdout=subprocess.DEVNULL, stderr=sys.stderr, env=dict(os.environ, DJANGO_SETTINGS_MODULE="bench.receipts_floor_settings"))
 for _ in range(200):
     try:
         c = http.client.HTTPConnection("127.0.0.1", port, timeout=5); c.request("GET", "/healthz")
@@ -466,6 +471,18 @@ def receipt_client(receipts, out):
                     for e in events:
                         cursor.execute(event_sql, [str(new_id) if c == "subject_id" else v for c, v in zip(EVENT_COLUMNS, e)])
 
+def floor_client(receipts, out):
+    # The same rows as receipt_client, each receipt POSTed as JSON to /bench/same-rows/: a Django
+    # view behind gandan's middleware that runs the same statements and nothing else.
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    for sequence, row, documents, events in receipts:
+        payload = json.dumps({"sequence": sequence, "row": row, "documents": documents, "events": events},
+                             cls=DjangoJSONEncoder)
+        conn.request("POST", "/bench/same-rows/", payload, {"Content-Type": "application/json", "Host": "127.0.0.1"})
+        r = conn.getresponse(); data = r.read()
+        assert r.status == 201, (r.status, data[:300])
+    conn.close()
+
 def phase(target, argument_of):
     threads = [threading.Thread(target=target, args=(*argument_of(i), None)) for i in range(clients)]
     t = time.perf_counter()
@@ -473,7 +490,7 @@ def phase(target, argument_of):
     for thread in threads: thread.join()
     return time.perf_counter() - t
 
-api_rates, bare_rates, full_rates, health_rates, api_requests = [], [], [], [], 0
+api_rates, bare_rates, full_rates, floor_rates, health_rates, api_requests = [], [], [], [], [], 0
 code_at = COLUMNS.index("code"); key_at = COLUMNS.index("idempotency_key")
 load = []
 
@@ -514,10 +531,14 @@ for round_no in range(rounds + 1):  # round 0 warms every side up and is not cou
         r = d[1:]; r[code_at] = "F" + r[code_at]; r[key_at] = r[key_at] + "-bare-full"
         unit_code, day, _n = d[1:][code_at].split("-")
         receipts.append(((f"F{unit_code}", dt.datetime.strptime(day, "%y%m%d").date()), r, documents[d[0]], events[d[0]]))
-    # The two baselines in turn, their order alternating from round to round.
-    sides = [("bare", bare_client, rows), ("full", receipt_client, receipts)]
-    if round_no % 2:
-        sides.reverse()
+    floor = []
+    for d in dossiers:
+        r = d[1:]; r[code_at] = "H" + r[code_at]; r[key_at] = r[key_at] + "-bare-floor"
+        unit_code, day, _n = d[1:][code_at].split("-")
+        floor.append(((f"H{unit_code}", dt.datetime.strptime(day, "%y%m%d").date()), r, documents[d[0]], events[d[0]]))
+    # The baselines and the floor in turn, their order rotating from round to round.
+    sides = [("bare", bare_client, rows), ("full", receipt_client, receipts), ("floor", floor_client, floor)]
+    sides = sides[round_no % 3:] + sides[:round_no % 3]
     taken = {}
     for name, client, items in sides:
         chunks = [items[i::clients] for i in range(clients)]
@@ -526,6 +547,7 @@ for round_no in range(rounds + 1):  # round 0 warms every side up and is not cou
     if round_no:
         api_rates.append(made / seconds); bare_rates.append(len(rows) / taken["bare"])
         full_rates.append(len(receipts) / taken["full"])
+        floor_rates.append(len(floor) / taken["floor"])
         health_rates.append(clients * per_round / health_seconds)
         api_requests += requests
 server.terminate(); server.wait(timeout=30)
@@ -544,11 +566,13 @@ by_day = collections.defaultdict(list)
 for code in codes:
     unit, day, number = code.split("-")
     by_day[(unit, day)].append(int(number))
-counters = {(s.unit_code, f"{s.day:%y%m%d}"): s.last for s in DossierSequence.objects.exclude(unit_code__startswith="F")}
+counters = {(s.unit_code, f"{s.day:%y%m%d}"): s.last for s in DossierSequence.objects.exclude(unit_code__startswith="F").exclude(unit_code__startswith="H")}
 for key, numbers in by_day.items():
     assert sorted(numbers) == list(range(1, len(numbers) + 1)), (key, sorted(numbers)[:20])
     assert counters[key] == len(numbers), (key, counters[key], len(numbers))
-print(json.dumps({"api": api_rates, "bare": bare_rates, "full": full_rates, "health": health_rates, "receipts": len(codes), "retries": len(retries),
+floor_codes = list(Dossier.objects.filter(code__startswith="H").values_list("code", flat=True))
+assert len(floor_codes) == len(set(floor_codes)) == sum(len(k) for k in answers.values()), "floor rows lost"
+print(json.dumps({"api": api_rates, "bare": bare_rates, "full": full_rates, "floor": floor_rates, "health": health_rates, "receipts": len(codes), "retries": len(retries),
   "requests": api_requests, "unit_days": len(by_day), "hot": len(by_day.get((hot, f"{today:%y%m%d}"), [])),
   "clients": clients, "load": load, "server": psycopg.__version__}))
 """
@@ -563,8 +587,8 @@ def bench_onestop_receipts(repeat: int) -> list[Result]:
         sys.stderr.write("onestop_receipts: PostgreSQL only (DATABASE_URL=postgres://…)\n")
         return []
     f = run_in_fresh_database(_RECEIPTS_SCRIPT, "8", "90", "5", label="onestop_receipts")
-    api, bare, full, health = (
-        statistics.median(f[side]) for side in ("api", "bare", "full", "health")
+    api, bare, full, floor, health = (
+        statistics.median(f[side]) for side in ("api", "bare", "full", "floor", "health")
     )
     name = (
         f"POST /api/v1/dossiers/ over HTTP (gunicorn 2×4), {f['clients']} clients, "
@@ -590,6 +614,17 @@ def bench_onestop_receipts(repeat: int) -> list[Result]:
             1000 / bare,
             f"plain INSERT of the dossier rows alone, 8 connections ({bare:,.0f} rows/s)",
             f"rounds {', '.join(f'{x:.0f}' for x in f['bare'])} /s",
+        ),
+        Result(
+            "POST /bench/same-rows/ over the same server and clients: a Django view that runs "
+            f"the same-rows baseline's statements and nothing else — ms per receipt ({floor:,.0f} receipts/s)",
+            1000 / floor,
+            1000 / full,
+            "the same-rows baseline above",
+            "the floor of any Django endpoint writing a receipt's rows (gunicorn, gandan's "
+            "middleware, JSON in and out, Django's connection; no authentication, validation, "
+            "scope or ORM): bench/receipts_floor.py; "
+            f"rounds {', '.join(f'{x:.0f}' for x in f['floor'])} /s",
         ),
         Result(
             "GET /healthz over the same server and clients — ms per request "
