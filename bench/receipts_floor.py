@@ -12,8 +12,9 @@ of gandan's own is taken away. Served only by the benchmark, with
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.http import HttpRequest, JsonResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
@@ -24,7 +25,7 @@ from gandan.onestop.models import Dossier, DossierDocument
 from gandan.urls import urlpatterns as gandan_urlpatterns
 
 
-def _columns(model: type) -> list[str]:
+def _columns(model: type[models.Model]) -> list[str]:
     return [f.column for f in model._meta.concrete_fields if not f.primary_key]
 
 
@@ -46,7 +47,7 @@ DOCUMENT_SQL = _insert("onestop_dossierdocument", DOCUMENT_COLUMNS)
 EVENT_SQL = _insert("core_event", EVENT_COLUMNS)
 
 
-def _value(value: object) -> object:
+def _value(value: Any) -> Any:
     return Jsonb(value) if isinstance(value, dict | list) else value
 
 

@@ -244,6 +244,10 @@ def _household_rows(scope: Scope, on: dt.date) -> list[tuple[Any, ...]]:
         return [(*row[:4], int(row[4])) for row in cursor.fetchall()]
 
 
+# PostgreSQL's work_mem for the pair query (see _pair_rows).
+PAIR_WORK_MEM = "64MB"
+
+
 def _pair_rows(scope: Scope, year: int, as_of: dt.date, on: dt.date) -> list[tuple[Any, ...]]:
     """The year's and the previous year's poor and near-poor, paired per household and grouped.
 
@@ -322,19 +326,31 @@ def _pair_rows(scope: Scope, year: int, as_of: dt.date, on: dt.date) -> list[tup
     params += [previous, as_of, as_of]
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # The query's one join (a household's rows outside the unit) must be a hash or merge
-            # join: with the statistics of before a year's lists were entered, the planner
-            # took both sides for one row and chose a nested loop that rescanned the year's
-            # rows for every row — minutes instead of a second. Put back after the query (a
-            # local setting outlives a savepoint: it would hold to the end of a caller's
-            # transaction).
+            # Two settings for this query alone, put back after it (a local setting outlives
+            # a savepoint: it would hold to the end of a caller's transaction):
+            # - its one join (a household's rows outside the unit) must be a hash or merge
+            #   join: with the statistics of before a year's lists were entered, the planner
+            #   took both sides for one row and chose a nested loop that rescanned the year's
+            #   rows for every row — minutes instead of a second;
+            # - grouping by household needs memory in proportion to the households on the two
+            #   lists (≈ 310 bytes each: 13 MB for Huế's 42,000, 65 MB at five times that),
+            #   which the planner cannot foresee (it guesses 200 groups) — with the default
+            #   4 MB the grouping spilled to disk at both scales. At least PAIR_WORK_MEM (hash
+            #   tables may take twice work_mem), never less than the server's own setting.
             cursor.execute(
-                "SELECT current_setting('enable_nestloop'), set_config('enable_nestloop', 'off', true)"
+                "SELECT current_setting('enable_nestloop'), current_setting('work_mem'), "
+                "set_config('enable_nestloop', 'off', true), set_config('work_mem', CASE "
+                "WHEN pg_size_bytes(current_setting('work_mem')) < pg_size_bytes(%s) THEN %s "
+                "ELSE current_setting('work_mem') END, true)",
+                [PAIR_WORK_MEM, PAIR_WORK_MEM],
             )
-            before = cursor.fetchone()[0]
+            nestloop, work_mem = cursor.fetchone()[:2]
             cursor.execute(sql, params)
             rows = list(cursor.fetchall())
-            cursor.execute("SELECT set_config('enable_nestloop', %s, true)", [before])
+            cursor.execute(
+                "SELECT set_config('enable_nestloop', %s, true), set_config('work_mem', %s, true)",
+                [nestloop, work_mem],
+            )
             return rows
         cursor.execute(sql, params)
         return list(cursor.fetchall())

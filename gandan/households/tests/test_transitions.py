@@ -175,9 +175,10 @@ def test_a_legacy_year_reported_as_of_a_later_date_counts_under_the_successor(a)
 
 
 def test_the_report_leaves_the_callers_planner_settings_as_they_were(a, b):
-    """The pair query turns PostgreSQL's nested loops off for itself only (see _pair_rows):
-    inside a caller's transaction — as in the chair's decision, which freezes the report — the
-    setting must be back to what it was once the report is made, and the moves still paired."""
+    """The pair query turns PostgreSQL's nested loops off and raises work_mem for itself only
+    (see _pair_rows): inside a caller's transaction — as in the chair's decision, which
+    freezes the report — both settings must be back to what they were once the report is
+    made, and the moves still paired; a larger work_mem of the caller's is never lowered."""
     from django.db import connection, transaction
 
     mover = household(a)
@@ -185,15 +186,30 @@ def test_the_report_leaves_the_callers_planner_settings_as_they_were(a, b):
     services.household_move(household=mover, unit=b, on=dt.date(2027, 3, 1))
     assess(mover, 2027, "poor")
     postgres = connection.vendor == "postgresql"
-    with transaction.atomic(), connection.cursor() as cursor:
+
+    def settings(cursor):
+        cursor.execute("SELECT current_setting('enable_nestloop'), current_setting('work_mem')")
+        return cursor.fetchone()
+
+    seen = []
+
+    def watch(execute, sql, params, many, context):
+        if postgres and "pairs AS" in sql:
+            with connection.cursor() as cursor:
+                seen.append(settings(cursor))
+        return execute(sql, params, many, context)
+
+    with transaction.atomic(), connection.cursor() as cursor, connection.execute_wrapper(watch):
         if postgres:
             cursor.execute("SET LOCAL enable_nestloop = on")
+            cursor.execute("SET LOCAL work_mem = '4MB'")
         in_b = selectors.poverty_report(b, 2027)
         if postgres:
-            cursor.execute("SHOW enable_nestloop")
-            assert cursor.fetchone()[0] == "on"
+            assert seen[-1] == ("off", selectors.PAIR_WORK_MEM)
+            assert settings(cursor) == ("on", "4MB")
             cursor.execute("SET LOCAL enable_nestloop = off")
+            cursor.execute("SET LOCAL work_mem = '1GB'")
             selectors.poverty_report(b, 2027)
-            cursor.execute("SHOW enable_nestloop")
-            assert cursor.fetchone()[0] == "off"
+            assert seen[-1] == ("off", "1GB")
+            assert settings(cursor) == ("off", "1GB")
     assert (in_b["moved_in"], in_b["poor"]) == (1, 1)
