@@ -37,6 +37,7 @@ from gandan.core.calendar import WorkingCalendar
 from gandan.core.crypto import encrypt
 from gandan.core.demo import PROVINCE_CODE, DemoContext, Stage
 from gandan.core.models import Event
+from gandan.core.text import fold
 from gandan.geo.models import REFORM_DATE, Level, Unit
 from gandan.onestop.models import (
     RATING_CRITERIA,
@@ -131,7 +132,7 @@ class Batch:
 
 DOSSIER_FIELDS = [
     "code", "province_code", "unit_id", "version_id", "channel", "status", "applicant_name",
-    "applicant_id", "applicant_phone", "applicant_email", "applicant_address", "lookup_id_key",
+    "applicant_search_name", "applicant_id", "applicant_phone", "applicant_email", "applicant_address", "lookup_id_key",
     "lookup_phone_key", "submitted_at", "received_at", "starts_at", "due_at", "appointment_at",
     "paused_at", "paused_hours", "supplement_count", "finished_at", "handling_hours",
     "returned_at", "closed_at", "step_order", "current_unit_id", "assignee_id", "handled_by_id",
@@ -317,7 +318,7 @@ class Generator:
         digitised = rng.random() < (0.95 if online else 0.6)
         self.batch.dossiers.append(
             (
-                code, PROVINCE_CODE, commune.pk, version.pk, channel, status, name,
+                code, PROVINCE_CODE, commune.pk, version.pk, channel, status, name, fold(name),
                 encrypt(citizen_id), encrypt(phone), "", "", lookup_key(code, citizen_id[-4:]),
                 lookup_key(code, phone[-4:]), submitted, received, starts, due,
                 due, open_pause, done_hours, sum(1 for p in pauses if p[0] <= now),
@@ -346,10 +347,11 @@ class Generator:
         citizen_id = (
             f"046{rng.choice('0123')}{rng.randrange(40, 100):02d}{rng.randrange(10**6):06d}"
         )
+        name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
         self.batch.dossiers.append(
             (
                 code, PROVINCE_CODE, commune.pk, v.version.pk, Channel.ONLINE, Status.REFUSED,
-                f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}",
+                name, fold(name),
                 encrypt(citizen_id), "", "", "", lookup_key(code, citizen_id[-4:]), "",
                 received, None, None, None, None, None, 0.0, 0, None, None, None,
                 received + dt.timedelta(hours=2), 1, commune.pk, None, None, "", False, False,

@@ -22,6 +22,7 @@ from django.db.models import Q
 from gandan.core.calendar import TimeUnit
 from gandan.core.crypto import EncryptedTextField
 from gandan.core.models import StampedModel, ValidityModel, validity_constraint
+from gandan.core.text import fold
 from gandan.geo.models import Unit
 
 
@@ -227,6 +228,11 @@ class Dossier(StampedModel):
     status = models.PositiveSmallIntegerField("trạng thái", choices=Status.choices)
 
     applicant_name = models.CharField("người nộp", max_length=120)
+    # The name folded (core.text.fold: lower case, no diacritics), for the desk's search:
+    # "nguyen thi hoa" finds "Nguyễn Thị Hoa".
+    applicant_search_name = models.CharField(
+        "người nộp (không dấu)", max_length=120, blank=True, editable=False
+    )
     applicant_id = EncryptedTextField("số định danh cá nhân", blank=True)
     applicant_phone = EncryptedTextField("số điện thoại", blank=True)
     applicant_email = models.EmailField("thư điện tử", blank=True)
@@ -280,6 +286,10 @@ class Dossier(StampedModel):
     idempotency_key = models.CharField(max_length=80, blank=True, editable=False)
 
     objects = DossierQuerySet.as_manager()
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.applicant_search_name = fold(self.applicant_name)
+        super().save(*args, **kwargs)
 
     class Meta:
         verbose_name = "hồ sơ"

@@ -36,6 +36,7 @@ from gandan.accounts.models import WRITE_ROLES, Membership, Role
 from gandan.core.crypto import mask_citizen_id
 from gandan.core.models import Event
 from gandan.core.services import access_log_record
+from gandan.core.text import fold
 from gandan.geo.models import Level, Unit
 from gandan.onestop import services
 from gandan.onestop.access import (
@@ -212,7 +213,8 @@ def _filtered(user: Any, data: dict[str, Any]) -> QuerySet[Dossier]:
     found = dossiers_in_scope(user)
     q = (data.get("q") or "").strip()
     if q:
-        found = found.filter(Q(code__icontains=q) | Q(applicant_name__icontains=q))
+        # Names with or without diacritics, in any case: "nguyen thi hoa", "NGUYỄN Thị".
+        found = found.filter(Q(code__icontains=q) | Q(applicant_search_name__contains=fold(q)))
     if data.get("status"):
         found = found.filter(status=data["status"])
     if data.get("procedure"):

@@ -99,6 +99,46 @@ def test_the_list_filters_by_code_name_status_procedure_channel_and_date(persona
     assert "Trạng thái không hợp lệ; đang hiện tất cả." in html
 
 
+def test_the_list_finds_a_name_typed_without_diacritics_or_in_capitals(personas) -> None:  # type: ignore[no-untyped-def]
+    hoa = receive(
+        personas.commune_a,
+        MARITAL,
+        applicant=services.Applicant(name="Nguyễn Thị Hoà", phone="0905000222"),
+    )
+    dung = receive(
+        personas.commune_a,
+        MARITAL,
+        applicant=services.Applicant(name="Đặng Văn Dũng", phone="0905000333"),
+    )
+    client = personas.client("viewer_a")
+
+    def codes(query: str) -> set[str]:
+        html = page(client.get("/onestop/", {"q": query}))
+        return set(re.findall(r"\d+-\d{6}-\d{4}", html.split('id="dossier-count"')[1]))
+
+    assert codes("nguyen thi hoa") == {hoa.code}
+    assert codes("NGUYỄN  Thị") == {hoa.code}
+    assert codes("dang van dung") == codes("Đặng") == {dung.code}
+    assert codes("dung") == {dung.code}
+    assert codes("Nguyễn Văn") == set()
+
+
+def test_the_migration_folds_the_names_of_dossiers_received_before_it(personas) -> None:  # type: ignore[no-untyped-def]
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("gandan.onestop.migrations.0003_dossier_applicant_search_name")
+    dossier = receive(
+        personas.commune_a,
+        MARITAL,
+        applicant=services.Applicant(name="Lê Thị Ánh Tuyết", phone="0905000444"),
+    )
+    Dossier.objects.filter(pk=dossier.pk).update(applicant_search_name="")
+    migration.fill(apps, None)
+    assert fresh(dossier).applicant_search_name == "le thi anh tuyet"
+
+
 # --- Counter receipt -------------------------------------------------------------------------
 
 
