@@ -17,6 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from gandan.accounts.models import WRITE_ROLES, Membership, Role, User
+from gandan.core import statements
 from gandan.geo.models import Hamlet, Lineage, Unit, UnitQuerySet
 
 
@@ -112,7 +113,8 @@ def access_unit_by_code(
 ) -> Unit | None:
     """The unit with the official ``code`` valid on ``as_of`` (today) if the user's roles
     cover it, else ``None``: the same answer as ``units_in_scope(...).filter(code=…)``
-    (checked in the tests), in one statement — the receipt API asks it on every request.
+    (checked in the tests), in one statement, prepared on PostgreSQL (``core.statements``) —
+    the receipt API asks it on every request.
 
     The statement follows :func:`units_in_scope` step by step: the units of the user's
     current memberships (writing ones, not a village head's, if ``for_write``), their lineage
@@ -138,7 +140,7 @@ def access_unit_by_code(
               AND (m.valid_from IS NULL OR m.valid_from <= %s)
               AND (m.valid_to IS NULL OR m.valid_to >= %s)),
           {_LINEAGE_CTE}
-        SELECT u.* FROM {Unit._meta.db_table} u
+        SELECT {statements.columns(Unit, "u")} FROM {Unit._meta.db_table} u
         LEFT JOIN {Unit._meta.db_table} up ON up.id = u.parent_id
         WHERE u.code = %s
           AND (u.valid_from IS NULL OR u.valid_from <= %s)
@@ -148,8 +150,8 @@ def access_unit_by_code(
         ORDER BY u.level
         LIMIT 1
     """  # noqa: S608 - table names from the models, values as parameters
-    found = list(Unit.objects.raw(sql, [user.pk, *roles, day, day, code, day, day]))
-    return found[0] if found else None
+    found = statements.fetch(sql, [user.pk, *roles, day, day, code, day, day], Unit)
+    return found[0][0] if found else None
 
 
 # Roles that keep personal files and so see full citizen IDs in their scope (every full view

@@ -11,6 +11,30 @@ from django.db.models import Q
 from django.utils import timezone
 
 
+class FoldedCharField(models.CharField):  # type: ignore[type-arg]
+    """:func:`~gandan.core.text.fold` of the field named ``source``, set whenever the row is
+    written (``pre_save``: by ``save()``, ``bulk_create`` and ``core.statements.insert``) — a
+    search column that finds "Nguyễn Thị Hoà" when "nguyen thi hoa" is typed."""
+
+    def __init__(self, *args: Any, source: str, **kwargs: Any) -> None:
+        self.source = source
+        kwargs.setdefault("editable", False)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["source"] = self.source
+        return name, path, args, kwargs
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> str:
+        from gandan.core.text import fold
+
+        value = fold(getattr(model_instance, self.source) or "")
+        setattr(model_instance, self.attname, value)
+        return value
+
+
 class StampedModel(models.Model):
     """Created/updated instants and the acting user, set by services."""
 

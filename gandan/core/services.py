@@ -8,6 +8,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from gandan.core import statements
 from gandan.core.models import Event
 
 
@@ -26,7 +27,7 @@ def event_record(
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("event_record must run inside the transaction of the change it records")
-    return Event.objects.create(
+    event = Event(
         kind=kind,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         subject_type=subject._meta.label_lower,
@@ -35,6 +36,9 @@ def event_record(
         data=data or {},
         occurred_at=occurred_at or timezone.now(),
     )
+    # One prepared statement (core.statements): every change of every app writes one.
+    statements.insert([event])
+    return event
 
 
 def access_log_record(

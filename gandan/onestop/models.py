@@ -21,8 +21,7 @@ from django.db.models import Q
 
 from gandan.core.calendar import TimeUnit
 from gandan.core.crypto import EncryptedTextField
-from gandan.core.models import StampedModel, ValidityModel, validity_constraint
-from gandan.core.text import fold
+from gandan.core.models import FoldedCharField, StampedModel, ValidityModel, validity_constraint
 from gandan.geo.models import Unit
 
 
@@ -230,8 +229,8 @@ class Dossier(StampedModel):
     applicant_name = models.CharField("người nộp", max_length=120)
     # The name folded (core.text.fold: lower case, no diacritics), for the desk's search:
     # "nguyen thi hoa" finds "Nguyễn Thị Hoa".
-    applicant_search_name = models.CharField(
-        "người nộp (không dấu)", max_length=120, blank=True, editable=False
+    applicant_search_name = FoldedCharField(
+        "người nộp (không dấu)", max_length=120, source="applicant_name"
     )
     applicant_id = EncryptedTextField("số định danh cá nhân", blank=True)
     applicant_phone = EncryptedTextField("số điện thoại", blank=True)
@@ -286,10 +285,6 @@ class Dossier(StampedModel):
     idempotency_key = models.CharField(max_length=80, blank=True, editable=False)
 
     objects = DossierQuerySet.as_manager()
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.applicant_search_name = fold(self.applicant_name)
-        super().save(*args, **kwargs)
 
     class Meta:
         verbose_name = "hồ sơ"

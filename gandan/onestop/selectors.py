@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
+from gandan.core import statements
 from gandan.core.models import Event
 from gandan.core.numbers import percent
 from gandan.geo.models import Level, Unit
@@ -44,12 +45,11 @@ HOURS_PER_DAY = 8.0
 
 # The version in force read with a procedure: (day, version), kept on the instance.
 _IN_FORCE = "_version_in_force"
-_PROCEDURE_COLUMNS = ("code", "name", "field", "level")
 # ``ProcedureVersion.objects.in_force(on).filter(procedure__code=code)
 # .select_related("procedure").order_by("-valid_from").first()`` written out: every receipt
 # asks it, and the ORM takes longer to write the SQL than the database to answer it.
 _WITH_VERSION_SQL = f"""
-    SELECT v.*, {", ".join(f"p.{c} AS procedure__{c}" for c in _PROCEDURE_COLUMNS)}
+    SELECT {statements.columns(ProcedureVersion, "v")}, {statements.columns(Procedure, "p")}
     FROM {ProcedureVersion._meta.db_table} v
     JOIN {Procedure._meta.db_table} p ON p.id = v.procedure_id
     WHERE p.code = %s
@@ -60,18 +60,15 @@ _WITH_VERSION_SQL = f"""
 
 
 def procedure_with_version(code: str, on: dt.date) -> Procedure | None:
-    """The procedure with ``code``, read in one query with its version in force on ``on``
-    (which :func:`version_in_force` then answers without a query); ``None`` if no such code.
+    """The procedure with ``code``, read in one (prepared) query with its version in force on
+    ``on`` (which :func:`version_in_force` then answers without a query); ``None`` if no such
+    code.
     """
-    found = list(ProcedureVersion.objects.raw(_WITH_VERSION_SQL, [code, on, on]))
+    found = statements.fetch(_WITH_VERSION_SQL, [code, on, on], ProcedureVersion, Procedure)
     if not found:  # none in force: the procedure alone, if it exists
         return Procedure.objects.filter(code=code).first()
-    version = found[0]
-    values = [
-        version.procedure_id,
-        *(getattr(version, f"procedure__{c}") for c in _PROCEDURE_COLUMNS),
-    ]
-    procedure = Procedure.from_db(version._state.db, ["id", *_PROCEDURE_COLUMNS], values)
+    version: ProcedureVersion = found[0][0]
+    procedure: Procedure = found[0][1]
     version.procedure = procedure
     setattr(procedure, _IN_FORCE, (on, version))
     return procedure

@@ -19,10 +19,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from gandan.core import statements
 from gandan.core.calendar import DEFAULT_OFFICE_HOURS, TimeUnit, WorkingCalendar
 from gandan.core.calendar import OfficeHours as CalendarHours
 from gandan.core.crypto import blind_index
@@ -135,11 +136,12 @@ def _user(actor: Any) -> Any:
 # Calendar and catalogue
 
 
-# ``unit.office_hours.filter(valid_on_q(on)).order_by("-valid_from").first()`` written out:
-# every receipt asks it, and the ORM takes twenty times longer to write the SQL than the
-# database takes to answer it (a test checks both give the same hours).
+# ``unit.office_hours.filter(valid_on_q(on)).order_by("-valid_from").first()`` written out
+# (and prepared: ``core.statements``): every receipt asks it, and the ORM takes twenty times
+# longer to write the SQL than the database takes to answer it (a test checks both give the
+# same hours).
 _OFFICE_HOURS_SQL = f"""
-    SELECT * FROM {OfficeHours._meta.db_table}
+    SELECT {statements.columns(OfficeHours, "h")} FROM {OfficeHours._meta.db_table} h
     WHERE unit_id = %s
       AND (valid_from IS NULL OR valid_from <= %s) AND (valid_to IS NULL OR valid_to >= %s)
     ORDER BY valid_from DESC
@@ -149,10 +151,10 @@ _OFFICE_HOURS_SQL = f"""
 
 def calendar_for(unit: Unit, on: dt.date) -> WorkingCalendar:
     """The working calendar of ``unit``'s office on ``on`` (its own hours, else the default)."""
-    rows = list(OfficeHours.objects.raw(_OFFICE_HOURS_SQL, [unit.pk, on, on]))
-    row = rows[0] if rows else None
-    if row is None:
+    rows = statements.fetch(_OFFICE_HOURS_SQL, [unit.pk, on, on], OfficeHours)
+    if not rows:
         return WorkingCalendar(DEFAULT_OFFICE_HOURS)
+    row = rows[0][0]
     return WorkingCalendar(
         CalendarHours(
             periods=(
@@ -218,7 +220,7 @@ def dossier_code_next(unit: Unit, day: dt.date) -> str:
     different numbers and a rolled-back receipt gives its number back.
     """
     table = DossierSequence._meta.db_table
-    with connection.cursor() as cursor:
+    with statements.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (unit_code, day, last) VALUES (%s, %s, 1) "  # noqa: S608 - table name from the model
             f"ON CONFLICT (unit_code, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
@@ -451,18 +453,22 @@ def _receive(
     dossier.lookup_phone_key = (
         lookup_key(dossier.code, _last4(applicant.phone)) if _last4(applicant.phone) else ""
     )
-    dossier.save()
-    DossierDocument.objects.bulk_create(
-        DossierDocument(
-            dossier=dossier,
-            code=d["code"],
-            name=d["name"],
-            required=d.get("required", True),
-            provided=d["provided"],
-            digitised=digitised and d["provided"],
-            reused=reused and d["provided"],
-        )
-        for d in checked
+    # save() and bulk_create() as two prepared statements (core.statements): the ORM takes
+    # longer to compose them than the database to run them, on every receipt.
+    statements.insert([dossier])
+    statements.insert(
+        [
+            DossierDocument(
+                dossier=dossier,
+                code=d["code"],
+                name=d["name"],
+                required=d.get("required", True),
+                provided=d["provided"],
+                digitised=digitised and d["provided"],
+                reused=reused and d["provided"],
+            )
+            for d in checked
+        ]
     )
     for code, upload in (attachments or {}).items():
         document = dossier.documents.filter(code=code).first()

@@ -275,6 +275,9 @@ def test_a_token_is_read_as_drfs_own_token_authentication_reads_it(personas):
     expected_user, expected_token = drfs.authenticate_credentials(key)
     assert (user, token, token.user) == (expected_user, expected_token, expected_user)
     assert token.created == expected_token.created
+    assert {f.attname: getattr(user, f.attname) for f in user._meta.concrete_fields} == {
+        f.attname: getattr(expected_user, f.attname) for f in user._meta.concrete_fields
+    }
     assert [
         f.name for f in user._meta.concrete_fields if f.attname in user.get_deferred_fields()
     ] == []
