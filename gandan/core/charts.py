@@ -417,3 +417,68 @@ def stacked_bar_chart(
         table=table,
         empty=not order,
     )
+
+
+# Unit maps: the units of a scope as dots at their centres (``geo.maps.unit_map`` places
+# them), coloured by one rate; ``core/_dot_map.html`` draws them with their legend.
+
+EMPTY_FILL = "#c4c9cf"  # a unit with nothing to count
+
+
+@dataclass(frozen=True)
+class MapClass:
+    """One entry of a map's legend: a class of the rate, its colour, how many units are in it."""
+
+    label: str
+    fill: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Dot:
+    x: str
+    y: str
+    fill: str
+    title: str  # the unit and its figure, read on hover and by screen readers
+    label: str
+    url: str
+
+    @classmethod
+    def at(cls, x: float, y: float, *, fill: str, title: str, label: str, url: str) -> Dot:
+        return cls(x=_svg(x), y=_svg(y), fill=fill, title=title, label=label, url=url)
+
+
+@dataclass(frozen=True)
+class DotMap:
+    width: int
+    height: int
+    radius: str
+    labelled: bool
+    dots: list[Dot]
+    legend: list[MapClass]
+    missing: int  # units without coordinates, not drawn
+    description: str
+
+
+def dot_map(
+    *,
+    width: int,
+    height: int,
+    missing: int,
+    dots: list[Dot],
+    legend: list[MapClass],
+    description: str,
+) -> DotMap:
+    """A map of ``dots``: small and unlabelled when there are many (a province's 100 or more
+    communes), larger with their names when there are few."""
+    many = len(dots) > 60
+    return DotMap(
+        width=width,
+        height=height,
+        radius="4.5" if many else "8",
+        labelled=not many,
+        dots=dots,
+        legend=legend,
+        missing=missing,
+        description=description,
+    )

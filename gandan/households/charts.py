@@ -1,5 +1,6 @@
 """The shapes of the poverty report that gandan.core.charts does not draw: a waterfall of a list's
-transitions and a map of communes coloured by their poor-household rate.
+transitions, and the classes of the map of communes coloured by their poor-household rate (a
+``core.charts.DotMap``, drawn by ``core/_dot_map.html``).
 
 The waterfall is a :class:`gandan.core.charts.Chart`, so ``core/_bar_chart.html`` draws it and
 its table like every other chart. Coordinates go into SVG attributes with a decimal point
@@ -15,15 +16,20 @@ from typing import Any
 
 from gandan.core.charts import (
     BAR_HEIGHT,
+    EMPTY_FILL,
     LABEL_HEIGHT,
     PALETTE,
     PLOT_PCT,
     ROW_GAP,
     Bar,
     Chart,
+    Dot,
+    DotMap,
     Label,
     LegendItem,
+    MapClass,
     Table,
+    dot_map,
     number,
 )
 from gandan.geo.maps import UnitMap
@@ -128,37 +134,7 @@ def waterfall_chart(
 # Light to dark as the rate rises (ColorBrewer YlOrRd), readable in grey too.
 RATE_FILLS = ["#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026"]
 ZERO_FILL = "#ffffcc"  # households, none poor
-EMPTY_FILL = "#c4c9cf"  # no households recorded
 NICE_STEPS = [0.1, 0.2, 0.25, 0.5, 1, 2, 2.5, 5, 10, 20, 25]
-
-
-@dataclass(frozen=True)
-class RateClass:
-    label: str
-    fill: str
-    count: int  # units in the class
-
-
-@dataclass(frozen=True)
-class Dot:
-    x: str
-    y: str
-    fill: str
-    title: str
-    label: str
-    url: str
-
-
-@dataclass(frozen=True)
-class RateMap:
-    width: int
-    height: int
-    radius: str
-    labelled: bool
-    dots: list[Dot]
-    legend: list[RateClass]
-    missing: int  # units without coordinates, not drawn
-    description: str
 
 
 def rate_step(largest: float, classes: int = len(RATE_FILLS)) -> float:
@@ -180,7 +156,7 @@ def rate_map(
     rows: Mapping[str, Mapping[str, Any]],
     *,
     url: Callable[[Unit], str],
-) -> RateMap:
+) -> DotMap:
     """The units of ``unit_map`` as dots coloured by ``poor_rate`` of their row (by unit code).
 
     Classes are round widths from zero up to the largest rate; a unit with households but no
@@ -209,7 +185,6 @@ def rate_map(
         return str(count - 1)
 
     fills = {"zero": ZERO_FILL, "empty": EMPTY_FILL} | {str(i): RATE_FILLS[i] for i in range(count)}
-    many = len(unit_map.points) > 60
     dots = []
     for point in unit_map.points:
         row = rows.get(point.unit.code)
@@ -223,9 +198,9 @@ def rate_map(
                 f"({number(row['poor'])}/{number(row['households'])} hộ)"
             )
         dots.append(
-            Dot(
-                x=_svg(point.x),
-                y=_svg(point.y),
+            Dot.at(
+                point.x,
+                point.y,
                 fill=fills[key],
                 title=f"{point.unit.name}: {detail}",
                 label=point.unit.short_name or point.unit.name,
@@ -233,7 +208,7 @@ def rate_map(
             )
         )
     legend = [
-        RateClass(
+        MapClass(
             f"trên {number(low, 2 if low % 1 else 0)} đến {_percent(high)}",
             fills[str(i)],
             tally[str(i)],
@@ -242,19 +217,17 @@ def rate_map(
         if largest > 0
     ]
     legend = [
-        RateClass("Không có hộ nghèo (0 %)", ZERO_FILL, tally["zero"]),
+        MapClass("Không có hộ nghèo (0 %)", ZERO_FILL, tally["zero"]),
         *legend,
-        RateClass("Chưa có số liệu hộ", EMPTY_FILL, tally["empty"]),
+        MapClass("Chưa có số liệu hộ", EMPTY_FILL, tally["empty"]),
     ]
-    return RateMap(
+    return dot_map(
         width=unit_map.width,
         height=unit_map.height,
-        radius="4.5" if many else "8",
-        labelled=not many,
+        missing=unit_map.missing,
         dots=dots,
         # Every class of the scale, so that it reads as one; the two special ones where present.
         legend=[item for item in legend if item.count or item.fill in RATE_FILLS],
-        missing=unit_map.missing,
         description=(
             f"Bản đồ {len(dots)} đơn vị, mỗi chấm tô màu theo tỉ lệ hộ nghèo; "
             f"cao nhất {_percent(largest)}."

@@ -428,6 +428,8 @@ def report(request: HttpRequest) -> HttpResponse:
                 "unit_rows": _unit_rows(shown, figures),
                 "child_title": CHILD_TITLES.get(child_level, "Đơn vị"),
                 "map": _map(shown, figures),
+                "map_heading": "Bản đồ tỉ lệ hộ nghèo theo "
+                + CHILD_TITLES.get(child_level, "Đơn vị").lower(),
                 "progress": _progress(shown, figures),
                 **_flow_charts(figures, shown.year),
                 **_trend(shown),

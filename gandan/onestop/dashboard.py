@@ -22,7 +22,6 @@ from django.utils import timezone
 from gandan.core import charts
 from gandan.geo.maps import UnitMap
 from gandan.geo.models import Level, Unit
-from gandan.households.charts import Dot, RateClass, RateMap
 from gandan.onestop.models import Channel, Dossier
 from gandan.onestop.selectors import LOCAL, period_bounds
 
@@ -174,7 +173,6 @@ ON_TIME_CLASSES: list[tuple[float, float, str, str]] = [
     (95.0, 100.0, "#66bd63", "từ 95 % đến dưới 100 %"),
     (100.0, 100.0, "#1a9641", "100 %"),
 ]
-EMPTY_FILL = "#c4c9cf"  # no dossier handled in the period
 
 
 def _class_of(rate: float) -> int:
@@ -186,7 +184,7 @@ def _class_of(rate: float) -> int:
 
 def on_time_map(
     drawn: UnitMap, rows: Mapping[str, Mapping[str, Any]], *, url: Callable[[Unit], str]
-) -> RateMap:
+) -> charts.DotMap:
     """The units of ``drawn`` as dots coloured by the on-time rate of their row (by unit code)."""
     tally = [0] * len(ON_TIME_CLASSES)
     empty = 0
@@ -195,7 +193,7 @@ def on_time_map(
         row = rows.get(point.unit.code)
         if row is None or not row["handled"] or row["on_time_rate"] is None:
             empty += 1
-            fill = EMPTY_FILL
+            fill = charts.EMPTY_FILL
             detail = "chưa có hồ sơ giải quyết trong kỳ"
         else:
             index = _class_of(float(row["on_time_rate"]))
@@ -207,9 +205,9 @@ def on_time_map(
                 f"({charts.number(row['on_time'])}/{charts.number(row['handled'])} hồ sơ{rank})"
             )
         dots.append(
-            Dot(
-                x=f"{point.x:.2f}",
-                y=f"{point.y:.2f}",
+            charts.Dot.at(
+                point.x,
+                point.y,
                 fill=fill,
                 title=f"{point.unit.name}: {detail}",
                 label=point.unit.short_name or point.unit.name,
@@ -217,20 +215,17 @@ def on_time_map(
             )
         )
     legend = [
-        RateClass(label.capitalize(), fill, count)
+        charts.MapClass(label.capitalize(), fill, count)
         for (_low, _high, fill, label), count in zip(ON_TIME_CLASSES, tally, strict=True)
     ]
     if empty:
-        legend.append(RateClass("Chưa có hồ sơ giải quyết", EMPTY_FILL, empty))
-    many = len(dots) > 60
-    return RateMap(
+        legend.append(charts.MapClass("Chưa có hồ sơ giải quyết", charts.EMPTY_FILL, empty))
+    return charts.dot_map(
         width=drawn.width,
         height=drawn.height,
-        radius="4.5" if many else "8",
-        labelled=not many,
+        missing=drawn.missing,
         dots=dots,
         legend=legend,
-        missing=drawn.missing,
         description=(
             f"Bản đồ {len(dots)} đơn vị, mỗi chấm tô màu theo tỉ lệ hồ sơ giải quyết đúng hạn."
         ),
