@@ -49,12 +49,14 @@ def _cursor_class() -> type:
         """What Django's query log reads of a statement (``cursor._query.query``): psycopg
         keeps no text of a prepared execution. Composed only when read (tests, DEBUG)."""
 
-        def __init__(self, cursor: Any, sql: str, params: Any) -> None:
-            self.cursor, self.sql, self.params = cursor, sql, params
+        def __init__(self, connection: Any, sql: str, params: Any) -> None:
+            # The connection, not the cursor: a cursor holding its own log entry would be a
+            # reference cycle, freed (with its results) only by the garbage collector.
+            self.connection, self.sql, self.params = connection, sql, params
 
         @property
         def query(self) -> bytes:
-            text = ClientCursor(self.cursor.connection).mogrify(self.sql, self.params)
+            text = ClientCursor(self.connection).mogrify(self.sql, self.params)
             return text.encode()
 
     class PreparedCursor(ServerBindingCursor):  # type: ignore[misc]
@@ -63,7 +65,7 @@ def _cursor_class() -> type:
         def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
             kwargs["prepare"] = True
             result = super().execute(query, params, **kwargs)
-            self._query = Sent(self, query, params)
+            self._query = Sent(self.connection, query, params)
             return result
 
     return PreparedCursor

@@ -103,7 +103,8 @@ def test_statements_are_logged_where_django_logs_queries(personas) -> None:  # t
     with CaptureQueriesContext(connection) as queries:
         statements.fetch(EVENTS_BY_KIND, ["none"], Event)
     assert len(queries.captured_queries) == 1
-    assert "core_event" in queries.captured_queries[0]["sql"]
+    logged = queries.captured_queries[0]["sql"]
+    assert "core_event" in logged and "'none'" in logged  # with its parameters
 
 
 def prepared() -> list[str]:
