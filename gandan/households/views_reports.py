@@ -416,6 +416,7 @@ def report(request: HttpRequest) -> HttpResponse:
     figures = shown.report
     if figures is not None:
         child_level = figures["by_unit"][0]["level"] if figures["by_unit"] else "hamlet"
+        child_title = CHILD_TITLES.get(child_level, "Đơn vị")
         context.update(
             {
                 "day_note": _day_note(shown),
@@ -426,10 +427,9 @@ def report(request: HttpRequest) -> HttpResponse:
                 ],
                 "breakdown": breakdown_rows(figures),
                 "unit_rows": _unit_rows(shown, figures),
-                "child_title": CHILD_TITLES.get(child_level, "Đơn vị"),
+                "child_title": child_title,
                 "map": _map(shown, figures),
-                "map_heading": "Bản đồ tỉ lệ hộ nghèo theo "
-                + CHILD_TITLES.get(child_level, "Đơn vị").lower(),
+                "map_heading": f"Bản đồ tỉ lệ hộ nghèo theo {child_title.lower()}",
                 "progress": _progress(shown, figures),
                 **_flow_charts(figures, shown.year),
                 **_trend(shown),
