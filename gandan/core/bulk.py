@@ -2,8 +2,11 @@
 
 Django's ``bulk_create`` prepares every value of every instance in Python, which costs tens of
 microseconds a row: fine for thousands, slow for the demo's and imports' hundreds of thousands.
-:func:`insert_rows` sends plain tuples with ``executemany`` instead. Values must already be what
-the column stores (no field conversions run: not for encrypted fields).
+:func:`insert_rows` sends plain tuples instead: on PostgreSQL in one ``COPY … FROM STDIN``
+stream (psycopg's ``copy``: the server parses each row once, no statement per row; pipelined
+``executemany`` took about five times as long for the demo's 3 million rows), on SQLite with
+``executemany`` in one transaction. Values must already be what the column stores (no field
+conversions run: not for encrypted fields); JSON may be given as text.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from itertools import islice
 from typing import Any
 
 from django.db import connection, models, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
 
@@ -39,17 +43,45 @@ def insert_rows(
         raise ValueError(f"{opts.label} has no column for {', '.join(unknown)}")
     now = timezone.now()
     columns = [column_of[name] for name in names + stamps]
-    quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(columns))})"
-    )
     extra = (now,) * len(stamps)
-    total = 0
-    iterator = iter(rows)
     # One transaction: outside one, SQLite would commit (and sync to disk) after every row.
-    with transaction.atomic(), connection.cursor() as cursor:
-        while batch := [(*row, *extra) for row in islice(iterator, batch_size)]:
+    with transaction.atomic():
+        return write_rows(
+            connection,
+            opts.db_table,
+            columns,
+            ((*row, *extra) for row in rows),
+            batch_size=batch_size,
+        )
+
+
+def write_rows(
+    db: BaseDatabaseWrapper,
+    table: str,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    batch_size: int = 5000,
+) -> int:
+    """Write ``rows`` (values in the order of ``columns``, as the columns store them) into
+    ``table``: one ``COPY … FROM STDIN`` stream on PostgreSQL, ``executemany`` in batches of
+    ``batch_size`` elsewhere. Errors are Django's (a refused row is an ``IntegrityError``).
+    Returns the number of rows written.
+    """
+    quote = db.ops.quote_name
+    names = ", ".join(quote(c) for c in columns)
+    total = 0
+    with db.cursor() as cursor, db.wrap_database_errors:
+        if db.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    total += 1
+            return total
+        # Names quoted by the backend, every value a parameter.
+        sql = f"INSERT INTO {quote(table)} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
+        iterator = iter(rows)
+        while batch := list(islice(iterator, batch_size)):
             cursor.executemany(sql, batch)
             total += len(batch)
     return total

@@ -49,6 +49,8 @@ from typing import IO, Any, ClassVar, Generic, TypeVar
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connections, models, router, transaction
 
+from gandan.core.bulk import write_rows
+
 # Modules that declare ``IMPORTERS = {"kind": ImporterClass}``.
 IMPORT_MODULES = ["gandan.officials.imports", "gandan.households.imports"]
 
@@ -705,9 +707,9 @@ def bulk_insert(model: type[models.Model], objects: Sequence[models.Model]) -> i
     """Insert unsaved ``objects`` of ``model`` with one prepared statement and many rows.
 
     ``bulk_create`` compiles every value of every row into SQL through the ORM, which is most of
-    the time of an import of 300,000 rows. This passes the rows as parameters to
-    ``executemany`` (``COPY`` on PostgreSQL): values of Django's plain field classes (text, numbers, booleans, foreign
-    keys) as they are — they must already be of the field's type — dates and instants adapted
+    the time of an import of 300,000 rows. This writes the rows with
+    :func:`gandan.core.bulk.write_rows` (``COPY`` on PostgreSQL, ``executemany`` elsewhere):
+    values of Django's plain field classes (text, numbers, booleans, foreign keys) as they are — they must already be of the field's type — dates and instants adapted
     by the backend, anything else through the field's own ``get_db_prep_save``; automatic
     stamps (``auto_now``) are set first. Meant for the batch path: no ``save()``, no signals,
     and the objects do not get their primary keys (read them back by a natural key if needed).
@@ -718,11 +720,6 @@ def bulk_insert(model: type[models.Model], objects: Sequence[models.Model]) -> i
     meta = model._meta
     connection = connections[router.db_for_write(model)]
     fields = [field for field in meta.concrete_fields if not field.primary_key]
-    quote = connection.ops.quote_name
-    names = ", ".join(quote(f.column) for f in fields)
-    places = ", ".join(["%s"] * len(fields))
-    # Names quoted by the backend, every value a parameter.
-    sql = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ({places})"  # noqa: S608
     stamps = [f for f in fields if getattr(f, "auto_now", False)]
     adapters: list[tuple[int, Any]] = []
     for index, column in enumerate(fields):
@@ -744,16 +741,7 @@ def bulk_insert(model: type[models.Model], objects: Sequence[models.Model]) -> i
         for index, adapt in adapters:
             row[index] = adapt(row[index])
         prepared.append(row)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # COPY: several times faster than even a pipelined executemany.
-            copy_sql = f"COPY {quote(meta.db_table)} ({names}) FROM STDIN"
-            with cursor.cursor.copy(copy_sql) as copy:
-                for row in prepared:
-                    copy.write_row(row)
-        else:
-            cursor.executemany(sql, prepared)
-    return len(prepared)
+    return write_rows(connection, meta.db_table, [f.column for f in fields], prepared)
 
 
 def _reject(row: Row, error: ValidationError, layout: Sequence[str]) -> None:
