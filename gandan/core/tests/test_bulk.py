@@ -2,6 +2,7 @@
 executemany on SQLite), read back through the ORM; a refused row writes nothing."""
 
 import datetime as dt
+import json
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -23,10 +24,10 @@ def rows(n: int) -> list[tuple[object, ...]]:
             AT + dt.timedelta(minutes=i),
             "received",
             None,
-            "onestop.dossier",
+            "onestop\tdossier\n\\N",  # COPY's separators and its NULL marker, as text
             str(i),
             "46",
-            '{"note": "Nguyễn\\tThị\\nHoa \\\\ số %d", "due": null}' % i,
+            json.dumps({"note": f"Nguyễn\tThị\nHoa \\ số {i}", "due": None}, ensure_ascii=False),
         )
         for i in range(n)
     ]
@@ -39,6 +40,7 @@ def test_insert_rows_writes_every_row_as_given():
     assert events[3].occurred_at == AT + dt.timedelta(minutes=3)
     assert events[3].data == {"note": "Nguyễn\tThị\nHoa \\ số 3", "due": None}
     assert events[0].actor_id is None and events[0].province_code == "46"
+    assert events[0].subject_type == "onestop\tdossier\n\\N"
 
 
 def test_insert_rows_of_nothing_writes_nothing():
