@@ -23,7 +23,7 @@ look-up reads. Then ``ANALYZE`` (PostgreSQL: ``VACUUM ANALYZE``), and:
    hash; hits (the original dossiers, the last four digits of the ID or phone) and misses (a
    real code with wrong digits, or a code that does not exist) alternate.
 
-``onestop_receipts`` (PostgreSQL only) serves gandan with gunicorn (2 workers × 4 threads, as
+``onestop_receipts`` (PostgreSQL only) serves gandan with granian (2 workers × 4 threads, as
 ``gandan serve`` does) and sends ``POST /api/v1/dossiers/`` over real HTTP from 8 client
 threads, each with its own keep-alive connection and API token (8 province specialists);
 half of the receipts go to one hot commune (one day counter row that every receipt locks
@@ -376,8 +376,8 @@ for code in ("1.004873", "2.000908", "1.001193"):
 
 port = (lambda s: (s.bind(("127.0.0.1", 0)), s.getsockname()[1], s.close())[1])(socket.socket())
 # gandan's settings and middleware, with one more URL for the floor (bench/receipts_floor.py).
-server = subprocess.Popen([sys.executable, "-m", "gunicorn", "gandan.wsgi:application", "--bind",
-    f"127.0.0.1:{port}", "--workers", "2", "--threads", "4", "--keep-alive", "30", "--log-level", "warning"],
+server = subprocess.Popen([sys.executable, "-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1",
+    "--port", str(port), "--workers", "2", "--blocking-threads", "4", "--log-level", "warning", "gandan.wsgi:application"],
     stdout=subprocess.DEVNULL, stderr=sys.stderr, env=dict(os.environ, DJANGO_SETTINGS_MODULE="bench.receipts_floor_settings"))
 for _ in range(200):
     try:
@@ -387,7 +387,7 @@ for _ in range(200):
     except OSError:
         time.sleep(0.25)
 else:
-    raise SystemExit("gunicorn did not start")
+    raise SystemExit("granian did not start")
 
 answers = collections.defaultdict(dict)   # client → key → code of the first answer
 retries = []                               # (client, key, expected code, code answered, status)
@@ -591,7 +591,7 @@ def bench_onestop_receipts(repeat: int) -> list[Result]:
         statistics.median(f[side]) for side in ("api", "bare", "full", "floor", "health")
     )
     name = (
-        f"POST /api/v1/dossiers/ over HTTP (gunicorn 2×4), {f['clients']} clients, "
+        f"POST /api/v1/dossiers/ over HTTP (granian 2×4), {f['clients']} clients, "
         f"half to one commune — ms per receipt ({api:,.0f} receipts/s)"
     )
     # This machine's speed drifts from minute to minute: the ratio within each round (both
@@ -626,7 +626,7 @@ def bench_onestop_receipts(repeat: int) -> list[Result]:
             1000 / floor,
             1000 / full,
             "the same-rows baseline above",
-            "the floor of any Django endpoint writing a receipt's rows (gunicorn, gandan's "
+            "the floor of any Django endpoint writing a receipt's rows (granian, gandan's "
             "middleware, JSON in and out, Django's connection; no authentication, validation, "
             "scope or ORM): bench/receipts_floor.py; "
             f"rounds {', '.join(f'{x:.0f}' for x in f['floor'])} /s",
@@ -637,7 +637,7 @@ def bench_onestop_receipts(repeat: int) -> list[Result]:
             1000 / health,
             1000 / full,
             "the same-rows baseline above",
-            "the floor of any request through gunicorn and Django's middleware (no "
+            "the floor of any request through granian and Django's middleware (no "
             "authentication, no query): a receipt cannot be nearer its baseline than this; "
             f"rounds {', '.join(f'{x:.0f}' for x in f['health'])} /s",
         ),

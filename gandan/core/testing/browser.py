@@ -184,7 +184,7 @@ def live_gandan(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 env=env,
                 stdout=out,
                 stderr=subprocess.STDOUT,
-                start_new_session=True,  # its own process group, so gunicorn's workers stop too
+                start_new_session=True,  # its own process group, so granian's workers stop too
             )
         try:
             _wait_until_healthy(f"{base_url}/healthz", server, log)

@@ -1,8 +1,8 @@
-"""Serve gandan with gunicorn (static files through whitenoise), not Django's development server,
+"""Serve gandan with granian (static files through whitenoise), not Django's development server,
 and the background worker (``gandan db_worker``) beside it when jobs are queued in the database.
 
 The two run as child processes, each in its own process group, so that a Ctrl+C reaches only
-this command, which then stops both once: gunicorn finishes its requests, the worker its
+this command, which then stops both once: granian finishes its requests, the worker its
 current job. A second Ctrl+C stops the worker at once (its job is then marked as interrupted).
 If either child exits on its own, the other is stopped too and the command exits with an error.
 """
@@ -22,12 +22,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from gandan.core.jobs import runs_in_background
 
-STOP_TIMEOUT = 30.0  # seconds to wait for gunicorn after asking it to stop, before killing it
+STOP_TIMEOUT = 30.0  # seconds to wait for granian after asking it to stop, before killing it
 
 
 class Command(BaseCommand):
     help = (
-        "Chạy máy chủ web gunicorn phục vụ gandan (mặc định http://127.0.0.1:8000) và tiến trình "
+        "Chạy máy chủ web granian phục vụ gandan (mặc định http://127.0.0.1:8000) và tiến trình "
         "chạy nền thực hiện các tác vụ dài (gandan db_worker)."
     )
 
@@ -62,21 +62,28 @@ class Command(BaseCommand):
         if not options["no_collectstatic"]:
             call_command("collectstatic", interactive=False, verbosity=0)
         commands = {
-            "gunicorn": [
+            "web": [
                 sys.executable,
                 "-m",
-                "gunicorn",
-                "gandan.wsgi:application",
-                "--bind",
-                f"{options['host']}:{options['port']}",
+                "granian",
+                "--interface",
+                "wsgi",
+                "--host",
+                options["host"],
+                "--port",
+                str(options["port"]),
                 "--workers",
                 str(options["workers"]),
-                "--threads",
+                # WSGI requests run on these threads (per worker), as gunicorn's --threads.
+                "--blocking-threads",
                 str(options["threads"]),
-                "--access-logfile",
-                "-",
-                "--graceful-timeout",
+                "--access-log",
+                "--log-level",
+                "warning",
+                # Requests still running when asked to stop get this long to finish.
+                "--workers-kill-timeout",
                 "10",
+                "gandan.wsgi:application",
             ]
         }
         if not options["no_worker"] and runs_in_background():
