@@ -40,8 +40,7 @@ test-postgres: $(STAMP)
 test: $(STAMP) lint typecheck
 	./scripts/ensure-chromium
 	env -u DATABASE_URL $(BIN)/gandan makemigrations --check --dry-run -v1
-	$(MAKE) --no-print-directory test-sqlite
-	$(MAKE) --no-print-directory test-postgres
+	./scripts/test-both
 
 bench: $(STAMP)
 	$(BIN)/gandan bench
