@@ -62,7 +62,7 @@ class Command(BaseCommand):
         if not options["no_collectstatic"]:
             call_command("collectstatic", interactive=False, verbosity=0)
         commands = {
-            "web": [
+            "granian": [
                 sys.executable,
                 "-m",
                 "granian",
