@@ -5,9 +5,8 @@ microseconds a row: fine for thousands, slow for the demo's and imports' hundred
 :func:`insert_rows` sends plain tuples instead: on PostgreSQL in one ``COPY … FROM STDIN``
 stream (psycopg's ``copy``: the server parses each row once, no statement per row; a pipelined
 ``executemany`` took 240 s for the demo's 3 million rows, COPY 66 s, both under the profiler),
-on SQLite with
-``executemany`` in one transaction. Values must already be what the column stores (no field
-conversions run: not for encrypted fields); JSON may be given as text.
+on SQLite with ``executemany`` in one transaction. Values must already be what the column
+stores (no field conversions run: not for encrypted fields); JSON may be given as text.
 """
 
 from __future__ import annotations
