@@ -34,10 +34,13 @@ follow each round, in rotating order with the floor below, from 8 threads, each 
 connection: "the same rows" — every row the API wrote in the round (other codes and keys),
 written with plain statements, one transaction a receipt: the day's counter (``INSERT … ON
 CONFLICT``), the dossier, its documents and its event; and, as before, the dossier rows alone,
-one ``INSERT`` a transaction. Two floors through the same server and clients: the same rows
+one ``INSERT`` a transaction. Three floors through the same server and clients: the same rows
 again, each receipt POSTed as JSON to ``/bench/same-rows/`` (``bench/receipts_floor.py``, a
 Django view behind gandan's middleware that runs the same statements and nothing else — what
-any Django endpoint writing these rows costs); and as many ``GET /healthz`` (no
+any Django endpoint writing these rows costs); the same rows POSTed with the client's token to
+``/bench/same-rows-api/``, the same statements behind Django REST framework with gandan's API
+settings (token authentication, signed-in permission, DRF's parser and renderer — what any
+``/api/v1/`` endpoint writing these rows costs); and as many ``GET /healthz`` (no
 authentication, no query) — the floor of any request. Afterwards: no duplicate code, every code answered exists,
 one dossier per distinct key, every retry answered 200 with its first code, and each unit's
 numbers for the day run 1, 2, 3 … with no gap, up to its counter.
@@ -375,7 +378,7 @@ for code in ("1.004873", "2.000908", "1.001193"):
     procedures[code] = [d["code"] for d in version.documents if d.get("required", True)]
 
 port = (lambda s: (s.bind(("127.0.0.1", 0)), s.getsockname()[1], s.close())[1])(socket.socket())
-# gandan's settings and middleware, with one more URL for the floor (bench/receipts_floor.py).
+# gandan's settings and middleware, with the floors' two URLs (bench/receipts_floor.py).
 server = subprocess.Popen([sys.executable, "-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1",
     "--port", str(port), "--workers", "2", "--blocking-threads", "4", "--log-level", "warning", "gandan.wsgi:application"],
     stdout=subprocess.DEVNULL, stderr=sys.stderr, env=dict(os.environ, DJANGO_SETTINGS_MODULE="bench.receipts_floor_settings"))
@@ -471,17 +474,24 @@ def receipt_client(receipts, out):
                     for e in events:
                         cursor.execute(event_sql, [str(new_id) if c == "subject_id" else v for c, v in zip(EVENT_COLUMNS, e)])
 
-def floor_client(receipts, out):
+def floor_client(receipts, out, path="/bench/same-rows/", token=None):
     # The same rows as receipt_client, each receipt POSTed as JSON to /bench/same-rows/: a Django
-    # view behind gandan's middleware that runs the same statements and nothing else.
+    # view behind gandan's middleware that runs the same statements and nothing else; or, with
+    # the client's token, to /bench/same-rows-api/: the same behind DRF with gandan's API settings.
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    headers = {"Content-Type": "application/json", "Host": "127.0.0.1"}
+    if token:
+        headers["Authorization"] = f"Token {token}"
     for sequence, row, documents, events in receipts:
         payload = json.dumps({"sequence": sequence, "row": row, "documents": documents, "events": events},
                              cls=DjangoJSONEncoder)
-        conn.request("POST", "/bench/same-rows/", payload, {"Content-Type": "application/json", "Host": "127.0.0.1"})
+        conn.request("POST", path, payload, headers)
         r = conn.getresponse(); data = r.read()
         assert r.status == 201, (r.status, data[:300])
     conn.close()
+
+def api_floor_client(receipts, i, out):
+    floor_client(receipts, out, "/bench/same-rows-api/", tokens[i])
 
 def phase(target, argument_of):
     threads = [threading.Thread(target=target, args=(*argument_of(i), None)) for i in range(clients)]
@@ -490,7 +500,7 @@ def phase(target, argument_of):
     for thread in threads: thread.join()
     return time.perf_counter() - t
 
-api_rates, bare_rates, full_rates, floor_rates, health_rates, api_requests = [], [], [], [], [], 0
+api_rates, bare_rates, full_rates, floor_rates, api_floor_rates, health_rates, api_requests = [], [], [], [], [], [], 0
 code_at = COLUMNS.index("code"); key_at = COLUMNS.index("idempotency_key")
 load = []
 
@@ -536,18 +546,25 @@ for round_no in range(rounds + 1):  # round 0 warms every side up and is not cou
         r = d[1:]; r[code_at] = "H" + r[code_at]; r[key_at] = r[key_at] + "-bare-floor"
         unit_code, day, _n = d[1:][code_at].split("-")
         floor.append(((f"H{unit_code}", dt.datetime.strptime(day, "%y%m%d").date()), r, documents[d[0]], events[d[0]]))
-    # The baselines and the floor in turn, their order rotating from round to round.
-    sides = [("bare", bare_client, rows), ("full", receipt_client, receipts), ("floor", floor_client, floor)]
-    sides = sides[round_no % 3:] + sides[:round_no % 3]
+    api_floor = []
+    for d in dossiers:
+        r = d[1:]; r[code_at] = "A" + r[code_at]; r[key_at] = r[key_at] + "-bare-api"
+        unit_code, day, _n = d[1:][code_at].split("-")
+        api_floor.append(((f"A{unit_code}", dt.datetime.strptime(day, "%y%m%d").date()), r, documents[d[0]], events[d[0]]))
+    # The baselines and the floors in turn, their order rotating from round to round.
+    sides = [("bare", bare_client, rows, False), ("full", receipt_client, receipts, False),
+             ("floor", floor_client, floor, False), ("api_floor", api_floor_client, api_floor, True)]
+    sides = sides[round_no % 4:] + sides[:round_no % 4]
     taken = {}
-    for name, client, items in sides:
+    for name, client, items, numbered in sides:
         chunks = [items[i::clients] for i in range(clients)]
-        taken[name] = phase(client, lambda i: (chunks[i],))
+        taken[name] = phase(client, lambda i: (chunks[i], i) if numbered else (chunks[i],))
     load.append(os.getloadavg()[0])
     if round_no:
         api_rates.append(made / seconds); bare_rates.append(len(rows) / taken["bare"])
         full_rates.append(len(receipts) / taken["full"])
         floor_rates.append(len(floor) / taken["floor"])
+        api_floor_rates.append(len(api_floor) / taken["api_floor"])
         health_rates.append(clients * per_round / health_seconds)
         api_requests += requests
 server.terminate(); server.wait(timeout=30)
@@ -566,13 +583,15 @@ by_day = collections.defaultdict(list)
 for code in codes:
     unit, day, number = code.split("-")
     by_day[(unit, day)].append(int(number))
-counters = {(s.unit_code, f"{s.day:%y%m%d}"): s.last for s in DossierSequence.objects.exclude(unit_code__startswith="F").exclude(unit_code__startswith="H")}
+counters = {(s.unit_code, f"{s.day:%y%m%d}"): s.last for s in DossierSequence.objects.exclude(unit_code__regex=r"^[AFH]")}
 for key, numbers in by_day.items():
     assert sorted(numbers) == list(range(1, len(numbers) + 1)), (key, sorted(numbers)[:20])
     assert counters[key] == len(numbers), (key, counters[key], len(numbers))
 floor_codes = list(Dossier.objects.filter(code__startswith="H").values_list("code", flat=True))
 assert len(floor_codes) == len(set(floor_codes)) == sum(len(k) for k in answers.values()), "floor rows lost"
-print(json.dumps({"api": api_rates, "bare": bare_rates, "full": full_rates, "floor": floor_rates, "health": health_rates, "receipts": len(codes), "retries": len(retries),
+api_floor_codes = list(Dossier.objects.filter(code__startswith="A").values_list("code", flat=True))
+assert len(api_floor_codes) == len(set(api_floor_codes)) == len(floor_codes), "API floor rows lost"
+print(json.dumps({"api": api_rates, "bare": bare_rates, "full": full_rates, "floor": floor_rates, "api_floor": api_floor_rates, "health": health_rates, "receipts": len(codes), "retries": len(retries),
   "requests": api_requests, "unit_days": len(by_day), "hot": len(by_day.get((hot, f"{today:%y%m%d}"), [])),
   "clients": clients, "load": load, "server": psycopg.__version__}))
 """
@@ -587,8 +606,9 @@ def bench_onestop_receipts(repeat: int) -> list[Result]:
         sys.stderr.write("onestop_receipts: PostgreSQL only (DATABASE_URL=postgres://…)\n")
         return []
     f = run_in_fresh_database(_RECEIPTS_SCRIPT, "8", "90", "5", label="onestop_receipts")
-    api, bare, full, floor, health = (
-        statistics.median(f[side]) for side in ("api", "bare", "full", "floor", "health")
+    api, bare, full, floor, api_floor, health = (
+        statistics.median(f[side])
+        for side in ("api", "bare", "full", "floor", "api_floor", "health")
     )
     name = (
         f"POST /api/v1/dossiers/ over HTTP (granian 2×4), {f['clients']} clients, "
@@ -630,6 +650,18 @@ def bench_onestop_receipts(repeat: int) -> list[Result]:
             "middleware, JSON in and out, Django's connection; no authentication, validation, "
             "scope or ORM): bench/receipts_floor.py; "
             f"rounds {', '.join(f'{x:.0f}' for x in f['floor'])} /s",
+        ),
+        Result(
+            "POST /bench/same-rows-api/ over the same server and clients: the same statements "
+            "behind Django REST framework with gandan's API settings — ms per receipt "
+            f"({api_floor:,.0f} receipts/s)",
+            1000 / api_floor,
+            1000 / full,
+            "the same-rows baseline above",
+            "the floor of any /api/v1/ endpoint writing a receipt's rows (the Django floor "
+            "above plus DRF's dispatch, the API token's authentication, the signed-in "
+            "permission, DRF's parser and renderer; nothing of the receipt's own): "
+            f"bench/receipts_floor.py; rounds {', '.join(f'{x:.0f}' for x in f['api_floor'])} /s",
         ),
         Result(
             "GET /healthz over the same server and clients — ms per request "

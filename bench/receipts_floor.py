@@ -5,8 +5,15 @@ dossier row, its documents, its event — as JSON and writes them with the same 
 statements as the benchmark's hand-written baseline, in one transaction, through Django's
 connection, behind gandan's own middleware, and answers the new id as JSON. No
 authentication, no validation, no scope, no ORM: what is left of a receipt once every part
-of gandan's own is taken away. Served only by the benchmark, with
-``DJANGO_SETTINGS_MODULE=bench.receipts_floor_settings``.
+of gandan's own is taken away.
+
+``POST /bench/same-rows-api/`` writes the same rows the same way behind Django REST
+framework, which DESIGN.md prescribes for ``/api/v1/``: gandan's API settings (the token
+authentication, the signed-in permission, DRF's JSON parser and renderer, its exception
+handler), nothing of the receipt's own — the floor of any ``/api/v1/`` endpoint that writes a
+receipt's rows.
+
+Served only by the benchmark, with ``DJANGO_SETTINGS_MODULE=bench.receipts_floor_settings``.
 """
 
 from __future__ import annotations
@@ -19,6 +26,9 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 from psycopg.types.json import Jsonb
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from gandan.core.models import Event
 from gandan.onestop.models import Dossier, DossierDocument
@@ -51,13 +61,11 @@ def _value(value: Any) -> Any:
     return Jsonb(value) if isinstance(value, dict | list) else value
 
 
-@csrf_exempt
-def same_rows(request: HttpRequest) -> JsonResponse:
-    receipt = json.loads(request.body)
+def _write(receipt: dict[str, Any]) -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(COUNTER_SQL, receipt["sequence"])
         cursor.execute(DOSSIER_SQL, [_value(v) for v in receipt["row"]])
-        new_id = cursor.fetchone()[0]
+        new_id: int = cursor.fetchone()[0]
         cursor.executemany(
             DOCUMENT_SQL,
             [
@@ -76,7 +84,23 @@ def same_rows(request: HttpRequest) -> JsonResponse:
                     for c, v in zip(EVENT_COLUMNS, event, strict=True)
                 ],
             )
-    return JsonResponse({"id": new_id}, status=201)
+    return new_id
 
 
-urlpatterns = [*gandan_urlpatterns, path("bench/same-rows/", same_rows)]
+@csrf_exempt
+def same_rows(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"id": _write(json.loads(request.body))}, status=201)
+
+
+class SameRowsThroughApi(APIView):
+    """The same writes behind DRF with gandan's API settings (token, signed in, JSON)."""
+
+    def post(self, request: Request) -> Response:
+        return Response({"id": _write(request.data)}, status=201)
+
+
+urlpatterns = [
+    *gandan_urlpatterns,
+    path("bench/same-rows/", same_rows),
+    path("bench/same-rows-api/", SameRowsThroughApi.as_view()),
+]

@@ -1,4 +1,4 @@
-"""gandan's settings with one more URL, ``/bench/same-rows/`` (see ``bench.receipts_floor``)."""
+"""gandan's settings with the benchmark's two floor URLs (see ``bench.receipts_floor``)."""
 
 from gandan.settings import *  # noqa: F403
 
