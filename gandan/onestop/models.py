@@ -293,6 +293,15 @@ class Dossier(StampedModel):
         indexes = [
             models.Index(fields=["province_code", "received_at"], name="dossier_received"),
             models.Index(fields=["unit", "received_at"], name="dossier_unit_received"),
+            # The Decision 766 report's two branches (selectors._scope): dossiers finished
+            # since the period's start, and dossiers not finished — a small set, since a desk
+            # finishes nearly everything it receives.
+            models.Index(fields=["province_code", "finished_at"], name="dossier_finished"),
+            models.Index(
+                fields=["province_code", "received_at"],
+                name="dossier_unfinished",
+                condition=models.Q(finished_at__isnull=True),
+            ),
             models.Index(fields=["status", "due_at"], name="dossier_open_due"),
             models.Index(fields=["current_unit", "status"], name="dossier_current"),
         ]

@@ -127,12 +127,14 @@ def _aggregates(begin: dt.datetime, end: dt.datetime, now: dt.datetime) -> dict[
 
 
 def _scope(qs: QuerySet[Dossier], begin: dt.datetime, end: dt.datetime) -> QuerySet[Dossier]:
-    # Only dossiers that can count: received before the end, and not closed before the start
-    # unless finished in the period.
-    return (
-        qs.filter(received_at__lt=end)
-        .exclude(Q(closed_at__lt=begin) & ~Q(finished_at__gte=begin))
-        .exclude(finished_at__lt=begin)
+    # Only dossiers that can count: received before the end and, at the start, finished since
+    # or not finished and not closed before it (stopped or withdrawn earlier). Written as two
+    # branches each along its own index (``dossier_finished``; the partial
+    # ``dossier_unfinished``), so that a period's report reads the dossiers of its period and
+    # those still open, not every dossier the province ever received.
+    return qs.filter(received_at__lt=end).filter(
+        Q(finished_at__gte=begin)
+        | Q(finished_at__isnull=True) & (Q(closed_at__isnull=True) | Q(closed_at__gte=begin))
     )
 
 

@@ -101,6 +101,23 @@ def test_a_period_before_the_dossiers_has_nothing_to_divide(personas, period) ->
     ) == (0, 0, None, None)
 
 
+
+def test_what_came_before_the_period_counts_only_while_it_is_open(personas) -> None:  # type: ignore[no-untyped-def]
+    a, s = personas.commune_a, services
+    receive(a, LAND, when=at(2026, 2, 24, 8))  # still open: handled in the period
+    stopped = receive(a, MARITAL, when=at(2026, 2, 24, 9))
+    s.dossier_stop(dossier=stopped, reason="Công dân đề nghị", at=at(2026, 2, 25, 9))
+    withdrawn = receive(a, MARITAL, when=at(2026, 2, 24, 10))
+    s.dossier_withdraw(dossier=withdrawn, at=at(2026, 3, 4, 9))  # closed within the period
+    finished = receive(a, MARITAL, when=at(2026, 2, 24, 11))
+    s.dossier_finish(dossier=finished, at=at(2026, 2, 26, 9))
+    receive(a, MARITAL, when=at(2026, 3, 16, 8))  # after the period
+    report = onestop_report(unit=a, start=START, end=END)
+    assert (report["received"], report["finished"]) == (0, 0)
+    # Only the open one: neither the stopped nor the finished one, nor the one withdrawn in
+    # the period (handled means finished in it or still open at its end).
+    assert (report["handled"], report["open"]) == (1, 1)
+
 def test_figures_by_procedure_and_by_officer(personas, period) -> None:  # type: ignore[no-untyped-def]
     by_procedure = {
         row["name"][:8]: row
