@@ -101,7 +101,6 @@ def test_a_period_before_the_dossiers_has_nothing_to_divide(personas, period) ->
     ) == (0, 0, None, None)
 
 
-
 def test_what_came_before_the_period_counts_only_while_it_is_open(personas) -> None:  # type: ignore[no-untyped-def]
     a, s = personas.commune_a, services
     receive(a, LAND, when=at(2026, 2, 24, 8))  # still open: handled in the period
@@ -117,6 +116,7 @@ def test_what_came_before_the_period_counts_only_while_it_is_open(personas) -> N
     # Only the open one: neither the stopped nor the finished one, nor the one withdrawn in
     # the period (handled means finished in it or still open at its end).
     assert (report["handled"], report["open"]) == (1, 1)
+
 
 def test_figures_by_procedure_and_by_officer(personas, period) -> None:  # type: ignore[no-untyped-def]
     by_procedure = {
