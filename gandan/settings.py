@@ -30,6 +30,11 @@ def _env_list(name: str, default: str) -> list[str]:
 
 
 GANDAN_ENV = os.environ.get("GANDAN_ENV", "embedded")
+# The province this installation serves (its two-digit code, as in both structures): one
+# installation, one province. Nothing in the code names a province; the demo is Huế's (46).
+GANDAN_PROVINCE = os.environ.get("GANDAN_PROVINCE", "46").strip()
+if not (len(GANDAN_PROVINCE) == 2 and GANDAN_PROVINCE.isascii() and GANDAN_PROVINCE.isdigit()):
+    raise ImproperlyConfigured("GANDAN_PROVINCE must be a two-digit province code, such as 46.")
 PRODUCTION = GANDAN_ENV == "production"
 DEBUG = _env_bool("GANDAN_DEBUG", default=False)
 

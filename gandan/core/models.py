@@ -146,6 +146,13 @@ class Event(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} {self.subject_type}#{self.subject_id}"
 
+    @property
+    def label(self) -> str:
+        """The kind's Vietnamese wording, as its app's ``events.py`` declares it."""
+        from gandan.core.events import label_of
+
+        return label_of(self.kind)
+
 
 class AccessLog(models.Model):
     """Who viewed which personal data, when: every view of a full personal record writes a row."""

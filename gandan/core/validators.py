@@ -1,0 +1,55 @@
+"""Checks of personal identifiers shared by every app: one rule for each, one message for each.
+
+Each raises Django's ``ValidationError`` keyed by the caller's field, with a code that the API
+passes on (``citizen_id``, ``phone``), and returns the value in its stored form.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+
+# ASCII digits only: str.isdigit() would take "１２３" or Arabic-Indic digits.
+CITIZEN_ID = re.compile(r"[0-9]{12}")
+PHONE = re.compile(r"\+?[0-9]{9,12}")
+# The first three digits of a citizen ID are the birth-place code (Circular 59/2021/TT-BCA,
+# Annex I): 001–096 for the provinces as coded before the 2025 reform.
+BIRTH_PLACE_CODES = range(1, 97)
+
+
+def _error(field: str, message: str, code: str) -> ValidationError:
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
+def check_citizen_id(value: str, *, field: str = "citizen_id", required: bool = True) -> str:
+    """A citizen ID number (CCCD / số định danh cá nhân): 12 digits, a real birth-place code first.
+
+    Spaces are dropped; an empty value is refused unless ``required`` is False, when it is "".
+    """
+    value = re.sub(r"\s", "", value or "")
+    if not value:
+        if required:
+            raise _error(field, "Cần nhập số định danh cá nhân.", "citizen_id")
+        return ""
+    if not CITIZEN_ID.fullmatch(value):
+        raise _error(field, "Số định danh cá nhân phải gồm đúng 12 chữ số.", "citizen_id")
+    if int(value[:3]) not in BIRTH_PLACE_CODES:
+        raise _error(
+            field,
+            f"Mã nơi đăng ký khai sinh {value[:3]} không hợp lệ (001–096).",
+            "citizen_id",
+        )
+    return value
+
+
+def check_phone(value: str, *, field: str = "phone", required: bool = False) -> str:
+    """A Vietnamese phone number: 9–12 digits, a leading + allowed; spaces, dots and dashes dropped."""
+    value = re.sub(r"[\s.\-]", "", value or "")
+    if not value:
+        if required:
+            raise _error(field, "Cần nhập số điện thoại.", "phone")
+        return ""
+    if not PHONE.fullmatch(value):
+        raise _error(field, "Số điện thoại không hợp lệ (9–12 chữ số).", "phone")
+    return value
