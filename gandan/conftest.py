@@ -31,6 +31,14 @@ def pytest_configure(config: Any) -> None:
     from django.conf import settings
 
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="gandan-test-media-")
+    # The shared cache (rate limits) of a test run is its own, never var/'s.
+    if "filebased" in settings.CACHES["default"]["BACKEND"]:
+        settings.CACHES = {
+            "default": {
+                **settings.CACHES["default"],
+                "LOCATION": tempfile.mkdtemp(prefix="gandan-test-cache-"),
+            }
+        }
     # Tests render templates without running collectstatic first.
     settings.STORAGES = {
         **settings.STORAGES,

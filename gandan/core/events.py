@@ -39,3 +39,13 @@ def autodiscover() -> None:
     from django.utils.module_loading import autodiscover_modules
 
     autodiscover_modules("events")
+
+
+@event_kinds
+class JobEvent(models.TextChoices):
+    """A background job's life (core.jobs)."""
+
+    QUEUED = "job.queued", "Xếp hàng tác vụ nền"
+    STARTED = "job.started", "Bắt đầu tác vụ nền"
+    DONE = "job.done", "Hoàn thành tác vụ nền"
+    FAILED = "job.failed", "Tác vụ nền thất bại"

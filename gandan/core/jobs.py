@@ -27,6 +27,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from gandan.core.actors import acting_user
+from gandan.core.events import JobEvent
 from gandan.core.models import Job, JobStatus
 from gandan.core.services import event_record
 
@@ -62,10 +64,6 @@ def _kind(kind: str) -> JobKind:
         ) from None
 
 
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
 # --- Asking for work ---------------------------------------------------------------------------
 
 
@@ -86,11 +84,11 @@ def job_create(
         label=(label or spec.label.format(**params))[:200],
         params=params,
         province_code=province_code,
-        created_by=_user(actor),
+        created_by=acting_user(actor),
         message="Đang chờ tiến trình chạy nền nhận việc.",
     )
     event_record(
-        kind="job.queued",
+        kind=JobEvent.QUEUED,
         subject=job,
         actor=actor,
         province_code=province_code,
@@ -180,7 +178,7 @@ def job_start(job_id: int) -> Job:
     job.message = "Đang thực hiện."
     job.save(update_fields=["status", "started_at", "message"])
     event_record(
-        kind="job.started",
+        kind=JobEvent.STARTED,
         subject=job,
         actor=job.created_by,
         province_code=job.province_code,
@@ -208,7 +206,7 @@ def job_finish(job_id: int, result: dict[str, Any]) -> Job:
         job.message = "Đã xong."
     job.save(update_fields=["status", "finished_at", "result", "done", "message"])
     event_record(
-        kind="job.done",
+        kind=JobEvent.DONE,
         subject=job,
         actor=job.created_by,
         province_code=job.province_code,
@@ -238,7 +236,7 @@ def job_fail(job_id: int, error: BaseException) -> Job:
     job.message = "Không hoàn thành."
     job.save(update_fields=["status", "finished_at", "error", "message"])
     event_record(
-        kind="job.failed",
+        kind=JobEvent.FAILED,
         subject=job,
         actor=job.created_by,
         province_code=job.province_code,

@@ -1,7 +1,7 @@
 """One limiter for forms and public endpoints: a fixed window counted in the shared cache.
 
-The cache is shared by every process of the server (Redis in production, the database in the
-embedded mode), so two workers count the same attempts. The API uses DRF's throttles, which
+The cache is shared by every process of the server (Redis in production, files under var/ in
+the embedded mode), so two workers count the same attempts. The API uses DRF's throttles, which
 count in the same cache.
 """
 

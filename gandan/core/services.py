@@ -8,7 +8,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
-from gandan.core import statements
+from gandan.core.actors import acting_user
 from gandan.core.models import Event
 
 
@@ -27,18 +27,15 @@ def event_record(
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("event_record must run inside the transaction of the change it records")
-    event = Event(
+    return Event.objects.create(
         kind=kind,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=acting_user(actor),
         subject_type=subject._meta.label_lower,
         subject_id=str(subject.pk),
         province_code=province_code,
         data=data or {},
         occurred_at=occurred_at or timezone.now(),
     )
-    # One prepared statement (core.statements): every change of every app writes one.
-    statements.insert([event])
-    return event
 
 
 def access_log_record(

@@ -101,9 +101,6 @@ class UnitFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-filt
             queryset = queryset.valid_on(timezone.localdate())
         return queryset
 
-    def as_of_date(self) -> dt.date:
-        return self.form.cleaned_data.get("as_of") or timezone.localdate()
-
     def filter_as_of(self, queryset: Any, name: str, value: dt.date) -> Any:
         return queryset.valid_on(value)
 

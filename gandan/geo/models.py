@@ -126,10 +126,6 @@ class Unit(ValidityModel):
     def get_absolute_url(self) -> str:
         return reverse("geo:detail", args=[self.pk])
 
-    @property
-    def is_legacy(self) -> bool:
-        return self.valid_to is not None and self.valid_to < REFORM_DATE
-
 
 class LineageKind(models.TextChoices):
     CONTINUE = "continue", "Giữ nguyên (có thể đổi tên)"  # one predecessor, one successor

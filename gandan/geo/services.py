@@ -11,9 +11,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
+from gandan.core.actors import acting_user
 from gandan.core.services import event_record
 from gandan.core.text import fold
 from gandan.geo import sources
+from gandan.geo.events import GeoEvent
 from gandan.geo.models import (
     REFORM_DATE,
     Hamlet,
@@ -236,14 +238,14 @@ def hamlet_create(
         valid_to=valid_to,
         latitude=latitude,
         longitude=longitude,
-        created_by=_user(actor),
-        updated_by=_user(actor),
+        created_by=acting_user(actor),
+        updated_by=acting_user(actor),
     )
     hamlet.province_code = commune.province_code
     hamlet.full_clean()
     hamlet.save()
     event_record(
-        kind="hamlet.created",
+        kind=GeoEvent.HAMLET_CREATED,
         subject=hamlet,
         actor=actor,
         province_code=hamlet.province_code,
@@ -257,20 +259,16 @@ def hamlet_update(*, hamlet: Hamlet, name: str, kind: str, actor: Any = None) ->
     """Rename or retype a hamlet (a correction: the period does not change)."""
     name = _check_hamlet_fields(name, kind)
     before = {"name": hamlet.name, "kind": hamlet.kind}
-    hamlet.name, hamlet.kind, hamlet.updated_by = name, kind, _user(actor)
+    hamlet.name, hamlet.kind, hamlet.updated_by = name, kind, acting_user(actor)
     hamlet.save()
     event_record(
-        kind="hamlet.updated",
+        kind=GeoEvent.HAMLET_UPDATED,
         subject=hamlet,
         actor=actor,
         province_code=hamlet.province_code,
         data={"before": before, "after": {"name": name, "kind": kind}},
     )
     return hamlet
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 @transaction.atomic
@@ -331,15 +329,15 @@ def hamlets_carry_over(
                 latitude=hamlet.latitude,
                 longitude=hamlet.longitude,
                 search_name=hamlet.search_name,
-                created_by=_user(actor),
-                updated_by=_user(actor),
+                created_by=acting_user(actor),
+                updated_by=acting_user(actor),
             )
         )
     Hamlet.objects.bulk_create(created, batch_size=2000)
     if created:
         # One event for the whole carry-over: it is one decision, applied to many rows.
         event_record(
-            kind="hamlets.carried_over",
+            kind=GeoEvent.HAMLETS_CARRIED_OVER,
             subject=created[0].commune,
             actor=actor,
             province_code=province_code or "",

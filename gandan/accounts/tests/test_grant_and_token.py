@@ -7,9 +7,7 @@ from django.contrib.auth.hashers import check_password
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
-from rest_framework import authentication, exceptions
 
-from gandan.accounts.authentication import TokenAuthentication
 from gandan.accounts.models import Membership, Role, User
 from gandan.geo.models import HamletKind
 from gandan.geo.selectors import unit_by_code
@@ -263,35 +261,3 @@ def test_token_for_a_deactivated_user_fails(personas):
     User.objects.filter(username="official_a").update(is_active=False)
     with pytest.raises(CommandError, match="Không có người dùng"):
         _token("official_a")
-
-
-@pytest.mark.usefixtures("fast_passwords")
-def test_a_token_is_read_as_drfs_own_token_authentication_reads_it(personas):
-    # gandan's TokenAuthentication writes DRF's query by hand: same user, same token, same
-    # refusals (an unknown key, a deactivated user).
-    ours, drfs = TokenAuthentication(), authentication.TokenAuthentication()
-    key = _token("official_a")
-    user, token = ours.authenticate_credentials(key)
-    expected_user, expected_token = drfs.authenticate_credentials(key)
-    assert (user, token, token.user) == (expected_user, expected_token, expected_user)
-    assert token.created == expected_token.created
-    assert {f.attname: getattr(user, f.attname) for f in user._meta.concrete_fields} == {
-        f.attname: getattr(expected_user, f.attname) for f in user._meta.concrete_fields
-    }
-    assert [
-        f.name for f in user._meta.concrete_fields if f.attname in user.get_deferred_fields()
-    ] == []
-    for unknown in ("0" * 40, key.swapcase(), key + " ", key[:-1]):
-        refusals = []
-        for auth in (ours, drfs):
-            with pytest.raises(exceptions.AuthenticationFailed) as error:
-                auth.authenticate_credentials(unknown)
-            refusals.append(str(error.value.detail))
-        assert refusals[0] == refusals[1], unknown
-    User.objects.filter(username="official_a").update(is_active=False)
-    refusals = []
-    for auth in (ours, drfs):
-        with pytest.raises(exceptions.AuthenticationFailed) as error:
-            auth.authenticate_credentials(key)
-        refusals.append(str(error.value.detail))
-    assert refusals[0] == refusals[1]

@@ -1,0 +1,12 @@
+"""Event kinds of administrative units and villages."""
+
+from django.db import models
+
+from gandan.core.events import event_kinds
+
+
+@event_kinds
+class GeoEvent(models.TextChoices):
+    HAMLET_CREATED = "hamlet.created", "Thêm thôn, tổ dân phố"
+    HAMLET_UPDATED = "hamlet.updated", "Sửa thông tin thôn, tổ dân phố"
+    HAMLETS_CARRIED_OVER = "hamlets.carried_over", "Chuyển thôn, tổ dân phố sang xã, phường mới"
