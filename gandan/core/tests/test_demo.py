@@ -9,7 +9,7 @@ from django.core.management import call_command
 from gandan.accounts.models import User
 from gandan.geo.models import Hamlet
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 def test_a_second_demo_run_adds_nothing_and_if_empty_skips():

@@ -19,7 +19,7 @@ from gandan.accounts.models import Membership, User
 from gandan.households.models import Review, ReviewStatus
 from gandan.officials.models import Evaluation, Rotation
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
