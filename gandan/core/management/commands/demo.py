@@ -9,10 +9,12 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from gandan.accounts.demo import ACCOUNTS
-from gandan.core.demo import DEMO_PASSWORD, run_demo
+from gandan.core.demo import DEMO_PASSWORD, PROVINCE_CODE, run_demo
 from gandan.geo.models import Unit
 
 
@@ -39,6 +41,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, scale: float, seed: int, **options: Any) -> None:
         if not 0 < scale <= 1:
             raise CommandError("--scale phải lớn hơn 0 và không quá 1.")
+        if settings.GANDAN_PROVINCE != PROVINCE_CODE:
+            self._other_province(if_empty=options["if_empty"], verbosity=options["verbosity"])
+            return
         if options["if_empty"] and Unit.objects.exists():
             if options["verbosity"] < 1:
                 return
@@ -62,6 +67,26 @@ class Command(BaseCommand):
             )
         )
         self._print_logins(ctx.logins)
+
+    def _other_province(self, *, if_empty: bool, verbosity: int) -> None:
+        """An installation of another province: the demo (Huế's people) does not belong there.
+
+        ``--if-empty`` (``make run``) still loads the country's units, so that the province can
+        be served and its first accounts granted; a plain ``demo`` is refused.
+        """
+        message = (
+            f"Dữ liệu trình diễn là của Thành phố Huế (mã {PROVINCE_CODE}); hệ thống này phục vụ "
+            f"tỉnh, thành phố mã {settings.GANDAN_PROVINCE} (GANDAN_PROVINCE)."
+        )
+        if not if_empty:
+            raise CommandError(message)
+        if not Unit.objects.exists():
+            call_command("load_units", verbosity=0)
+        if verbosity >= 1:
+            self.stdout.write(
+                message + " Đã nạp đơn vị hành chính; cấp tài khoản bằng "
+                "`gandan grant TÊN VAI_TRÒ MÃ_ĐƠN_VỊ --password-stdin`."
+            )
 
     def _print_logins(self, logins: list[tuple[str, str, str]]) -> None:
         if not logins:
