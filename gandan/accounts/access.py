@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from gandan.accounts.models import WRITE_ROLES, Membership, Role
 from gandan.core.models import valid_on_q
-from gandan.geo.models import Hamlet, Lineage, Unit, UnitQuerySet
+from gandan.geo.models import Hamlet, Level, Lineage, Unit, UnitQuerySet
 
 
 def _today() -> dt.date:
@@ -178,6 +178,33 @@ def user_covers_unit(
     return units_in_scope(user, as_of=as_of, for_write=for_write).filter(pk=unit.pk).exists()
 
 
+def communes_in_scope(user: Any, *, as_of: dt.date | None = None) -> UnitQuerySet:
+    """The communes (and wards) the user's roles cover on ``as_of``."""
+    day = as_of or _today()
+    return units_in_scope(user, as_of=day).valid_on(day).filter(level=Level.COMMUNE)
+
+
+def may_write_somewhere(user: Any, *, as_of: dt.date | None = None) -> bool:
+    """Whether any of the user's roles writes (a read-only viewer or leader does not)."""
+    return units_in_scope(user, as_of=as_of, for_write=True).exists()
+
+
+def may_read_unit_report(user: Any, unit: Unit | None, *, as_of: dt.date | None = None) -> bool:
+    """Whether the user may read a report of ``unit`` (None: the whole country, superusers only)."""
+    if unit is None:
+        return bool(getattr(user, "is_superuser", False) and user.is_active)
+    return user_covers_unit(user, unit, as_of=as_of)
+
+
+def may_edit_hamlets(user: Any, unit: Unit) -> bool:
+    """Whether the user may add or change the villages of ``unit`` (a commune in writing scope)."""
+    return (
+        getattr(user, "is_authenticated", False)
+        and unit.level == Level.COMMUNE
+        and user_covers_unit(user, unit, for_write=True)
+    )
+
+
 def access_unit_for_staff(
     user: Any, unit_id: int, *, for_write: bool = False, as_of: dt.date | None = None
 ) -> Unit:
@@ -210,10 +237,14 @@ def is_staff_user(user: Any) -> bool:
 __all__ = [
     "access_hamlet",
     "access_unit_for_staff",
+    "communes_in_scope",
     "current_memberships",
     "hamlets_in_scope",
     "is_staff_user",
     "lineage_closure",
+    "may_edit_hamlets",
+    "may_read_unit_report",
+    "may_write_somewhere",
     "units_in_scope",
     "user_covers_unit",
 ]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, F, Q
+from django.http import Http404
 
 from gandan.core.calendar import DEFAULT_OFFICE_HOURS
 from gandan.core.calendar import OfficeHours as CalendarHours
@@ -52,6 +53,21 @@ def unit_by_code(code: str, *, as_of: dt.date | None = None) -> Unit:
     return found
 
 
+def unit_by_id(unit_id: int) -> Unit:
+    """A unit by its key, with its parent and grandparent; 404 if there is none (units are public)."""
+    try:
+        return Unit.objects.select_related("parent", "parent__parent").get(pk=unit_id)
+    except Unit.DoesNotExist:
+        raise Http404("Không tìm thấy đơn vị hành chính.") from None
+
+
+def communes_of(unit: Unit, *, as_of: dt.date) -> UnitQuerySet:
+    """The communes under ``unit`` valid on ``as_of`` (the commune itself for a commune)."""
+    if unit.level == Level.COMMUNE:
+        return Unit.objects.filter(pk=unit.pk)
+    return descendants(unit, as_of=as_of).filter(level=Level.COMMUNE).order_by("code")
+
+
 def children(unit: Unit | None, *, as_of: dt.date) -> UnitQuerySet:
     """Direct children valid on ``as_of`` (provinces when ``unit`` is None)."""
     qs = Unit.objects.valid_on(as_of)
@@ -85,6 +101,15 @@ def hamlets_under(unit: Unit, *, as_of: dt.date) -> Any:
         Q(pk=unit.pk) | Q(parent=unit) | Q(parent__parent=unit)
     )
     return Hamlet.objects.active().valid_on(as_of).filter(commune__in=communes.values("pk"))
+
+
+def commune_hamlets(commune: Unit, *, as_of: dt.date) -> Any:
+    """A commune's villages on ``as_of``, grouped by the former commune they came from."""
+    return (
+        hamlets_under(commune, as_of=as_of)
+        .select_related("previous__commune")
+        .order_by("previous__commune__name", "name")
+    )
 
 
 @dataclass(frozen=True)

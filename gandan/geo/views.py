@@ -7,15 +7,15 @@ import datetime as dt
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from gandan.accounts.access import access_hamlet, access_unit_for_staff, user_covers_unit
+from gandan.accounts.access import access_hamlet, access_unit_for_staff, may_edit_hamlets
 from gandan.geo import selectors, services
 from gandan.geo.forms import AsOfForm, HamletForm
 from gandan.geo.maps import unit_map
-from gandan.geo.models import Level, Unit
+from gandan.geo.models import Level
 
 
 def _as_of(request: HttpRequest) -> tuple[AsOfForm, dt.date]:
@@ -55,7 +55,7 @@ def unit_search(request: HttpRequest) -> HttpResponse:
 def unit_children(request: HttpRequest, unit_id: int) -> HttpResponse:
     """One level of the tree, loaded when a node is opened."""
     _form, as_of = _as_of(request)
-    unit = get_object_or_404(Unit, pk=unit_id)
+    unit = selectors.unit_by_id(unit_id)
     return render(
         request,
         "geo/_children.html",
@@ -66,20 +66,11 @@ def unit_children(request: HttpRequest, unit_id: int) -> HttpResponse:
 def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
     """A unit's counts, history and map of communes."""
     form, as_of = _as_of(request)
-    unit = get_object_or_404(Unit.objects.select_related("parent", "parent__parent"), pk=unit_id)
+    unit = selectors.unit_by_id(unit_id)
     # A unit's own page defaults to a day it was valid, so a legacy unit shows its own figures.
     if "as_of" not in request.GET and not unit.is_valid_on(as_of):
         as_of = unit.valid_to or as_of
-    communes = (
-        selectors.descendants(unit, as_of=as_of).filter(level=Level.COMMUNE).order_by("code")
-        if unit.level != Level.COMMUNE
-        else Unit.objects.filter(pk=unit.pk)
-    )
-    can_edit = (
-        request.user.is_authenticated
-        and unit.level == Level.COMMUNE
-        and user_covers_unit(request.user, unit, for_write=True)
-    )
+    can_edit = may_edit_hamlets(request.user, unit)
     context = {
         "form": form,
         "unit": unit,
@@ -90,10 +81,8 @@ def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
         "children": selectors.children(unit, as_of=as_of).order_by("code"),
         "predecessors": selectors.predecessors(unit),
         "successors": selectors.successors(unit),
-        "map": unit_map(communes if unit.level != Level.COMMUNE else [unit]),
-        "hamlets": selectors.hamlets_under(unit, as_of=as_of)
-        .select_related("previous__commune")
-        .order_by("previous__commune__name", "name")
+        "map": unit_map(selectors.communes_of(unit, as_of=as_of)),
+        "hamlets": selectors.commune_hamlets(unit, as_of=as_of)
         if unit.level == Level.COMMUNE
         else None,
         "can_edit": can_edit,

@@ -3,9 +3,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from gandan.accounts.access import current_memberships, units_in_scope
+from gandan.accounts.access import communes_in_scope, current_memberships, may_write_somewhere
 from gandan.geo import selectors
-from gandan.geo.models import Level
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -23,14 +22,13 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     """After login: the user's roles and the units they cover today."""
     today = timezone.localdate()
     memberships = current_memberships(request.user, today)
-    scope = units_in_scope(request.user, as_of=today).valid_on(today)
     return render(
         request,
         "portal/staff_home.html",
         {
             "memberships": memberships,
             "today": today,
-            "communes_in_scope": scope.filter(level=Level.COMMUNE).count(),
-            "can_write": units_in_scope(request.user, as_of=today, for_write=True).exists(),
+            "communes_in_scope": communes_in_scope(request.user, as_of=today).count(),
+            "can_write": may_write_somewhere(request.user, as_of=today),
         },
     )

@@ -11,18 +11,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from gandan.accounts.access import user_covers_unit
-from gandan.reports.registry import ReportError, ReportRequest, build_request, reports, run_report
+from gandan.accounts.access import may_read_unit_report
+from gandan.reports.registry import ReportError, build_request, reports, run_report
 
 # Reports that only count public registry data. Any other report needs a signed-in user whose
 # roles cover the unit asked for (the whole country: a superuser only).
 PUBLIC_REPORTS = {"units"}
-
-
-def _covers(user: Any, report_request: ReportRequest) -> bool:
-    if report_request.unit is None:
-        return bool(user.is_superuser and user.is_active)
-    return user_covers_unit(user, report_request.unit, as_of=report_request.as_of)
 
 
 class ReportView(APIView):
@@ -56,7 +50,9 @@ class ReportView(APIView):
                 date_from=params.get("from"),
                 date_to=params.get("to"),
             )
-            if name not in PUBLIC_REPORTS and not _covers(request.user, report_request):
+            if name not in PUBLIC_REPORTS and not may_read_unit_report(
+                request.user, report_request.unit, as_of=report_request.as_of
+            ):
                 message = "Không tìm thấy đơn vị trong phạm vi của bạn."
                 return Response(
                     {"code": "not_found", "detail": message, "fields": {"unit": [message]}},
