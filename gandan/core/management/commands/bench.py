@@ -56,7 +56,7 @@ class Command(BaseCommand):
             self.stderr.write(f"… {name}")
             results.extend(function(repeat))
         header = (
-            f"{timezone.now():%Y-%m-%d %H:%M %Z} · {platform.node()} · {platform.machine()} · "
+            f"{timezone.now():%Y-%m-%d %H:%M %Z} · {platform.machine()} · "
             f"{_cpu()} · Python {platform.python_version()} · {connection.vendor} · median of {repeat}"
         )
         if markdown:
@@ -82,10 +82,19 @@ def _cpu() -> str:
         with open("/proc/cpuinfo") as cpuinfo:
             for line in cpuinfo:
                 if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip() + f" ({_cores()} cores)"
+                    return line.split(":", 1)[1].strip() + f" ({_cores()} cores, {_memory()})"
     except OSError:
         pass
     return platform.processor() or "unknown CPU"
+
+
+def _memory() -> str:
+    try:
+        with open("/proc/meminfo") as meminfo:
+            kib = int(meminfo.readline().split()[1])
+    except (OSError, ValueError, IndexError):
+        return "memory unknown"
+    return f"{kib / 1024 / 1024:.0f} GiB"
 
 
 def _cores() -> int:
