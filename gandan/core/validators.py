@@ -22,19 +22,51 @@ def _error(field: str, message: str, code: str) -> ValidationError:
     return ValidationError({field: ValidationError(message, code=code)})
 
 
+def _checked(
+    value: str,
+    *,
+    drop: str,
+    pattern: re.Pattern[str],
+    field: str,
+    required: bool,
+    what: str,
+    code: str,
+) -> str:
+    """``value`` without the characters ``drop`` matches, checked against ``pattern``.
+
+    "" for an empty value that is not ``required``; the messages name ``what`` was asked for.
+    """
+    value = re.sub(drop, "", value or "")
+    if not value:
+        if required:
+            raise _error(field, f"Cần nhập {what}.", code)
+        return ""
+    if not pattern.fullmatch(value):
+        raise _error(field, INVALID[code], code)
+    return value
+
+
+INVALID = {
+    "citizen_id": "Số định danh cá nhân phải gồm đúng 12 chữ số.",
+    "phone": "Số điện thoại không hợp lệ (9–12 chữ số).",
+}
+
+
 def check_citizen_id(value: str, *, field: str = "citizen_id", required: bool = True) -> str:
     """A citizen ID number (CCCD / số định danh cá nhân): 12 digits, a real birth-place code first.
 
     Spaces are dropped; an empty value is refused unless ``required`` is False, when it is "".
     """
-    value = re.sub(r"\s", "", value or "")
-    if not value:
-        if required:
-            raise _error(field, "Cần nhập số định danh cá nhân.", "citizen_id")
-        return ""
-    if not CITIZEN_ID.fullmatch(value):
-        raise _error(field, "Số định danh cá nhân phải gồm đúng 12 chữ số.", "citizen_id")
-    if int(value[:3]) not in BIRTH_PLACE_CODES:
+    value = _checked(
+        value,
+        drop=r"\s",
+        pattern=CITIZEN_ID,
+        field=field,
+        required=required,
+        what="số định danh cá nhân",
+        code="citizen_id",
+    )
+    if value and int(value[:3]) not in BIRTH_PLACE_CODES:
         raise _error(
             field,
             f"Mã nơi đăng ký khai sinh {value[:3]} không hợp lệ (001–096).",
@@ -45,11 +77,12 @@ def check_citizen_id(value: str, *, field: str = "citizen_id", required: bool = 
 
 def check_phone(value: str, *, field: str = "phone", required: bool = False) -> str:
     """A Vietnamese phone number: 9–12 digits, a leading + allowed; spaces, dots and dashes dropped."""
-    value = re.sub(r"[\s.\-]", "", value or "")
-    if not value:
-        if required:
-            raise _error(field, "Cần nhập số điện thoại.", "phone")
-        return ""
-    if not PHONE.fullmatch(value):
-        raise _error(field, "Số điện thoại không hợp lệ (9–12 chữ số).", "phone")
-    return value
+    return _checked(
+        value,
+        drop=r"[\s.\-]",
+        pattern=PHONE,
+        field=field,
+        required=required,
+        what="số điện thoại",
+        code="phone",
+    )

@@ -80,13 +80,30 @@ def _float(value: Any) -> float | None:
     return None if value in (None, "") else float(value)
 
 
-def legacy_units() -> list[SourceUnit]:
-    """The structure before 1 Jul 2025: 63 provinces, 696 districts, 10,035 communes."""
-    rows = query(
-        "SELECT province, provinceShort, provinceCode, provinceLat, provinceLon,"
-        " district, districtShort, districtType, districtCode, districtLat, districtLon,"
-        " ward, wardShort, wardType, wardCode, wardLat, wardLon FROM admin_units_legacy"
+def _unit(
+    row: dict[str, Any], prefix: str, level: str, type_: str, parent_code: str | None, legacy: bool
+) -> SourceUnit:
+    """One unit of a source row: its columns are named ``{prefix}``, ``{prefix}Short``, …"""
+    area = row.get(f"{prefix}AreaKm2")
+    return SourceUnit(
+        level=level,
+        code=row[f"{prefix}Code"],
+        name=row[prefix],
+        short_name=row[f"{prefix}Short"],
+        type=type_,
+        parent_code=parent_code,
+        province_code=row["provinceCode"],
+        latitude=_float(row[f"{prefix}Lat"]),
+        longitude=_float(row[f"{prefix}Lon"]),
+        area_km2=_float(area),
+        valid_from=None if legacy else REFORM_DATE,
+        valid_to=LEGACY_VALID_TO if legacy else None,
+        source=LEGACY_SOURCE if legacy else CURRENT_SOURCE,
     )
+
+
+def _units_of(rows: list[dict[str, Any]], *, legacy: bool) -> list[SourceUnit]:
+    """The provinces, districts (legacy only) and communes of the source rows, each once."""
     units: dict[tuple[str, str, dt.date | None], SourceUnit] = {}
 
     def add(unit: SourceUnit) -> None:
@@ -94,59 +111,27 @@ def legacy_units() -> list[SourceUnit]:
 
     for row in rows:
         province_code = row["provinceCode"]
-        add(
-            SourceUnit(
-                level=Level.PROVINCE,
-                code=province_code,
-                name=row["province"],
-                short_name=row["provinceShort"],
-                type=_province_type(row["province"]),
-                parent_code=None,
-                province_code=province_code,
-                latitude=_float(row["provinceLat"]),
-                longitude=_float(row["provinceLon"]),
-                area_km2=None,
-                valid_from=None,
-                valid_to=LEGACY_VALID_TO,
-                source=LEGACY_SOURCE,
-            )
-        )
-        add(
-            SourceUnit(
-                level=Level.DISTRICT,
-                code=row["districtCode"],
-                name=row["district"],
-                short_name=row["districtShort"],
-                type=_DISTRICT_TYPES[row["districtType"]],
-                parent_code=province_code,
-                province_code=province_code,
-                latitude=_float(row["districtLat"]),
-                longitude=_float(row["districtLon"]),
-                area_km2=None,
-                valid_from=None,
-                valid_to=LEGACY_VALID_TO,
-                source=LEGACY_SOURCE,
-            )
-        )
-        if row["ward"]:  # five island districts have no commune below them
-            add(
-                SourceUnit(
-                    level=Level.COMMUNE,
-                    code=row["wardCode"],
-                    name=row["ward"],
-                    short_name=row["wardShort"],
-                    type=_COMMUNE_TYPES[row["wardType"]],
-                    parent_code=row["districtCode"],
-                    province_code=province_code,
-                    latitude=_float(row["wardLat"]),
-                    longitude=_float(row["wardLon"]),
-                    area_km2=None,
-                    valid_from=None,
-                    valid_to=LEGACY_VALID_TO,
-                    source=LEGACY_SOURCE,
-                )
-            )
+        province_type = _province_type(row["province"])
+        add(_unit(row, "province", Level.PROVINCE, province_type, None, legacy))
+        commune_parent = province_code
+        if legacy:
+            district_type = _DISTRICT_TYPES[row["districtType"]]
+            add(_unit(row, "district", Level.DISTRICT, district_type, province_code, legacy))
+            commune_parent = row["districtCode"]
+        if row["ward"]:  # five legacy island districts have no commune below them
+            commune_type = _COMMUNE_TYPES[row["wardType"]]
+            add(_unit(row, "ward", Level.COMMUNE, commune_type, commune_parent, legacy))
     return list(units.values())
+
+
+def legacy_units() -> list[SourceUnit]:
+    """The structure before 1 Jul 2025: 63 provinces, 696 districts, 10,035 communes."""
+    rows = query(
+        "SELECT province, provinceShort, provinceCode, provinceLat, provinceLon,"
+        " district, districtShort, districtType, districtCode, districtLat, districtLon,"
+        " ward, wardShort, wardType, wardCode, wardLat, wardLon FROM admin_units_legacy"
+    )
+    return _units_of(rows, legacy=True)
 
 
 def current_units() -> list[SourceUnit]:
@@ -155,42 +140,7 @@ def current_units() -> list[SourceUnit]:
         "SELECT province, provinceShort, provinceCode, provinceLat, provinceLon,"
         " ward, wardShort, wardType, wardCode, wardLat, wardLon, wardAreaKm2 FROM admin_units"
     )
-    units: dict[tuple[str, str, dt.date | None], SourceUnit] = {}
-    for row in rows:
-        province_code = row["provinceCode"]
-        province = SourceUnit(
-            level=Level.PROVINCE,
-            code=province_code,
-            name=row["province"],
-            short_name=row["provinceShort"],
-            type=_province_type(row["province"]),
-            parent_code=None,
-            province_code=province_code,
-            latitude=_float(row["provinceLat"]),
-            longitude=_float(row["provinceLon"]),
-            area_km2=None,
-            valid_from=REFORM_DATE,
-            valid_to=None,
-            source=CURRENT_SOURCE,
-        )
-        units.setdefault(province.key, province)
-        commune = SourceUnit(
-            level=Level.COMMUNE,
-            code=row["wardCode"],
-            name=row["ward"],
-            short_name=row["wardShort"],
-            type=_COMMUNE_TYPES[row["wardType"]],
-            parent_code=province_code,
-            province_code=province_code,
-            latitude=_float(row["wardLat"]),
-            longitude=_float(row["wardLon"]),
-            area_km2=_float(row["wardAreaKm2"]),
-            valid_from=REFORM_DATE,
-            valid_to=None,
-            source=CURRENT_SOURCE,
-        )
-        units.setdefault(commune.key, commune)
-    return list(units.values())
+    return _units_of(rows, legacy=False)
 
 
 def _converter() -> dict[str, Any]:
