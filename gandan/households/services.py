@@ -33,6 +33,7 @@ from gandan.households.models import (
     PovertyStandard,
     RequestStatus,
     Review,
+    ReviewAction,
     ReviewEntry,
     ReviewRequest,
     ReviewRule,
@@ -1106,6 +1107,44 @@ def review_decide(
     data = poverty_report(review.unit, review.year, as_of=max(decided_on, review_date(review.year)))
     FrozenReport.objects.create(review=review, frozen_at=timezone.now(), data=data)
     return review
+
+
+def review_act(*, review: Review, action: str, data: dict[str, Any], actor: Any = None) -> Any:
+    """Record one step of an open review — the one path of the review's screen and its API.
+
+    ``data`` holds what the step needs, looked up in the caller's scope: ``household`` (and
+    ``survey``) for a household, ``hamlet`` and the meeting's fields for a meeting,
+    ``posting_from`` for the posting, ``decision_number`` and ``decided_on`` for the decision.
+    Returns what was recorded; each service checks the review's step before it writes.
+    """
+    if action == ReviewAction.REQUEST_ADD:
+        return review_request_add(review=review, household=data["household"], actor=actor)
+    if action == ReviewAction.SURVEY:
+        return review_survey(
+            review=review, household=data["household"], survey=data["survey"], actor=actor
+        )
+    if action == ReviewAction.MEETING:
+        return village_meeting_record(
+            review=review,
+            hamlet=data["hamlet"],
+            held_on=data["held_on"],
+            chaired_by=data["chaired_by"],
+            present=data["present"],
+            agree=data["agree"],
+            supervised_by=data.get("supervised_by", ""),
+            minutes=data.get("minutes", ""),
+            actor=actor,
+        )
+    if action == ReviewAction.POST:
+        return review_post(review=review, posting_from=data["posting_from"], actor=actor)
+    if action == ReviewAction.DECIDE:
+        return review_decide(
+            review=review,
+            decision_number=data["decision_number"],
+            decided_on=data["decided_on"],
+            actor=actor,
+        )
+    raise ValidationError({"action": f"Thao tác không hợp lệ: {action!r}."})
 
 
 # --- The regular review (on request) ---------------------------------------------------------
