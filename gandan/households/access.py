@@ -7,15 +7,16 @@ stays readable to the commune that kept it); it may be changed only where it is 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import Http404
 from django.utils import timezone
 
-from gandan.accounts.access import FULL_ID_ROLES, units_for_roles, units_in_scope
+from gandan.accounts.access import FULL_ID_ROLES, hamlets_in_scope, units_for_roles, units_in_scope
 from gandan.accounts.models import Role
 from gandan.geo.models import Unit
-from gandan.households.models import Assessment, Household, Placement, Review, ReviewRequest
+from gandan.households.models import Household, Placement, Review, ReviewRequest
 
 
 def households_in_scope(user: Any, *, for_write: bool = False, on: dt.date | None = None) -> Any:
@@ -50,17 +51,51 @@ def access_review(user: Any, review_id: int, *, for_write: bool = False) -> Revi
     return review
 
 
-def access_assessment(user: Any, assessment_id: int, *, for_write: bool = False) -> Assessment:
-    units = units_in_scope(user, for_write=for_write).values("pk")
-    try:
-        assessment: Assessment = (
-            Assessment.objects.filter(unit__in=units)
-            .select_related("household", "standard", "unit", "hamlet")
-            .get(pk=assessment_id)
+@dataclass(frozen=True)
+class ReviewWriter:
+    """What a user may record on a review: the whole commune's, or only some villages'."""
+
+    commune: bool  # writes for the review's commune
+    hamlet_ids: frozenset[int]  # villages of the review a village head writes for
+
+    @property
+    def writes(self) -> bool:
+        return self.commune or bool(self.hamlet_ids)
+
+    def covers(self, hamlet_id: int | None) -> bool:
+        """May record the surveys and the meeting of village ``hamlet_id``."""
+        return self.commune or (hamlet_id is not None and hamlet_id in self.hamlet_ids)
+
+
+def review_writer(user: Any, review: Review) -> ReviewWriter:
+    commune = bool(reviews_in_scope(user, for_write=True).filter(pk=review.pk).exists())
+    hamlet_ids: frozenset[int] = frozenset()
+    if not commune:
+        hamlet_ids = frozenset(
+            hamlets_in_scope(user, for_write=True)
+            .filter(commune_id=review.unit_id)
+            .values_list("pk", flat=True)
         )
-    except Assessment.DoesNotExist:
-        raise Http404("Không tìm thấy kết quả rà soát.") from None
-    return assessment
+    return ReviewWriter(commune, hamlet_ids)
+
+
+def access_review_for_write(
+    user: Any, review_id: int, *, hamlet_id: int | None = None, any_village: bool = False
+) -> tuple[Review, ReviewWriter]:
+    """The review and what the user may record on it, if the user writes for its commune, or
+    (a village head) for village ``hamlet_id`` — or for any of its villages with
+    ``any_village``; 404 otherwise, also for those who may only read it."""
+    review = access_review(user, review_id)
+    writer = review_writer(user, review)
+    allowed = writer.writes if any_village else writer.covers(hamlet_id)
+    if not allowed:
+        raise Http404("Không tìm thấy đợt rà soát.")
+    return review, writer
+
+
+def may_open_reviews(user: Any) -> bool:
+    """Roles that write for some unit may open a commune's review and receive requests."""
+    return bool(units_in_scope(user, for_write=True).exists())
 
 
 def access_request(user: Any, request_id: int, *, for_write: bool = False) -> ReviewRequest:

@@ -40,10 +40,12 @@ from gandan.accounts.access import (
 from gandan.core.services import access_log_record
 from gandan.geo.models import Hamlet, Unit
 from gandan.geo.selectors import UnitNotFound, unit_by_code
-from gandan.households import services
+from gandan.households import selectors, services
 from gandan.households.access import (
+    ReviewWriter,
     access_household,
     access_review,
+    access_review_for_write,
     households_in_scope,
     may_see_full_citizen_ids,
     reviews_in_scope,
@@ -54,7 +56,7 @@ from gandan.households.models import (
     Placement,
     PovertyStandard,
     Review,
-    ReviewEntry,
+    ReviewAction,
     ReviewRequest,
     review_date,
 )
@@ -288,31 +290,12 @@ class StandardViewSet(viewsets.ReadOnlyModelViewSet[PovertyStandard]):
 # --- The periodic review -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ReviewForWriting:
-    review: Review
-    hamlet_ids: set[int] | None  # None: the whole commune; else a village head's villages
-
-
-def review_for_writing(user: Any, review_id: int) -> ReviewForWriting:
-    """The review, if the user writes for its commune or is head of one of its villages; 404
-    otherwise (also for those who may only read it)."""
+def review_for_writing(user: Any, review_id: int) -> tuple[Review, ReviewWriter]:
+    """The review and what the user may record on it; 404 for those who may only read it."""
     try:
-        return ReviewForWriting(access_review(user, review_id, for_write=True), None)
-    except Http404:
-        pass
-    try:
-        review = access_review(user, review_id)
+        return access_review_for_write(user, review_id, any_village=True)
     except Http404:
         raise NotFound("Không tìm thấy đợt rà soát.") from None
-    hamlet_ids = set(
-        hamlets_in_scope(user, for_write=True)
-        .filter(commune_id=review.unit_id)
-        .values_list("pk", flat=True)
-    )
-    if not hamlet_ids:
-        raise NotFound("Không tìm thấy đợt rà soát.")
-    return ReviewForWriting(review, hamlet_ids)
 
 
 REVIEW_ID = OpenApiParameter(
@@ -370,7 +353,7 @@ class ReviewViewSet(viewsets.GenericViewSet[Review]):
             review = access_review(request.user, int(pk))
         except Http404:
             raise NotFound("Không tìm thấy đợt rà soát.") from None
-        return Response(ReviewDetailSerializer(review).data)
+        return Response(ReviewDetailSerializer(review, context={"user": request.user}).data)
 
     @extend_schema(
         summary="Ghi phiếu khảo sát của một hộ trong danh sách (bước 2)",
@@ -381,33 +364,25 @@ class ReviewViewSet(viewsets.GenericViewSet[Review]):
     @action(detail=True, methods=["post"], url_path="surveys")
     def surveys(self, request: Request, pk: str, *args: Any, **kwargs: Any) -> Response:
         """Record a listed household's survey; it is classified at once."""
-        writing = review_for_writing(request.user, int(pk))
+        review, writer = review_for_writing(request.user, int(pk))
         payload = SurveyInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         code = payload.validated_data["household"].strip()
-        entry = (
-            ReviewEntry.objects.filter(review=writing.review, household__code=code)
-            .select_related("household")
-            .first()
-        )
-        if entry is None or (
-            writing.hamlet_ids is not None and entry.hamlet_id not in writing.hamlet_ids
-        ):
+        entry = selectors.review_entry(review, code=code)
+        if entry is None or not writer.covers(entry.hamlet_id):
             raise serializers.ValidationError(
                 {"household": [f"Hộ mã {code} không có trong danh sách rà soát bạn được ghi."]}
             )
         try:
-            assessment = services.review_survey(
-                review=writing.review,
-                household=entry.household,
-                survey=payload.survey(),
+            assessment = services.review_act(
+                review=review,
+                action=ReviewAction.SURVEY,
+                data={"household": entry.household, "survey": payload.survey()},
                 actor=request.user,
             )
         except DjangoValidationError as error:
             raise _refused(error) from None
-        assessment = Assessment.objects.select_related("standard", "unit", "hamlet").get(
-            pk=assessment.pk
-        )
+        assessment = selectors.assessment_shown(assessment.pk)
         return Response(AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -420,36 +395,26 @@ class ReviewViewSet(viewsets.GenericViewSet[Review]):
     def meetings(self, request: Request, pk: str, *args: Any, **kwargs: Any) -> Response:
         """Record a village meeting: adopted if more than half of those present agree,
         otherwise the village's households are surveyed again and it meets again."""
-        writing = review_for_writing(request.user, int(pk))
+        review, writer = review_for_writing(request.user, int(pk))
         payload = MeetingInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        data = payload.validated_data
-        hamlet = self._hamlet(request.user, data["hamlet"], writing)
+        data = dict(payload.validated_data)
+        data["hamlet"] = self._hamlet(request.user, data["hamlet"], writer)
         try:
-            meeting = services.village_meeting_record(
-                review=writing.review,
-                hamlet=hamlet,
-                held_on=data["held_on"],
-                chaired_by=data["chaired_by"],
-                supervised_by=data["supervised_by"],
-                present=data["present"],
-                agree=data["agree"],
-                minutes=data["minutes"],
-                actor=request.user,
+            meeting = services.review_act(
+                review=review, action=ReviewAction.MEETING, data=data, actor=request.user
             )
         except DjangoValidationError as error:
             raise _refused(error) from None
         return Response(VillageMeetingSerializer(meeting).data, status=status.HTTP_201_CREATED)
 
     @staticmethod
-    def _hamlet(user: Any, hamlet_id: int, writing: ReviewForWriting) -> Hamlet:
+    def _hamlet(user: Any, hamlet_id: int, writer: ReviewWriter) -> Hamlet:
         try:
             hamlet = access_hamlet(user, hamlet_id, for_write=True)
         except Http404:
             hamlet = None
-        if hamlet is None or (
-            writing.hamlet_ids is not None and hamlet.pk not in writing.hamlet_ids
-        ):
+        if hamlet is None or not (writer.commune or hamlet.pk in writer.hamlet_ids):
             raise serializers.ValidationError(
                 {"hamlet": ["Không tìm thấy thôn, tổ dân phố bạn được ghi."]}
             )

@@ -57,12 +57,14 @@ from django.core.exceptions import ValidationError
 from django.db.models import F, Max
 from django.utils import timezone
 
+from gandan.core.actors import acting_user
 from gandan.core.imports import Figure, ImportContext, Row, TableImporter, bulk_insert
 from gandan.core.services import event_record
 from gandan.core.text import fold
 from gandan.geo.models import REFORM_DATE, Hamlet, Level, Lineage, Unit
 from gandan.geo.selectors import UnitNotFound, unit_by_code
 from gandan.households.classification import StandardRules
+from gandan.households.events import HouseholdEvent
 from gandan.households.models import (
     Area,
     Assessment,
@@ -474,7 +476,7 @@ class HouseholdsImporter(TableImporter[HouseholdRow]):
 
     def write_batch(self, rows: list[tuple[Row, HouseholdRow]]) -> None:
         actor = self.context.actor
-        user = actor if getattr(actor, "is_authenticated", False) else None
+        user = acting_user(actor)
         # Households met for the first time: created (new codes) or read (registered ones).
         new: list[tuple[_Plan, HouseholdRow]] = []
         known: dict[int, tuple[_Plan, HouseholdRow]] = {}
@@ -976,7 +978,7 @@ class HouseholdsImporter(TableImporter[HouseholdRow]):
             )
             if unit is not None:
                 event_record(
-                    kind="households.imported",
+                    kind=HouseholdEvent.IMPORTED,
                     subject=unit,
                     actor=self.context.actor,
                     province_code=province,

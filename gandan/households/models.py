@@ -287,6 +287,16 @@ class ReviewStatus(models.TextChoices):
     DECIDED = "decided", "Đã có quyết định công nhận"  # step 5: the year is locked
 
 
+class ReviewAction(models.TextChoices):
+    """The steps recorded on an open review, as the screen's forms and the API name them."""
+
+    REQUEST_ADD = "request_add", "Bổ sung hộ có giấy đề nghị"  # joins the list (Mẫu 01)
+    SURVEY = "survey", "Ghi phiếu khảo sát"  # step 2, one household
+    MEETING = "meeting", "Ghi cuộc họp thôn"  # step 3, one village
+    POST = "post", "Niêm yết công khai"  # step 4
+    DECIDE = "decide", "Quyết định công nhận"  # step 5
+
+
 class Review(StampedModel):
     """A commune's periodic review of one year (rà soát định kỳ)."""
 

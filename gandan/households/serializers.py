@@ -14,7 +14,7 @@ from rest_framework import serializers
 from gandan.core.crypto import mask_citizen_id
 from gandan.geo.api import UnitBriefSerializer
 from gandan.geo.models import Hamlet
-from gandan.households import services
+from gandan.households import selectors, services
 from gandan.households.models import (
     REVIEW_END,
     Area,
@@ -27,7 +27,7 @@ from gandan.households.models import (
     PovertyStandard,
     RequestStatus,
     Review,
-    ReviewEntry,
+    ReviewAction,
     ReviewRequest,
     ReviewStatus,
     Standing,
@@ -524,6 +524,9 @@ class ReviewDetailSerializer(ReviewSerializer):
     frozen_report = serializers.SerializerMethodField(
         help_text="Báo cáo của xã chốt khi có quyết định công nhận; null trước đó"
     )
+    actions = serializers.SerializerMethodField(
+        help_text="Các bước bạn ghi được ngay lúc này (như màn hình rà soát cho phép)"
+    )
 
     class Meta(ReviewSerializer.Meta):
         fields = [
@@ -533,42 +536,29 @@ class ReviewDetailSerializer(ReviewSerializer):
             "hamlets",
             "meetings",
             "frozen_report",
+            "actions",
         ]
 
     @extend_schema_field(ReviewStepSerializer(many=True))
     def get_steps(self, review: Review) -> list[dict[str, str]]:
-        order = list(ReviewStatus.values)
-        reached = order.index(review.status)
-        steps = []
-        for index, (value, label) in enumerate(ReviewStatus.choices):
-            if index < reached or review.status == ReviewStatus.DECIDED:
-                state = "done"
-            else:
-                state = "current" if index == reached else "todo"
-            steps.append({"status": value, "name": str(label), "state": state})
-        return steps
+        return [
+            {"status": step.status, "name": step.label, "state": step.state}
+            for step in selectors.review_steps(review)
+        ]
 
     @extend_schema_field(ReviewCountsSerializer)
     def get_counts(self, review: Review) -> dict[str, Any]:
-        reasons = dict(
-            review.entries.values_list("reason").annotate(n=Count("id")).order_by("reason")
-        )
-        listed = sum(reasons.values())
-        current = Assessment.objects.current().filter(
-            year=review.year, household_id__in=review.entries.values("household_id")
-        )
-        standings = dict.fromkeys(Standing.values, 0)
-        standings.update(current.values_list("standing").annotate(n=Count("id")).order_by())
-        surveyed = sum(standings.values())
-        return {
-            "listed": listed,
-            "listed_poor": reasons.get(ReviewEntry.Reason.POOR, 0),
-            "listed_near_poor": reasons.get(ReviewEntry.Reason.NEAR_POOR, 0),
-            "listed_on_request": reasons.get(ReviewEntry.Reason.REQUEST, 0),
-            "surveyed": surveyed,
-            "unsurveyed": listed - surveyed,
-            "standings": standings,
-        }
+        return selectors.review_counts([review])[review.pk].as_dict()
+
+    @extend_schema_field(
+        serializers.ListField(child=serializers.ChoiceField(choices=ReviewAction.choices))
+    )
+    def get_actions(self, review: Review) -> list[str]:
+        user = self.context.get("user")
+        if user is None:
+            return []
+        available = selectors.review_actions(user, review)
+        return [action for action in ReviewAction.values if action in available]
 
     @extend_schema_field(ReviewHamletSerializer(many=True))
     def get_hamlets(self, review: Review) -> list[dict[str, Any]]:

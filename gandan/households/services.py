@@ -16,12 +16,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from gandan.core.actors import acting_user
 from gandan.core.bulk import insert_rows
 from gandan.core.calendar import WorkingCalendar
 from gandan.core.crypto import blind_index
 from gandan.core.services import event_record
+from gandan.core.validators import check_citizen_id
 from gandan.geo.models import REFORM_DATE, Hamlet, Level, Lineage, Unit
 from gandan.households.classification import StandardRules, classify
+from gandan.households.events import HouseholdEvent
 from gandan.households.models import (
     Area,
     Assessment,
@@ -33,6 +36,7 @@ from gandan.households.models import (
     PovertyStandard,
     RequestStatus,
     Review,
+    ReviewAction,
     ReviewEntry,
     ReviewRequest,
     ReviewRule,
@@ -41,10 +45,6 @@ from gandan.households.models import (
     VillageMeeting,
     review_date,
 )
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def _today() -> dt.date:
@@ -130,8 +130,8 @@ def household_create(
         ethnic_minority=ethnic_minority,
         farming=farming,
         formed_on=formed_on,
-        created_by=_user(actor),
-        updated_by=_user(actor),
+        created_by=acting_user(actor),
+        updated_by=acting_user(actor),
     )
     Placement.objects.create(
         household=household,
@@ -145,7 +145,7 @@ def household_create(
         valid_to=unit.valid_to,  # a commune that ends takes nobody with it: see carry_over
     )
     event_record(
-        kind="household.formed",
+        kind=HouseholdEvent.FORMED,
         subject=household,
         actor=actor,
         province_code=unit.province_code,
@@ -196,7 +196,7 @@ def household_move(
         valid_to=unit.valid_to,
     )
     event_record(
-        kind="household.moved",
+        kind=HouseholdEvent.MOVED,
         subject=household,
         actor=actor,
         province_code=unit.province_code,
@@ -292,7 +292,7 @@ def households_carry_over(
     if created:
         first = Household.objects.get(pk=created[0][0])
         event_record(
-            kind="households.carried_over",
+            kind=HouseholdEvent.CARRIED_OVER,
             subject=first,
             actor=actor,
             province_code=province_code or "",
@@ -317,10 +317,10 @@ def household_dissolve(
     Member.objects.filter(household=household, valid_to__isnull=True).update(valid_to=on)
     household.dissolved_on = on
     household.dissolution_reason = reason
-    household.updated_by = _user(actor)
+    household.updated_by = acting_user(actor)
     household.save(update_fields=["dissolved_on", "dissolution_reason", "updated_by", "updated_at"])
     event_record(
-        kind="household.dissolved",
+        kind=HouseholdEvent.DISSOLVED,
         subject=household,
         actor=actor,
         province_code=household.province_code,
@@ -373,23 +373,16 @@ def household_split(
             citizen_id=member.citizen_id,
             citizen_id_index=member.citizen_id_index,
             valid_from=on,
-            created_by=_user(actor),
+            created_by=acting_user(actor),
         )
     event_record(
-        kind="household.split",
+        kind=HouseholdEvent.SPLIT,
         subject=household,
         actor=actor,
         province_code=household.province_code,
         data={"new": new.code, "members": len(members), "on": on.isoformat()},
     )
     return new
-
-
-def _clean_citizen_id(value: str) -> str:
-    value = value.strip()
-    if value and (not value.isdigit() or len(value) != 12):
-        raise ValidationError({"citizen_id": "Số định danh cá nhân gồm đúng 12 chữ số."})
-    return value
 
 
 @transaction.atomic
@@ -409,7 +402,7 @@ def member_add(
         raise ValidationError({"full_name": "Họ và tên không được để trống."})
     if birth_date > (on or _today()):
         raise ValidationError({"birth_date": "Ngày sinh không thể sau ngày vào hộ."})
-    citizen_id = _clean_citizen_id(citizen_id)
+    citizen_id = check_citizen_id(citizen_id, required=False)
     member = Member.objects.create(
         household=household,
         full_name=full_name,
@@ -419,11 +412,11 @@ def member_add(
         citizen_id=citizen_id,
         citizen_id_index=blind_index(citizen_id) if citizen_id else "",
         valid_from=on,
-        created_by=_user(actor),
-        updated_by=_user(actor),
+        created_by=acting_user(actor),
+        updated_by=acting_user(actor),
     )
     event_record(
-        kind="household.member_added",
+        kind=HouseholdEvent.MEMBER_ADDED,
         subject=household,
         actor=actor,
         province_code=household.province_code,
@@ -516,8 +509,8 @@ def build_assessment(
         standing=result.standing,
         recorded_on=recorded_on,
         note=survey.note,
-        created_by=_user(actor),
-        updated_by=_user(actor),
+        created_by=acting_user(actor),
+        updated_by=acting_user(actor),
     )
 
 
@@ -574,7 +567,7 @@ def assessment_record(
     )
     assessment.save()
     event_record(
-        kind="household.assessed",
+        kind=HouseholdEvent.ASSESSED,
         subject=household,
         actor=actor,
         province_code=household.province_code,
@@ -626,7 +619,7 @@ def assessment_correct(
     assessment.save(update_fields=["superseded_on"])
     new.save()
     event_record(
-        kind="household.assessment_corrected",
+        kind=HouseholdEvent.ASSESSMENT_CORRECTED,
         subject=assessment.household,
         actor=actor,
         province_code=assessment.province_code,
@@ -767,8 +760,8 @@ def review_open(
         standard=standard,
         started_on=on,
         province_code=unit.province_code,
-        created_by=_user(actor),
-        updated_by=_user(actor),
+        created_by=acting_user(actor),
+        updated_by=acting_user(actor),
     )
     from gandan.households.selectors import households_on_lists
 
@@ -804,7 +797,7 @@ def review_open(
         )
     ReviewEntry.objects.bulk_create(entries.values(), batch_size=2000)
     event_record(
-        kind="review.opened",
+        kind=HouseholdEvent.REVIEW_OPENED,
         subject=review,
         actor=actor,
         province_code=unit.province_code,
@@ -829,7 +822,7 @@ def review_request_add(*, review: Review, household: Household, actor: Any = Non
     )
     if created:
         event_record(
-            kind="review.request_added",
+            kind=HouseholdEvent.REVIEW_REQUEST_ADDED,
             subject=review,
             actor=actor,
             province_code=review.province_code,
@@ -931,7 +924,7 @@ def review_surveys_record(
         _review_step(review, ReviewStatus.SURVEYING, actor, surveys=len(rows))
     else:
         event_record(
-            kind="review.surveys_recorded",
+            kind=HouseholdEvent.REVIEW_SURVEYS_RECORDED,
             subject=review,
             actor=actor,
             province_code=review.province_code,
@@ -943,10 +936,10 @@ def review_surveys_record(
 def _review_step(review: Review, status: str, actor: Any, **data: Any) -> None:
     previous = review.status
     review.status = status
-    review.updated_by = _user(actor)
+    review.updated_by = acting_user(actor)
     review.save()
     event_record(
-        kind=f"review.{status}",
+        kind=HouseholdEvent.review_step(status),
         subject=review,
         actor=actor,
         province_code=review.province_code,
@@ -1009,13 +1002,15 @@ def village_meeting_record(
         agree=agree,
         accepted=accepted,
         minutes=minutes.strip(),
-        created_by=_user(actor),
-        updated_by=_user(actor),
+        created_by=acting_user(actor),
+        updated_by=acting_user(actor),
     )
     if review.status == ReviewStatus.SURVEYING:
         _review_step(review, ReviewStatus.MEETINGS, actor)
     event_record(
-        kind="review.meeting_adopted" if accepted else "review.meeting_sent_back",
+        kind=HouseholdEvent.REVIEW_MEETING_ADOPTED
+        if accepted
+        else HouseholdEvent.REVIEW_MEETING_SENT_BACK,
         subject=review,
         actor=actor,
         province_code=review.province_code,
@@ -1108,6 +1103,44 @@ def review_decide(
     return review
 
 
+def review_act(*, review: Review, action: str, data: dict[str, Any], actor: Any = None) -> Any:
+    """Record one step of an open review — the one path of the review's screen and its API.
+
+    ``data`` holds what the step needs, looked up in the caller's scope: ``household`` (and
+    ``survey``) for a household, ``hamlet`` and the meeting's fields for a meeting,
+    ``posting_from`` for the posting, ``decision_number`` and ``decided_on`` for the decision.
+    Returns what was recorded; each service checks the review's step before it writes.
+    """
+    if action == ReviewAction.REQUEST_ADD:
+        return review_request_add(review=review, household=data["household"], actor=actor)
+    if action == ReviewAction.SURVEY:
+        return review_survey(
+            review=review, household=data["household"], survey=data["survey"], actor=actor
+        )
+    if action == ReviewAction.MEETING:
+        return village_meeting_record(
+            review=review,
+            hamlet=data["hamlet"],
+            held_on=data["held_on"],
+            chaired_by=data["chaired_by"],
+            present=data["present"],
+            agree=data["agree"],
+            supervised_by=data.get("supervised_by", ""),
+            minutes=data.get("minutes", ""),
+            actor=actor,
+        )
+    if action == ReviewAction.POST:
+        return review_post(review=review, posting_from=data["posting_from"], actor=actor)
+    if action == ReviewAction.DECIDE:
+        return review_decide(
+            review=review,
+            decision_number=data["decision_number"],
+            decided_on=data["decided_on"],
+            actor=actor,
+        )
+    raise ValidationError({"action": f"Thao tác không hợp lệ: {action!r}."})
+
+
 # --- The regular review (on request) ---------------------------------------------------------
 
 
@@ -1138,11 +1171,11 @@ def request_receive(
         due_on=due,
         asks=asks,
         reason=reason,
-        created_by=_user(actor),
-        updated_by=_user(actor),
+        created_by=acting_user(actor),
+        updated_by=acting_user(actor),
     )
     event_record(
-        kind="review_request.received",
+        kind=HouseholdEvent.REQUEST_RECEIVED,
         subject=request,
         actor=actor,
         province_code=household.province_code,
@@ -1200,10 +1233,10 @@ def request_decide(
         request.status = RequestStatus.DECIDED
     request.decided_on = decided_on
     request.answer = answer
-    request.updated_by = _user(actor)
+    request.updated_by = acting_user(actor)
     request.save()
     event_record(
-        kind=f"review_request.{request.status}",
+        kind=HouseholdEvent.request_settled(request.status),
         subject=request,
         actor=actor,
         province_code=request.province_code,

@@ -133,29 +133,6 @@ def _may_write(user: Any, household: Household, on: dt.date) -> bool:
 
 # --- Timelines ---------------------------------------------------------------------------------
 
-EVENT_LABELS = {
-    "household.formed": "Lập hộ",
-    "household.moved": "Chuyển nơi cư trú",
-    "household.dissolved": "Xóa hộ",
-    "household.split": "Tách hộ",
-    "household.member_added": "Thêm thành viên",
-    "household.assessed": "Ghi kết quả rà soát",
-    "household.assessment_corrected": "Đính chính kết quả rà soát",
-    "households.carried_over": "Chuyển theo sắp xếp đơn vị hành chính",
-    "review.opened": "Mở đợt rà soát, lập danh sách hộ",
-    "review.request_added": "Bổ sung hộ có giấy đề nghị (Mẫu 01)",
-    "review.surveying": "Bắt đầu khảo sát, chấm điểm",
-    "review.surveys_recorded": "Nhập phiếu khảo sát",
-    "review.meetings": "Bắt đầu họp thôn, tổ dân phố",
-    "review.meeting_adopted": "Họp thôn thông qua kết quả",
-    "review.meeting_sent_back": "Họp thôn chưa thông qua: khảo sát lại và họp lại",
-    "review.posting": "Niêm yết công khai",
-    "review.decided": "Quyết định công nhận, khóa số liệu",
-    "review_request.received": "Nhận giấy đề nghị (Mẫu 04)",
-    "review_request.decided": "Quyết định theo kết quả rà soát",
-    "review_request.refused": "Trả lời không công nhận",
-}
-
 
 def _day(value: Any) -> str:
     try:
@@ -228,7 +205,7 @@ def timeline(subjects: list[Any]) -> list[dict[str, Any]]:
     return [
         {
             "event": e,
-            "label": EVENT_LABELS.get(e.kind, e.kind),
+            "label": e.label,
             "text": _event_text(e, hamlets),
         }
         for e in events
@@ -311,8 +288,6 @@ def household_list(request: HttpRequest) -> HttpResponse:
         form.add_error(None, "Thôn, tổ dân phố không thuộc xã, phường đã chọn; đang hiện cả xã.")
     found = _filtered_households(request.user, data, today, unit, hamlet)
     page: Page[Household] = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "form": form,
         "communes": communes,
@@ -322,7 +297,6 @@ def household_list(request: HttpRequest) -> HttpResponse:
         "hamlet": hamlet,
         "page": page,
         "year": lists_year(today),
-        "query": query.urlencode(),
         "can_create": write_places(request.user, today).any,
     }
     return render(request, "households/registry_list.html", context)

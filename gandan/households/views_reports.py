@@ -30,6 +30,7 @@ from gandan.core import charts
 from gandan.geo import selectors as geo
 from gandan.geo.maps import unit_map
 from gandan.geo.models import Level, Unit
+from gandan.geo.province import home_code
 from gandan.households import selectors
 from gandan.households.charts import IN, MOVE, OUT, TOTAL, Step, rate_map, waterfall_chart
 from gandan.households.exports import (
@@ -41,7 +42,6 @@ from gandan.households.exports import (
 )
 from gandan.households.models import ReviewStatus, review_date
 
-DEFAULT_UNIT = "46"  # Thành phố Huế, for users without a role (superusers)
 MAX_PICKER_UNITS = 400  # a province has at most a few hundred communes
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_FORMATS = [("xlsx", "Excel (.xlsx)"), ("csv", "CSV"), ("json", "JSON")]
@@ -169,7 +169,8 @@ def _resolve(request: HttpRequest, form: ReportForm) -> Shown:
         if memberships:
             unit = memberships[0].unit
         else:
-            unit = _unit_for_code(DEFAULT_UNIT, shown, today)
+            # Users without a role (superusers) see the province this installation serves.
+            unit = _unit_for_code(home_code(), shown, today)
         if not unit.is_valid_on(shown.day):
             if as_of is not None or not _newer_than(unit, shown.day):
                 shown.errors.append(

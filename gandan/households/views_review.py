@@ -14,7 +14,7 @@ surveys and record the meeting of his own village; only the commune leader decid
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -22,22 +22,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gandan.accounts.access import hamlets_in_scope, units_in_scope
-from gandan.geo.models import Hamlet, Level
-from gandan.households import services
+from gandan.accounts.access import units_in_scope
+from gandan.households import selectors, services
 from gandan.households.access import (
     access_request,
     access_review,
+    access_review_for_write,
     households_in_scope,
     may_decide,
-    reviews_in_scope,
+    may_open_reviews,
 )
 from gandan.households.forms import (
     DecisionForm,
@@ -54,21 +53,15 @@ from gandan.households.forms import (
 from gandan.households.models import (
     REVIEW_END,
     REVIEW_START,
-    Assessment,
-    FrozenReport,
     RequestStatus,
     Review,
-    ReviewEntry,
+    ReviewAction,
     ReviewRequest,
-    ReviewStatus,
-    Standing,
-    VillageMeeting,
 )
-from gandan.households.selectors import standard_or_none
+from gandan.households.selectors import STEPS, standard_or_none
 from gandan.households.views_registry import lists_year, timeline
 
 PAGE_SIZE = 50
-STEPS = list(ReviewStatus)  # the five steps, in order
 
 
 def _today() -> dt.date:
@@ -101,32 +94,6 @@ def _majority() -> int | None:
         return None
 
 
-# --- Write access beyond households.access -----------------------------------------------------
-
-
-def _commune_writer(user: Any, review: Review) -> bool:
-    return bool(reviews_in_scope(user, for_write=True).filter(pk=review.pk).exists())
-
-
-def _writable_hamlets(user: Any, review: Review) -> set[int]:
-    """Villages of the review whose surveys and meeting the user may record."""
-    return set(
-        hamlets_in_scope(user, for_write=True)
-        .filter(commune_id=review.unit_id)
-        .values_list("pk", flat=True)
-    )
-
-
-def _review_for_write(user: Any, review_id: int, *, hamlet_id: int | None = None) -> Review:
-    """The review if the user writes for its commune, or (a village head) for ``hamlet_id``."""
-    review = access_review(user, review_id)
-    if _commune_writer(user, review):
-        return review
-    if hamlet_id is not None and hamlet_id in _writable_hamlets(user, review):
-        return review
-    raise Http404("Không tìm thấy đợt rà soát.")
-
-
 # --- The reviews -------------------------------------------------------------------------------
 
 
@@ -135,44 +102,18 @@ def _reviews_page(
 ) -> HttpResponse:
     today = _today()
     window = Window.of(today)
-    in_scope = reviews_in_scope(request.user)
-    years = sorted(set(in_scope.values_list("year", flat=True)), reverse=True)
+    years = selectors.review_years(request.user)
     try:
         year = int(request.GET.get("year") or (years[0] if years else window.year))
     except ValueError:
         year = years[0] if years else window.year
-    reviews = list(
-        in_scope.filter(year=year)
-        .select_related("unit")
-        .annotate(
-            listed=Count("entries", distinct=True),
-            surveyed=Count(
-                "assessments", filter=Q(assessments__superseded_on__isnull=True), distinct=True
-            ),
-            poor=Count(
-                "assessments",
-                filter=Q(
-                    assessments__superseded_on__isnull=True, assessments__standing=Standing.POOR
-                ),
-                distinct=True,
-            ),
-            near_poor=Count(
-                "assessments",
-                filter=Q(
-                    assessments__superseded_on__isnull=True,
-                    assessments__standing=Standing.NEAR_POOR,
-                ),
-                distinct=True,
-            ),
-        )
-        .order_by("unit__name")
-    )
-    by_step = [(step.label, sum(1 for r in reviews if r.status == step)) for step in STEPS]
-    openable = _openable_units(request.user, window)
+    rows = selectors.reviews_of_year(request.user, year)
+    by_step = [(step.label, sum(1 for r in rows if r.review.status == step)) for step in STEPS]
+    openable = selectors.openable_units(request.user, window.today)
     if open_form is None and openable:
         open_form = ReviewOpenForm(units=openable, auto_id="id_open_%s")
     context = {
-        "reviews": reviews,
+        "reviews": rows,
         "year": year,
         "years": sorted(set(years) | {window.year}, reverse=True),
         "by_step": by_step,
@@ -181,18 +122,6 @@ def _reviews_page(
         "standard": standard_or_none(window.year),
     }
     return render(request, "households/reviews.html", context, status=status)
-
-
-def _openable_units(user: Any, window: Window) -> list[Any]:
-    """Communes the user writes for that have not opened this year's review yet."""
-    opened = Review.objects.filter(year=window.year).values("unit_id")
-    return list(
-        units_in_scope(user, for_write=True)
-        .valid_on(window.today)
-        .filter(level=Level.COMMUNE)
-        .exclude(pk__in=opened)
-        .order_by("name")
-    )
 
 
 @login_required
@@ -208,10 +137,10 @@ def review_open(request: HttpRequest) -> HttpResponse:
     """Step 1: open this year's review of a commune (the list of households to review)."""
     today = _today()
     window = Window.of(today)
-    if not units_in_scope(request.user, for_write=True).exists():
+    if not may_open_reviews(request.user):
         raise PermissionDenied("Vai trò của bạn không được mở đợt rà soát.")
     form = ReviewOpenForm(
-        request.POST, units=_openable_units(request.user, window), auto_id="id_open_%s"
+        request.POST, units=selectors.openable_units(request.user, today), auto_id="id_open_%s"
     )
     if not form.is_valid():
         return _reviews_page(request, open_form=form, status=400)
@@ -238,106 +167,13 @@ def review_open(request: HttpRequest) -> HttpResponse:
 
 # --- One review --------------------------------------------------------------------------------
 
-
-@dataclass
-class EntryRow:
-    entry: ReviewEntry
-    assessment: Assessment | None
-    writable: bool
-
-
-@dataclass
-class VillageGroup:
-    hamlet: Hamlet | None
-    rows: list[EntryRow] = field(default_factory=list)
-    meetings: list[VillageMeeting] = field(default_factory=list)
-    writable: bool = False
-
-    @property
-    def name(self) -> str:
-        return self.hamlet.name if self.hamlet else "Chưa gắn thôn, tổ dân phố"
-
-    @property
-    def surveyed(self) -> int:
-        return sum(1 for r in self.rows if r.assessment is not None)
-
-    @property
-    def poor(self) -> int:
-        return sum(1 for r in self.rows if r.assessment and r.assessment.standing == Standing.POOR)
-
-    @property
-    def near_poor(self) -> int:
-        return sum(
-            1 for r in self.rows if r.assessment and r.assessment.standing == Standing.NEAR_POOR
-        )
-
-    @property
-    def last_meeting(self) -> VillageMeeting | None:
-        return self.meetings[-1] if self.meetings else None
-
-    @property
-    def adopted(self) -> bool:
-        last = self.last_meeting
-        return last is not None and last.accepted
-
-    @property
-    def sent_back(self) -> bool:
-        last = self.last_meeting
-        return last is not None and not last.accepted
-
-
-def _groups(review: Review, writable: set[int], commune_writer: bool) -> list[VillageGroup]:
-    entries = list(
-        ReviewEntry.objects.filter(review=review)
-        .select_related("household", "hamlet")
-        .order_by("hamlet__name", "household__code")
-    )
-    assessments = {
-        a.household_id: a
-        for a in Assessment.objects.filter(
-            year=review.year,
-            superseded_on__isnull=True,
-            household_id__in=[e.household_id for e in entries],
-        )
-    }
-    meetings: dict[int, list[VillageMeeting]] = {}
-    for meeting in VillageMeeting.objects.filter(review=review).order_by("round"):
-        meetings.setdefault(meeting.hamlet_id, []).append(meeting)
-    groups: dict[int | None, VillageGroup] = {}
-    for entry in entries:
-        group = groups.get(entry.hamlet_id)
-        if group is None:
-            group = groups[entry.hamlet_id] = VillageGroup(
-                hamlet=entry.hamlet,
-                meetings=meetings.get(entry.hamlet_id or 0, []),
-                writable=commune_writer or (entry.hamlet_id in writable),
-            )
-        group.rows.append(
-            EntryRow(
-                entry=entry,
-                assessment=assessments.get(entry.household_id),
-                writable=group.writable,
-            )
-        )
-    # Villages first by name, the households without a village last.
-    return sorted(groups.values(), key=lambda g: (g.hamlet is None, g.name))
-
-
-def _steps(review: Review) -> list[dict[str, Any]]:
-    current = STEPS.index(ReviewStatus(review.status))
-    return [
-        {
-            "number": index + 1,
-            "label": step.label,
-            "state": "done"
-            if index < current or review.is_locked
-            else ("current" if index == current else "todo"),
-        }
-        for index, step in enumerate(STEPS)
-    ]
-
-
-FORM_NAMES = ("request_add", "meeting", "post", "decide")
+# The forms of the review page, by the action they record.
+FORM_NAMES = (
+    ReviewAction.REQUEST_ADD,
+    ReviewAction.MEETING,
+    ReviewAction.POST,
+    ReviewAction.DECIDE,
+)
 
 
 def _review_page(
@@ -350,35 +186,35 @@ def _review_page(
 ) -> HttpResponse:
     user = request.user
     today = _today()
-    commune_writer = _commune_writer(user, review)
-    writable = _writable_hamlets(user, review)
-    groups = _groups(review, writable, commune_writer)
+    actions = selectors.review_actions(user, review)
+    groups = selectors.review_groups(review, actions.writer)
     locked = review.is_locked
-    meeting_hamlets = [
-        g.hamlet for g in groups if g.hamlet is not None and g.writable and not g.adopted and g.rows
-    ]
     forms_: dict[str, forms.Form] = {}
-    if not locked:
-        if commune_writer and review.status in (ReviewStatus.LISTING, ReviewStatus.SURVEYING):
-            forms_["request_add"] = RequestAddForm(auto_id="id_add_%s")
-        if meeting_hamlets and review.status in (ReviewStatus.SURVEYING, ReviewStatus.MEETINGS):
-            forms_["meeting"] = MeetingForm(
-                hamlets=meeting_hamlets, auto_id="id_meeting_%s", initial={"held_on": today}
-            )
-        if commune_writer and review.status in (ReviewStatus.SURVEYING, ReviewStatus.MEETINGS):
-            forms_["post"] = PostingForm(auto_id="id_post_%s", initial={"posting_from": today})
-        if review.status == ReviewStatus.POSTING and may_decide(user, review.unit):
-            forms_["decide"] = DecisionForm(auto_id="id_decide_%s")
+    if ReviewAction.REQUEST_ADD in actions:
+        forms_["request_add"] = RequestAddForm(auto_id="id_add_%s")
+    if ReviewAction.MEETING in actions:
+        meeting_hamlets = [
+            g.hamlet
+            for g in groups
+            if g.hamlet is not None and g.hamlet.pk in actions.meeting_hamlets
+        ]
+        forms_["meeting"] = MeetingForm(
+            hamlets=meeting_hamlets, auto_id="id_meeting_%s", initial={"held_on": today}
+        )
+    if ReviewAction.POST in actions:
+        forms_["post"] = PostingForm(auto_id="id_post_%s", initial={"posting_from": today})
+    if ReviewAction.DECIDE in actions:
+        forms_["decide"] = DecisionForm(auto_id="id_decide_%s")
     if bound is not None and bound[0] in forms_:
         forms_[bound[0]] = bound[1]
-    frozen = FrozenReport.objects.filter(review=review).first() if locked else None
-    entries = [row for group in groups for row in group.rows]
+    frozen = selectors.frozen_report(review) if locked else None
+    counts = selectors.review_counts([review])[review.pk]
     context = {
         "review": review,
-        "steps": _steps(review),
+        "steps": selectors.review_steps(review),
         "groups": groups,
-        "listed": len(entries),
-        "surveyed": sum(1 for row in entries if row.assessment is not None),
+        "listed": counts.listed,
+        "surveyed": counts.surveyed,
         "pending_meetings": [g for g in groups if g.hamlet is not None and not g.adopted],
         "forms": forms_,
         "failed": bound[0] if bound else "",
@@ -387,7 +223,7 @@ def _review_page(
         "frozen": frozen.data if frozen else None,
         "frozen_at": frozen.frozen_at if frozen else None,
         "frozen_as_of": dt.date.fromisoformat(frozen.data["as_of"]) if frozen else None,
-        "commune_writer": commune_writer,
+        "commune_writer": actions.writer.commune,
         "can_decide": may_decide(user, review.unit),
         "majority": _majority(),
         "window": Window(
@@ -415,10 +251,10 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             errors=[f"Thao tác không hợp lệ: {action!r}."],
             status=400,
         )
-    hamlet_id = _int(request.POST.get("hamlet")) if action == "meeting" else None
-    found = _review_for_write(request.user, pk, hamlet_id=hamlet_id)
+    hamlet_id = _int(request.POST.get("hamlet")) if action == ReviewAction.MEETING else None
+    found, _writer = access_review_for_write(request.user, pk, hamlet_id=hamlet_id)
     form = _bound_form(action, request, found)
-    if action == "decide" and not may_decide(request.user, found.unit):
+    if action == ReviewAction.DECIDE and not may_decide(request.user, found.unit):
         return _review_page(
             request,
             found,
@@ -433,7 +269,8 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             request, found, bound=(action, form), errors=error_messages(form), status=400
         )
     try:
-        done = _act(action, found, form, request.user)
+        data = _action_data(action, found, form, request.user)
+        done = services.review_act(review=found, action=action, data=data, actor=request.user)
     except ValidationError as error:
         add_service_errors(form, error)
         # The service checked before it wrote: reload, so the page shows what is stored.
@@ -441,7 +278,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         return _review_page(
             request, found, bound=(action, form), errors=error_messages(form), status=400
         )
-    messages.success(request, done)
+    messages.success(request, _done_message(action, found, done, data))
     return redirect("households:review", pk=found.pk)
 
 
@@ -454,62 +291,50 @@ def _int(value: Any) -> int | None:
 
 def _bound_form(action: str, request: HttpRequest, review: Review) -> forms.Form:
     data = request.POST
-    if action == "request_add":
+    if action == ReviewAction.REQUEST_ADD:
         return RequestAddForm(data, auto_id="id_add_%s")
-    if action == "meeting":
-        hamlets = Hamlet.objects.filter(
-            pk__in=ReviewEntry.objects.filter(review=review).values("hamlet_id")
-        ).order_by("name")
+    if action == ReviewAction.MEETING:
+        hamlets = selectors.review_hamlets(review)
         return MeetingForm(data, hamlets=hamlets, auto_id="id_meeting_%s")
-    if action == "post":
+    if action == ReviewAction.POST:
         return PostingForm(data, auto_id="id_post_%s")
     return DecisionForm(data, auto_id="id_decide_%s")
 
 
-def _act(action: str, review: Review, form: forms.Form, user: Any) -> str:
-    """Run the one service behind ``action``; returns what to tell the official."""
-    data = form.cleaned_data
-    if action == "request_add":
+def _action_data(action: str, review: Review, form: forms.Form, user: Any) -> dict[str, Any]:
+    """The form's answers as :func:`services.review_act` takes them, looked up in scope."""
+    data = dict(form.cleaned_data)
+    if action == ReviewAction.REQUEST_ADD:
         code = data["code"].strip()
-        household = (
-            households_in_scope(user).filter(code=code, province_code=review.province_code).first()
-        )
+        household = selectors.household_by_code(user, code, province_code=review.province_code)
         if household is None:
             raise ValidationError({"code": f"Không tìm thấy hộ mã {code!r} trong phạm vi của bạn."})
-        services.review_request_add(review=review, household=household, actor=user)
+        data["household"] = household
+    if action == ReviewAction.MEETING:
+        hamlets = {h.pk: h for h in selectors.review_hamlets(review)}
+        data["hamlet"] = hamlets[int(data["hamlet"])]
+    return data
+
+
+def _done_message(action: str, review: Review, done: Any, data: dict[str, Any]) -> str:
+    """What to tell the official once ``action`` is recorded."""
+    if action == ReviewAction.REQUEST_ADD:
+        household = data["household"]
         return f"Đã bổ sung hộ {household.code} — {household.head_name} vào danh sách rà soát."
-    if action == "meeting":
-        hamlet = Hamlet.objects.get(pk=data["hamlet"])
-        meeting = services.village_meeting_record(
-            review=review,
-            hamlet=hamlet,
-            held_on=data["held_on"],
-            chaired_by=data["chaired_by"],
-            present=data["present"],
-            agree=data["agree"],
-            supervised_by=data["supervised_by"],
-            minutes=data["minutes"],
-            actor=user,
-        )
-        if meeting.accepted:
-            return f"{hamlet.name}, họp lần {meeting.round}: thông qua kết quả rà soát."
+    if action == ReviewAction.MEETING:
+        name = data["hamlet"].name
+        if done.accepted:
+            return f"{name}, họp lần {done.round}: thông qua kết quả rà soát."
         return (
-            f"{hamlet.name}, họp lần {meeting.round}: chưa đạt trên {_majority()}% người dự họp "
+            f"{name}, họp lần {done.round}: chưa đạt trên {_majority()}% người dự họp "
             "đồng ý — khảo sát lại các hộ của thôn và họp lại."
         )
-    if action == "post":
-        services.review_post(review=review, posting_from=data["posting_from"], actor=user)
+    if action == ReviewAction.POST:
         assert review.posting_to is not None  # noqa: S101 - set by review_post
         return (
             f"Đã niêm yết công khai từ {review.posting_from:%d/%m/%Y} "
             f"đến hết {review.posting_to:%d/%m/%Y}."
         )
-    services.review_decide(
-        review=review,
-        decision_number=data["decision_number"],
-        decided_on=data["decided_on"],
-        actor=user,
-    )
     return (
         f"Đã ghi quyết định số {review.decision_number} ngày {review.decided_on:%d/%m/%Y}: "
         f"số liệu năm {review.year} đã khóa."
@@ -524,25 +349,17 @@ def _act(action: str, review: Review, form: forms.Form, user: Any) -> str:
 def survey(request: HttpRequest, pk: int, household_pk: int) -> HttpResponse:
     """Step 2 for one listed household: income, indicators, members; classified at once."""
     found = access_review(request.user, pk)
-    entry = (
-        ReviewEntry.objects.filter(review=found, household_id=household_pk)
-        .select_related("household", "hamlet")
-        .first()
-    )
+    entry = selectors.review_entry(found, household_id=household_pk)
     if entry is None:
         raise Http404("Hộ không có trong danh sách rà soát.")
     if request.method == "POST":
-        found = _review_for_write(request.user, pk, hamlet_id=entry.hamlet_id)
-    writable = _commune_writer(request.user, found) or (
-        entry.hamlet_id is not None and entry.hamlet_id in _writable_hamlets(request.user, found)
-    )
-    current = Assessment.objects.filter(
-        household=entry.household, year=found.year, superseded_on__isnull=True
-    ).first()
+        found, _writer = access_review_for_write(request.user, pk, hamlet_id=entry.hamlet_id)
+    actions = selectors.review_actions(request.user, found)
+    current = selectors.current_assessment(entry.household, found.year)
     initial = (
         SurveyForm.initial_from(current)
         if current
-        else {"members": entry.household.members.valid_on(_today()).count() or None}
+        else {"members": selectors.members_now(entry.household, _today()) or None}
     )
     form = SurveyForm(
         request.POST if request.method == "POST" else None,
@@ -553,10 +370,10 @@ def survey(request: HttpRequest, pk: int, household_pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.review_survey(
+                services.review_act(
                     review=found,
-                    household=entry.household,
-                    survey=form.survey(),
+                    action=ReviewAction.SURVEY,
+                    data={"household": entry.household, "survey": form.survey()},
                     actor=request.user,
                 )
             except ValidationError as error:
@@ -566,30 +383,19 @@ def survey(request: HttpRequest, pk: int, household_pk: int) -> HttpResponse:
                 return redirect("households:survey", pk=found.pk, household_pk=entry.household_id)
         status = 400
         found = access_review(request.user, pk)
-    last_meeting = (
-        VillageMeeting.objects.filter(review=found, hamlet_id=entry.hamlet_id)
-        .order_by("-round")
-        .first()
-        if entry.hamlet_id is not None
-        else None
-    )
-    adopted = last_meeting is not None and last_meeting.accepted
+        actions = selectors.review_actions(request.user, found)
+    last = selectors.last_meeting(found, entry.hamlet_id)
+    adopted = last is not None and last.accepted
     editable = (
-        writable
-        and not adopted
-        and not found.is_locked
-        and found.status in (ReviewStatus.LISTING, ReviewStatus.SURVEYING, ReviewStatus.MEETINGS)
+        ReviewAction.SURVEY in actions and actions.writer.covers(entry.hamlet_id) and not adopted
     )
-    previous = Assessment.objects.filter(
-        household=entry.household, year=found.year - 1, superseded_on__isnull=True
-    ).first()
     context = {
         "review": found,
         "entry": entry,
         "household": entry.household,
         "assessment": current,
         "explanation": services.explain(current) if current else "",
-        "previous": previous,
+        "previous": selectors.current_assessment(entry.household, found.year - 1),
         "form": form,
         "editable": editable,
         "adopted": adopted,

@@ -537,6 +537,33 @@ def test_a_review_shows_its_steps_counts_and_villages(personas):
     assert data["posting_from"] is None and data["decided_on"] is None
 
 
+def test_the_review_screens_and_the_api_show_the_same_steps_counts_and_actions(personas):
+    """A listed household surveyed outside the review (here: recorded directly for the year) is
+    surveyed for the services, so the reviews screen counts it as the API and the review page
+    do; the steps and the actions open to the official are the same on both sides."""
+    review = review_of_a(personas)
+    outside = household(personas.commune_a, hamlet=personas.hamlet_a, code="HA0009")
+    services.review_request_add(review=review, household=outside)
+    assess(outside, 2026, "near_poor")
+    client = personas.client("official_a")
+    api = client.get(f"/api/v1/poverty/reviews/{review.pk}/").json()
+    assert (api["counts"]["listed"], api["counts"]["surveyed"]) == (2, 2)
+    assert api["counts"]["standings"]["near_poor"] == 1
+    screen = client.get("/households/reviews/", {"year": 2026}).context
+    row = screen["reviews"][0]
+    assert (row.counts.listed, row.counts.surveyed) == (2, 2)
+    assert (row.counts.poor, row.counts.near_poor) == (1, 1)
+    page = client.get(f"/households/reviews/{review.pk}/").context
+    assert (page["listed"], page["surveyed"]) == (2, 2)
+    assert [(s.status, s.state) for s in page["steps"]] == [
+        (s["status"], s["state"]) for s in api["steps"]
+    ]
+    assert sorted(page["forms"]) == sorted(a for a in api["actions"] if a != "survey")
+    assert "survey" in api["actions"]
+    viewer = personas.client("viewer_a").get(f"/api/v1/poverty/reviews/{review.pk}/").json()
+    assert viewer["actions"] == []
+
+
 def test_a_decided_review_carries_the_report_frozen_at_the_decision(personas):
     review = review_of_a(personas)
     services.village_meeting_record(

@@ -125,6 +125,8 @@ def test_the_list_is_paginated_by_fifty(personas, spring):
     assert "RA-P049" in first and "RA-P050" not in first
     second = page(client, "/households/registry/", page=2)
     assert "RA-P050" in second and "RA-P000" not in second
+    searched = page(client, "/households/registry/", q="RA-P")
+    assert 'href="?q=RA-P&amp;page=2" rel="next"' in searched
 
 
 # --- One household -----------------------------------------------------------------------------
@@ -433,7 +435,29 @@ def test_a_member_with_a_bad_citizen_id_is_refused_and_nothing_is_added(personas
         },
     )
     assert response.status_code == 400
-    assert "Số định danh cá nhân gồm đúng 12 chữ số." in response.content.decode()
+    assert "Số định danh cá nhân phải gồm đúng 12 chữ số." in response.content.decode()
+    assert Member.objects.count() == before
+
+
+def test_a_member_whose_id_has_no_real_birth_place_or_foreign_digits_is_refused(personas, spring):
+    found = registry_household_of_a(personas)
+    before = Member.objects.count()
+    for citizen_id, message in [
+        ("099312000777", "Mã nơi đăng ký khai sinh 099 không hợp lệ (001–096)."),
+        ("０４６３１２０００７７７", "Số định danh cá nhân phải gồm đúng 12 chữ số."),
+    ]:
+        response = personas.client("official_a").post(
+            url_of(found, "members/new/"),
+            {
+                "full_name": "Lê Thị Hoa",
+                "birth_date": "2012-09-05",
+                "sex": "female",
+                "relation": "child",
+                "citizen_id": citizen_id,
+            },
+        )
+        assert response.status_code == 400
+        assert message in response.content.decode()
     assert Member.objects.count() == before
 
 
