@@ -194,6 +194,8 @@ AXES_VERBOSE = False
 # Vietnamese translations; there is no language negotiation.
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt")]
+# Vietnamese for the messages Django REST framework's own catalogue leaves in English.
+LOCALE_PATHS = [BASE_DIR / "gandan" / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
