@@ -16,8 +16,6 @@ from gandan.accounts.access import (
 )
 from gandan.officials.models import Official, OfficialQuerySet, Posting
 
-# Roles that handle personnel files and so see full citizen ID numbers in their scope.
-
 
 def officials_in_scope(
     user: Any, *, for_write: bool = False, as_of: dt.date | None = None
@@ -38,24 +36,12 @@ def access_official(user: Any, official_id: int, *, for_write: bool = False) -> 
         raise Http404("Không tìm thấy cán bộ, công chức.") from None
 
 
-def can_see_full_citizen_id(user: Any, official: Official) -> bool:
-    if getattr(user, "is_superuser", False):
-        return True
-    roles = {m.role for m in current_memberships(user)}
-    if not roles & FULL_ID_ROLES:
-        return False
-    full_units = units_in_scope_for_roles(user, FULL_ID_ROLES)
-    return official.postings.filter(unit__in=full_units).exists()
-
-
-def units_in_scope_for_roles(user: Any, roles: frozenset[str]) -> Any:
-    return units_for_roles(user, roles).values("pk")
-
-
-def full_id_official_ids(user: Any, official_ids: list[int]) -> set[int]:
+def may_see_full_citizen_ids(user: Any, official_ids: list[int]) -> set[int]:
     """Which of these people the user may see the full citizen ID of, in a fixed number of queries.
 
-    The same rule as :func:`gandan.officials.access.can_see_full_citizen_id`, for a page of people.
+    A superuser sees every one; otherwise a role that manages personnel files (a commune leader,
+    a provincial specialist) sees those who hold or held a post in the units it covers. Everyone
+    else reads the masked form.
     """
     if not official_ids:
         return set()
@@ -65,6 +51,12 @@ def full_id_official_ids(user: Any, official_ids: list[int]) -> set[int]:
         return set()
     return set(
         Posting.objects.filter(
-            official_id__in=official_ids, unit__in=units_in_scope_for_roles(user, FULL_ID_ROLES)
+            official_id__in=official_ids,
+            unit__in=units_for_roles(user, FULL_ID_ROLES).values("pk"),
         ).values_list("official_id", flat=True)
     )
+
+
+def may_see_full_citizen_id(user: Any, official: Official) -> bool:
+    """Whether the user reads this person's citizen ID in full (the rule of the list, for one)."""
+    return official.pk in may_see_full_citizen_ids(user, [official.pk])

@@ -535,9 +535,9 @@ def export_officials(unit: Unit, as_of: dt.date, *, user: Any = None) -> bytes:
     if user is None:
         full_ids: set[int] | None = None  # an operator sees everything
     else:
-        from gandan.officials.access import full_id_official_ids
+        from gandan.officials.access import may_see_full_citizen_ids
 
-        full_ids = full_id_official_ids(
+        full_ids = may_see_full_citizen_ids(
             user, list(postings.order_by().values_list("official_id", flat=True).distinct())
         )
     logged: set[int] = set()

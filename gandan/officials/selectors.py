@@ -29,7 +29,11 @@ from gandan.core.models import valid_on_q
 from gandan.core.numbers import percent as pct
 from gandan.core.text import fold
 from gandan.geo.models import Level, Lineage, Unit, UnitClassification
-from gandan.officials.access import can_see_full_citizen_id, officials_in_scope
+from gandan.officials.access import (
+    may_see_full_citizen_id,
+    may_see_full_citizen_ids,
+    officials_in_scope,
+)
 from gandan.officials.models import (
     Category,
     Education,
@@ -669,6 +673,26 @@ def shown_citizen_id(official: Official, full: bool) -> str:
     return official.citizen_id if full else mask_citizen_id(official.citizen_id)
 
 
+@dataclass(frozen=True)
+class PersonRow:
+    """One person of the list as the screen and the API show them."""
+
+    official: Official
+    citizen_id: str  # masked unless the reader may see it in full
+    citizen_id_full: bool
+
+
+def people_rows(user: Any, officials: list[Official]) -> list[PersonRow]:
+    """A page of :func:`people_on`, each person with the citizen ID the user may read."""
+    full = may_see_full_citizen_ids(user, [o.pk for o in officials])
+    return [PersonRow(o, shown_citizen_id(o, o.pk in full), o.pk in full) for o in officials]
+
+
+def communes_on(user: Any, as_of: dt.date) -> list[Unit]:
+    """The communes of the user's scope that exist on ``as_of``, by name (the list's choices)."""
+    return list(units_in_scope(user).valid_on(as_of).filter(level=Level.COMMUNE).order_by("name"))
+
+
 _KIND_ORDER = {kind: index for index, kind in enumerate(QualificationKind.values)}
 
 
@@ -695,7 +719,7 @@ class PersonnelFile:
 
 
 def personnel_file(official: Official, *, user: Any, as_of: dt.date) -> PersonnelFile:
-    full = can_see_full_citizen_id(user, official)
+    full = may_see_full_citizen_id(user, official)
     postings = list(
         official.postings.select_related("position", "unit", "unit__parent", "hamlet").order_by(
             F("valid_from").desc(nulls_last=True), "position__order"

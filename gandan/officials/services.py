@@ -16,7 +16,7 @@ from django.db.models import Q
 
 from gandan.core.crypto import blind_index
 from gandan.core.models import valid_on_q
-from gandan.core.services import event_record
+from gandan.core.services import access_log_record, event_record
 from gandan.core.text import fold
 from gandan.geo.models import Hamlet, Level, Unit
 from gandan.officials.models import (
@@ -523,3 +523,15 @@ def record_add(
         data={"decided_on": decided_on.isoformat()},
     )
     return record
+
+
+def personnel_file_read(*, user: Any, official: Official, channel: str) -> None:
+    """Log that ``user`` read the whole personnel file of ``official``.
+
+    ``channel`` names where it was read: ``personnel_file`` (the page), ``personnel_file_pdf``
+    or ``personnel_file_api``. The file holds personal data that only the people who manage it
+    may read, and they must be able to show who did.
+    """
+    access_log_record(
+        user=user, subject=official, what=channel, province_code=official.province_code
+    )
