@@ -19,6 +19,7 @@ from gandan.core.models import valid_on_q
 from gandan.core.services import access_log_record, event_record
 from gandan.core.text import fold
 from gandan.geo.models import Hamlet, Level, Unit
+from gandan.officials.events import RECORD_EVENTS, OfficialEvent
 from gandan.officials.models import (
     QUALIFICATION_LEVELS,
     Evaluation,
@@ -100,7 +101,7 @@ def official_create(
         updated_by=_user(actor),
     )
     event_record(
-        kind="official.created", subject=official, actor=actor, province_code=province_code
+        kind=OfficialEvent.CREATED, subject=official, actor=actor, province_code=province_code
     )
     return official
 
@@ -137,7 +138,7 @@ def qualification_add(
         updated_by=_user(actor),
     )
     event_record(
-        kind="official.qualification_added",
+        kind=OfficialEvent.QUALIFICATION_ADDED,
         subject=official,
         actor=actor,
         province_code=official.province_code,
@@ -248,7 +249,7 @@ def posting_start(
         updated_by=_user(actor),
     )
     event_record(
-        kind="posting.started",
+        kind=OfficialEvent.POSTING_STARTED,
         subject=posting,
         actor=actor,
         province_code=unit.province_code,
@@ -274,7 +275,7 @@ def posting_end(*, posting: Posting, valid_to: dt.date, actor: Any = None) -> Po
     posting.updated_by = _user(actor)
     posting.save(update_fields=["valid_to", "updated_by", "updated_at"])
     event_record(
-        kind="posting.ended",
+        kind=OfficialEvent.POSTING_ENDED,
         subject=posting,
         actor=actor,
         province_code=posting.province_code,
@@ -349,7 +350,7 @@ def rotation_start(
         created_by=_user(actor),
     )
     event_record(
-        kind="official.rotated",
+        kind=OfficialEvent.ROTATED,
         subject=official,
         actor=actor,
         province_code=to_unit.province_code,
@@ -458,7 +459,7 @@ def evaluation_record(
         updated_by=_user(actor),
     )
     event_record(
-        kind="official.evaluated",
+        kind=OfficialEvent.EVALUATED,
         subject=official,
         actor=actor,
         province_code=unit.province_code,
@@ -491,7 +492,7 @@ def relative_add(
         occupation=occupation,
     )
     event_record(
-        kind="official.relative_added",
+        kind=OfficialEvent.RELATIVE_ADDED,
         subject=official,
         actor=actor,
         province_code=official.province_code,
@@ -516,7 +517,7 @@ def record_add(
         created_by=_user(actor),
     )
     event_record(
-        kind=f"official.{kind}",
+        kind=RECORD_EVENTS[kind],
         subject=official,
         actor=actor,
         province_code=official.province_code,
