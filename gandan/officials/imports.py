@@ -55,6 +55,7 @@ from gandan.core.crypto import blind_index, mask_citizen_id
 from gandan.core.imports import ImportContext, Row, TableImporter, columns
 from gandan.core.models import valid_on_q
 from gandan.core.text import fold
+from gandan.core.validators import check_citizen_id
 from gandan.geo.models import Hamlet, Level, Unit
 from gandan.geo.selectors import UnitNotFound, unit_by_code
 from gandan.officials.models import (
@@ -68,7 +69,6 @@ from gandan.officials.models import (
     Sex,
 )
 from gandan.officials.services import (
-    check_citizen_id,
     official_create,
     posting_start,
     qualification_add,

@@ -7,17 +7,18 @@ and records an event in the same transaction.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
+from gandan.core.actors import acting_user
 from gandan.core.crypto import blind_index
 from gandan.core.models import valid_on_q
 from gandan.core.services import access_log_record, event_record
 from gandan.core.text import fold
+from gandan.core.validators import check_citizen_id
 from gandan.geo.models import Hamlet, Level, Unit
 from gandan.officials.events import RECORD_EVENTS, OfficialEvent
 from gandan.officials.models import (
@@ -37,24 +38,7 @@ from gandan.officials.models import (
     Sex,
 )
 
-CITIZEN_ID = re.compile(r"^\d{12}$")
 MIN_ROTATION_MONTHS = 36  # Regulation 65-QĐ/TW (2022)
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
-def check_citizen_id(value: str) -> str:
-    """A citizen ID number (CCCD / số định danh cá nhân): 12 digits, a real birth-place code first."""
-    value = re.sub(r"\s", "", value or "")
-    if not CITIZEN_ID.match(value):
-        raise ValidationError({"citizen_id": "Số định danh cá nhân phải gồm đúng 12 chữ số."})
-    if not 1 <= int(value[:3]) <= 96:
-        raise ValidationError(
-            {"citizen_id": f"Mã nơi đăng ký khai sinh {value[:3]} không hợp lệ (001–096)."}
-        )
-    return value
 
 
 @transaction.atomic
@@ -97,8 +81,8 @@ def official_create(
         citizen_id=citizen_id,
         citizen_id_index=index,
         province_code=province_code,
-        created_by=_user(actor),
-        updated_by=_user(actor),
+        created_by=acting_user(actor),
+        updated_by=acting_user(actor),
     )
     event_record(
         kind=OfficialEvent.CREATED, subject=official, actor=actor, province_code=province_code
@@ -134,8 +118,8 @@ def qualification_add(
         awarded_on=awarded_on,
         field=field,
         institution=institution,
-        created_by=_user(actor),
-        updated_by=_user(actor),
+        created_by=acting_user(actor),
+        updated_by=acting_user(actor),
     )
     event_record(
         kind=OfficialEvent.QUALIFICATION_ADDED,
@@ -245,8 +229,8 @@ def posting_start(
         valid_to=valid_to,
         salary_grade=salary_grade,
         province_code=unit.province_code,
-        created_by=_user(actor),
-        updated_by=_user(actor),
+        created_by=acting_user(actor),
+        updated_by=acting_user(actor),
     )
     event_record(
         kind=OfficialEvent.POSTING_STARTED,
@@ -272,7 +256,7 @@ def posting_end(*, posting: Posting, valid_to: dt.date, actor: Any = None) -> Po
             {"valid_to": "Chỉ có thể kết thúc sớm hơn, không kéo dài quá hạn đã ghi."}
         )
     posting.valid_to = valid_to
-    posting.updated_by = _user(actor)
+    posting.updated_by = acting_user(actor)
     posting.save(update_fields=["valid_to", "updated_by", "updated_at"])
     event_record(
         kind=OfficialEvent.POSTING_ENDED,
@@ -347,7 +331,7 @@ def rotation_start(
         posting=posting,
         start=start,
         planned_end=planned_end,
-        created_by=_user(actor),
+        created_by=acting_user(actor),
     )
     event_record(
         kind=OfficialEvent.ROTATED,
@@ -455,8 +439,8 @@ def evaluation_record(
         disciplined=disciplined,
         explanation=explanation[:300],
         province_code=unit.province_code,
-        created_by=_user(actor),
-        updated_by=_user(actor),
+        created_by=acting_user(actor),
+        updated_by=acting_user(actor),
     )
     event_record(
         kind=OfficialEvent.EVALUATED,
@@ -514,7 +498,7 @@ def record_add(
         kind=kind,
         decided_on=decided_on,
         text=text.strip(),
-        created_by=_user(actor),
+        created_by=acting_user(actor),
     )
     event_record(
         kind=RECORD_EVENTS[kind],

@@ -23,11 +23,11 @@ from django.utils import timezone
 from gandan.accounts.access import access_unit_for_staff, current_memberships, units_in_scope
 from gandan.core import charts
 from gandan.geo.models import Level, Unit
+from gandan.geo.province import home_code
 from gandan.officials.models import Category, Education, Grade, Politics, Sex
 from gandan.officials.selectors import AGE_BANDS
 from gandan.reports.registry import ReportError, build_request, run_report
 
-DEFAULT_UNIT = "46"  # Thành phố Huế, for users without a role (superusers)
 MAX_QUICK_UNITS = 400  # a province has at most a few hundred communes
 
 CATEGORY_LABELS = {
@@ -95,7 +95,7 @@ class ReportForm(forms.Form):
 
 def _default_unit_code(user: Any) -> str:
     memberships = current_memberships(user)
-    return memberships[0].unit.code if memberships else DEFAULT_UNIT
+    return memberships[0].unit.code if memberships else home_code()
 
 
 def _report_screen(request: HttpRequest, name: str, *, by_year: bool = False) -> dict[str, Any]:
