@@ -10,10 +10,13 @@ from django.http import Http404
 
 from gandan.accounts.access import (
     FULL_ID_ROLES,
+    access_unit_for_staff,
     current_memberships,
     units_for_roles,
     units_in_scope,
 )
+from gandan.geo.models import Unit
+from gandan.geo.province import home_code
 from gandan.officials.models import Official, OfficialQuerySet, Posting
 
 
@@ -60,3 +63,18 @@ def may_see_full_citizen_ids(user: Any, official_ids: list[int]) -> set[int]:
 def may_see_full_citizen_id(user: Any, official: Official) -> bool:
     """Whether the user reads this person's citizen ID in full (the rule of the list, for one)."""
     return official.pk in may_see_full_citizen_ids(user, [official.pk])
+
+
+def default_unit_code(user: Any) -> str:
+    """The unit a report screen opens on: the user's first role's, else the served province."""
+    memberships = current_memberships(user)
+    return memberships[0].unit.code if memberships else home_code()
+
+
+def access_report_unit(user: Any, unit_id: int) -> Unit:
+    """The unit whose reports the user asks for, if their current roles cover it; else 404.
+
+    The current roles decide, whatever the date asked about: a commune formed in 2025 still
+    reads the figures of the communes it came from.
+    """
+    return access_unit_for_staff(user, unit_id)

@@ -688,6 +688,27 @@ def people_rows(user: Any, officials: list[Official]) -> list[PersonRow]:
     return [PersonRow(o, shown_citizen_id(o, o.pk in full), o.pk in full) for o in officials]
 
 
+MAX_REPORT_UNITS = 400  # a province has at most a few hundred communes
+
+
+def report_units(user: Any, as_of: dt.date, unit: Unit | None) -> list[Unit]:
+    """The units of the user's scope that existed on ``as_of``, larger units first.
+
+    Only those in the shown unit's province: a superuser's scope is the whole country.
+    """
+    units = units_in_scope(user, as_of=as_of).valid_on(as_of)
+    if unit is not None:
+        province = unit
+        while province.parent_id is not None and province.parent is not None:
+            province = province.parent
+        units = units.descendants_of([province.pk])
+    return list(
+        units.filter(level__in=[Level.PROVINCE, Level.DISTRICT, Level.COMMUNE])
+        .order_by("level", "name")
+        .only("code", "name", "level")[:MAX_REPORT_UNITS]
+    )
+
+
 def communes_on(user: Any, as_of: dt.date) -> list[Unit]:
     """The communes of the user's scope that exist on ``as_of``, by name (the list's choices)."""
     return list(units_in_scope(user).valid_on(as_of).filter(level=Level.COMMUNE).order_by("name"))
