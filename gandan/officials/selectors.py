@@ -113,13 +113,6 @@ def _years_before(day: dt.date, years: int) -> dt.date:
         return dt.date.min
 
 
-def _with_levels(postings: Any, as_of: dt.date) -> Any:
-    return postings.annotate(
-        edu=_highest(QualificationKind.EDUCATION, as_of),
-        pol=_highest(QualificationKind.POLITICS, as_of),
-    )
-
-
 _LOCAL = "Người địa phương"
 _NOT_LOCAL = "Không phải người địa phương"
 
