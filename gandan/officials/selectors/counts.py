@@ -24,17 +24,31 @@ from gandan.officials.selectors.common import AGE_BANDS, _years_before
 _LOCAL = "Người địa phương"
 _NOT_LOCAL = "Không phải người địa phương"
 
-# One pass over the data: people in post on a date (once per category), with the highest
-# education and political theory they held then, their age band, sex, ethnicity and whether
-# they serve their home commune; grouped by all of these. Every figure of the report is a
-# sum over these groups. Plain SQL that SQLite and PostgreSQL both run.
-_CUBE_SQL = """
+# The communes valid on the day at or below the unit (the whole country without one).
+_COMMUNES_CTE = """
 WITH communes AS (
     SELECT u.id FROM {unit} u LEFT JOIN {unit} d ON d.id = u.parent_id
     WHERE u.level = 'commune'
       AND (u.valid_from IS NULL OR u.valid_from <= %(day)s) AND (u.valid_to IS NULL OR u.valid_to >= %(day)s)
       {unit_filter}
-), people AS (
+), people AS ("""
+
+
+def _unit_filter(unit: Unit | None, params: dict[str, Any]) -> str:
+    """The condition of ``_COMMUNES_CTE`` for ``unit``, its parameter added to ``params``."""
+    if unit is None:
+        return ""
+    params["unit"] = unit.pk
+    return "AND (u.id = %(unit)s OR u.parent_id = %(unit)s OR d.parent_id = %(unit)s)"
+
+
+# One pass over the data: people in post on a date (once per category), with the highest
+# education and political theory they held then, their age band, sex, ethnicity and whether
+# they serve their home commune; grouped by all of these. Every figure of the report is a
+# sum over these groups. Plain SQL that SQLite and PostgreSQL both run.
+_CUBE_SQL = (
+    _COMMUNES_CTE  # noqa: S608 - table names from the models, values as parameters
+    + """
     SELECT ps.official_id, pos.category,
            MAX(CASE WHEN o.home_unit_id = ps.unit_id THEN 1
                     WHEN EXISTS (SELECT 1 FROM {lineage} gl
@@ -62,6 +76,7 @@ JOIN {official} o ON o.id = p.official_id
 LEFT JOIN levels l ON l.official_id = p.official_id
 GROUP BY p.category, COALESCE(l.edu, 0), COALESCE(l.pol, 0), {age_band}, o.sex, o.ethnicity, p.local
 """
+)
 
 
 def _cube(unit: Unit | None, as_of: dt.date) -> list[tuple[str, int, int, str, str, str, int, int]]:
@@ -70,10 +85,7 @@ def _cube(unit: Unit | None, as_of: dt.date) -> list[tuple[str, int, int, str, s
     from gandan.officials.models import Position
 
     params: dict[str, Any] = {"day": as_of}
-    unit_filter = ""
-    if unit is not None:
-        unit_filter = "AND (u.id = %(unit)s OR u.parent_id = %(unit)s OR d.parent_id = %(unit)s)"
-        params["unit"] = unit.pk
+    unit_filter = _unit_filter(unit, params)
     whens = []
     for index, (low, high, label) in enumerate(AGE_BANDS):
         params[f"young{index}"] = _years_before(as_of, low)
@@ -97,13 +109,9 @@ def _cube(unit: Unit | None, as_of: dt.date) -> list[tuple[str, int, int, str, s
         return [tuple(row) for row in cursor.fetchall()]
 
 
-_HEADLINE_SQL = """
-WITH communes AS (
-    SELECT u.id FROM {unit} u LEFT JOIN {unit} d ON d.id = u.parent_id
-    WHERE u.level = 'commune'
-      AND (u.valid_from IS NULL OR u.valid_from <= %(day)s) AND (u.valid_to IS NULL OR u.valid_to >= %(day)s)
-      {unit_filter}
-), people AS (
+_HEADLINE_SQL = (
+    _COMMUNES_CTE  # noqa: S608 - table names from the models, values as parameters
+    + """
     SELECT DISTINCT ps.official_id, pos.category
     FROM {posting} ps JOIN {position} pos ON pos.id = ps.position_id
     WHERE ps.unit_id IN (SELECT id FROM communes)
@@ -121,6 +129,7 @@ SELECT p.category, COUNT(*),
 FROM people p LEFT JOIN levels l ON l.official_id = p.official_id
 GROUP BY p.category
 """
+)
 
 
 def headline_counts(unit: Unit | None, as_of: dt.date) -> dict[str, dict[str, Any]]:
@@ -139,10 +148,7 @@ def headline_counts(unit: Unit | None, as_of: dt.date) -> dict[str, dict[str, An
         "college": int(Education.COLLEGE),
         "intermediate": int(Politics.INTERMEDIATE),
     }
-    unit_filter = ""
-    if unit is not None:
-        unit_filter = "AND (u.id = %(unit)s OR u.parent_id = %(unit)s OR d.parent_id = %(unit)s)"
-        params["unit"] = unit.pk
+    unit_filter = _unit_filter(unit, params)
     sql = _HEADLINE_SQL.format(
         unit=Unit._meta.db_table,
         posting=Posting._meta.db_table,

@@ -312,9 +312,10 @@ def test_every_view_of_a_file_is_logged_with_who_and_which_file(personas):
     }
 
 
-def test_another_communes_official_gets_a_404_and_leaves_no_log_row(personas):
+@pytest.mark.parametrize("suffix", ["", "pdf/"])
+def test_another_communes_official_gets_a_404_and_leaves_no_log_row(personas, suffix):
     person = official_of_a(personas)
-    response = personas.client("official_b").get(f"/officials/{person.pk}/")
+    response = personas.client("official_b").get(f"/officials/{person.pk}/{suffix}")
     assert response.status_code == 404
     assert not AccessLog.objects.exists()
 
