@@ -10,13 +10,14 @@ from django.http import Http404
 
 from gandan.accounts.access import (
     FULL_ID_ROLES,
+    access_unit_for_staff,
     current_memberships,
     units_for_roles,
     units_in_scope,
 )
+from gandan.geo.models import Unit
+from gandan.geo.province import home_code
 from gandan.officials.models import Official, OfficialQuerySet, Posting
-
-# Roles that handle personnel files and so see full citizen ID numbers in their scope.
 
 
 def officials_in_scope(
@@ -38,24 +39,12 @@ def access_official(user: Any, official_id: int, *, for_write: bool = False) -> 
         raise Http404("Không tìm thấy cán bộ, công chức.") from None
 
 
-def can_see_full_citizen_id(user: Any, official: Official) -> bool:
-    if getattr(user, "is_superuser", False):
-        return True
-    roles = {m.role for m in current_memberships(user)}
-    if not roles & FULL_ID_ROLES:
-        return False
-    full_units = units_in_scope_for_roles(user, FULL_ID_ROLES)
-    return official.postings.filter(unit__in=full_units).exists()
-
-
-def units_in_scope_for_roles(user: Any, roles: frozenset[str]) -> Any:
-    return units_for_roles(user, roles).values("pk")
-
-
-def full_id_official_ids(user: Any, official_ids: list[int]) -> set[int]:
+def may_see_full_citizen_ids(user: Any, official_ids: list[int]) -> set[int]:
     """Which of these people the user may see the full citizen ID of, in a fixed number of queries.
 
-    The same rule as :func:`gandan.officials.access.can_see_full_citizen_id`, for a page of people.
+    A superuser sees every one; otherwise a role that manages personnel files (a commune leader,
+    a provincial specialist) sees those who hold or held a post in the units it covers. Everyone
+    else reads the masked form.
     """
     if not official_ids:
         return set()
@@ -65,6 +54,27 @@ def full_id_official_ids(user: Any, official_ids: list[int]) -> set[int]:
         return set()
     return set(
         Posting.objects.filter(
-            official_id__in=official_ids, unit__in=units_in_scope_for_roles(user, FULL_ID_ROLES)
+            official_id__in=official_ids,
+            unit__in=units_for_roles(user, FULL_ID_ROLES).values("pk"),
         ).values_list("official_id", flat=True)
     )
+
+
+def may_see_full_citizen_id(user: Any, official: Official) -> bool:
+    """Whether the user reads this person's citizen ID in full (the rule of the list, for one)."""
+    return official.pk in may_see_full_citizen_ids(user, [official.pk])
+
+
+def default_unit_code(user: Any) -> str:
+    """The unit a report screen opens on: the user's first role's, else the served province."""
+    memberships = current_memberships(user)
+    return memberships[0].unit.code if memberships else home_code()
+
+
+def access_report_unit(user: Any, unit_id: int) -> Unit:
+    """The unit whose reports the user asks for, if their current roles cover it; else 404.
+
+    The current roles decide, whatever the date asked about: a commune formed in 2025 still
+    reads the figures of the communes it came from.
+    """
+    return access_unit_for_staff(user, unit_id)

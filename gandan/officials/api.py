@@ -7,26 +7,22 @@ unless the role manages personnel files there; every read of a full file is logg
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.http import Http404
 from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from gandan.accounts.access import user_covers_unit
-from gandan.core.services import access_log_record
 from gandan.geo.api import UnitBriefSerializer
-from gandan.geo.models import Unit
-from gandan.geo.selectors import UnitNotFound, unit_by_code
-from gandan.officials.access import access_official, full_id_official_ids
+from gandan.officials.access import access_official
+from gandan.officials.filters import PeopleFilter
 from gandan.officials.models import (
-    Category,
     Evaluation,
     Official,
     Posting,
@@ -35,27 +31,8 @@ from gandan.officials.models import (
     Relative,
     Rotation,
 )
-from gandan.officials.selectors import PersonnelFile, people_on, personnel_file, shown_citizen_id
-
-# --- Query parameters ---------------------------------------------------------------------------
-
-
-class OfficialQuerySerializer(serializers.Serializer[dict[str, Any]]):
-    as_of = serializers.DateField(
-        required=False, help_text="Giữ chức danh vào ngày (YYYY-MM-DD), mặc định hôm nay"
-    )
-    unit = serializers.CharField(
-        required=False,
-        max_length=10,
-        help_text="Mã đơn vị hành chính trong phạm vi của bạn (xã, phường hoặc tỉnh)",
-    )
-    category = serializers.ChoiceField(
-        choices=Category.choices, required=False, help_text="Nhóm cán bộ, công chức"
-    )
-    q = serializers.CharField(
-        required=False, max_length=100, help_text="Tìm theo tên (không phân biệt dấu)"
-    )
-
+from gandan.officials.selectors import PersonnelFile, PersonRow, people_rows, personnel_file
+from gandan.officials.services import personnel_file_read
 
 # --- What is returned -----------------------------------------------------------------------------
 
@@ -90,36 +67,22 @@ class PostingSerializer(serializers.ModelSerializer[Posting]):
         ]
 
 
-class OfficialListSerializer(serializers.ModelSerializer[Official]):
-    birth_year = serializers.IntegerField(source="birth_date.year")
-    sex_display = serializers.CharField(source="get_sex_display")
-    citizen_id = serializers.SerializerMethodField(
+class OfficialListSerializer(serializers.Serializer[PersonRow]):
+    id = serializers.IntegerField(source="official.pk")
+    full_name = serializers.CharField(source="official.full_name")
+    birth_year = serializers.IntegerField(source="official.birth_date.year")
+    sex = serializers.CharField(source="official.sex")
+    sex_display = serializers.CharField(source="official.get_sex_display")
+    citizen_id = serializers.CharField(
         help_text="Số định danh cá nhân, đã che trừ khi vai trò được xem đầy đủ"
     )
     citizen_id_masked = serializers.SerializerMethodField()
-    posts = PostingSerializer(many=True, help_text="Chức danh giữ vào ngày hỏi, trong phạm vi")
+    posts = PostingSerializer(
+        source="official.posts", many=True, help_text="Chức danh giữ vào ngày hỏi, trong phạm vi"
+    )
 
-    class Meta:
-        model = Official
-        fields = [
-            "id",
-            "full_name",
-            "birth_year",
-            "sex",
-            "sex_display",
-            "citizen_id",
-            "citizen_id_masked",
-            "posts",
-        ]
-
-    def _full(self, official: Official) -> bool:
-        return official.pk in self.context.get("full_ids", set())
-
-    def get_citizen_id(self, official: Official) -> str:
-        return shown_citizen_id(official, self._full(official))
-
-    def get_citizen_id_masked(self, official: Official) -> bool:
-        return not self._full(official)
+    def get_citizen_id_masked(self, row: PersonRow) -> bool:
+        return not row.citizen_id_full
 
 
 class IdentitySerializer(serializers.Serializer[PersonnelFile]):
@@ -217,50 +180,32 @@ class PersonnelFileSerializer(serializers.Serializer[PersonnelFile]):
 # --- Views ---------------------------------------------------------------------------------------
 
 
-def _unit_in_scope(user: Any, code: str, as_of: dt.date) -> Unit:
-    try:
-        unit = unit_by_code(code, as_of=as_of)
-    except UnitNotFound:
-        unit = None
-    if unit is None or not user_covers_unit(user, unit):
-        raise NotFound(f"unit: không tìm thấy đơn vị mã {code!r} trong phạm vi của bạn.")
-    return unit
-
-
 @extend_schema(tags=["Cán bộ, công chức"])
 class OfficialViewSet(viewsets.GenericViewSet[Official]):
     """People who hold posts in the communes of your scope, and their personnel files."""
 
-    serializer_class = OfficialListSerializer
-    filter_backends: list[Any] = []  # the query parameters are read by the selector
+    serializer_class = OfficialListSerializer  # type: ignore[assignment]  # serializes PersonRow
+    # The schema lists the filter's parameters; the list binds the same filter as the screen.
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = PeopleFilter
     lookup_value_regex = r"\d+"
 
     def get_queryset(self) -> Any:
-        if getattr(self, "swagger_fake_view", False):  # drf-spectacular building the schema
-            return Official.objects.none()
-        params = OfficialQuerySerializer(data=self.request.query_params)
-        params.is_valid(raise_exception=True)
-        data = params.validated_data
-        as_of = data.get("as_of") or timezone.localdate()
-        unit = _unit_in_scope(self.request.user, data["unit"], as_of) if data.get("unit") else None
-        return people_on(
-            self.request.user,
-            as_of=as_of,
-            q=data.get("q", ""),
-            category=data.get("category", ""),
-            unit=unit,
-        )
+        return Official.objects.none()  # the list reads PeopleFilter, the file access_official
 
-    @extend_schema(
-        parameters=[OfficialQuerySerializer], responses=OfficialListSerializer(many=True)
-    )
+    @extend_schema(responses=OfficialListSerializer(many=True))
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """People in post on ``as_of``; citizen IDs masked unless your role manages their file."""
-        page = self.paginate_queryset(self.get_queryset())
-        officials = list(page) if page is not None else []
-        full_ids = full_id_official_ids(request.user, [o.pk for o in officials])
-        serializer = OfficialListSerializer(officials, many=True, context={"full_ids": full_ids})
-        return self.get_paginated_response(serializer.data)
+        found = PeopleFilter(request.query_params, user=request.user)
+        if not found.is_valid():
+            errors = found.errors
+            if "unit" in errors:
+                raise NotFound(errors["unit"][0])
+            raise ValidationError(errors)
+        page = self.paginate_queryset(found.qs)
+        rows = people_rows(request.user, list(page) if page is not None else [])
+        data = OfficialListSerializer(rows, many=True).data  # type: ignore[arg-type]
+        return self.get_paginated_response(data)
 
     @extend_schema(
         summary="Hồ sơ cán bộ, công chức (mỗi lần đọc được ghi nhật ký truy cập)",
@@ -276,10 +221,5 @@ class OfficialViewSet(viewsets.GenericViewSet[Official]):
         except Http404:
             raise NotFound("Không tìm thấy cán bộ, công chức.") from None
         record = personnel_file(official, user=request.user, as_of=timezone.localdate())
-        access_log_record(
-            user=request.user,
-            subject=official,
-            what="personnel_file_api",
-            province_code=official.province_code,
-        )
+        personnel_file_read(user=request.user, official=official, channel="personnel_file_api")
         return Response(PersonnelFileSerializer(record).data)

@@ -7,18 +7,20 @@ and records an event in the same transaction.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
+from gandan.core.actors import acting_user
 from gandan.core.crypto import blind_index
 from gandan.core.models import valid_on_q
-from gandan.core.services import event_record
+from gandan.core.services import access_log_record, event_record
 from gandan.core.text import fold
+from gandan.core.validators import check_citizen_id
 from gandan.geo.models import Hamlet, Level, Unit
+from gandan.officials.events import RECORD_EVENTS, OfficialEvent
 from gandan.officials.models import (
     QUALIFICATION_LEVELS,
     Evaluation,
@@ -36,24 +38,7 @@ from gandan.officials.models import (
     Sex,
 )
 
-CITIZEN_ID = re.compile(r"^\d{12}$")
 MIN_ROTATION_MONTHS = 36  # Regulation 65-QĐ/TW (2022)
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
-def check_citizen_id(value: str) -> str:
-    """A citizen ID number (CCCD / số định danh cá nhân): 12 digits, a real birth-place code first."""
-    value = re.sub(r"\s", "", value or "")
-    if not CITIZEN_ID.match(value):
-        raise ValidationError({"citizen_id": "Số định danh cá nhân phải gồm đúng 12 chữ số."})
-    if not 1 <= int(value[:3]) <= 96:
-        raise ValidationError(
-            {"citizen_id": f"Mã nơi đăng ký khai sinh {value[:3]} không hợp lệ (001–096)."}
-        )
-    return value
 
 
 @transaction.atomic
@@ -96,11 +81,11 @@ def official_create(
         citizen_id=citizen_id,
         citizen_id_index=index,
         province_code=province_code,
-        created_by=_user(actor),
-        updated_by=_user(actor),
+        created_by=acting_user(actor),
+        updated_by=acting_user(actor),
     )
     event_record(
-        kind="official.created", subject=official, actor=actor, province_code=province_code
+        kind=OfficialEvent.CREATED, subject=official, actor=actor, province_code=province_code
     )
     return official
 
@@ -133,11 +118,11 @@ def qualification_add(
         awarded_on=awarded_on,
         field=field,
         institution=institution,
-        created_by=_user(actor),
-        updated_by=_user(actor),
+        created_by=acting_user(actor),
+        updated_by=acting_user(actor),
     )
     event_record(
-        kind="official.qualification_added",
+        kind=OfficialEvent.QUALIFICATION_ADDED,
         subject=official,
         actor=actor,
         province_code=official.province_code,
@@ -244,11 +229,11 @@ def posting_start(
         valid_to=valid_to,
         salary_grade=salary_grade,
         province_code=unit.province_code,
-        created_by=_user(actor),
-        updated_by=_user(actor),
+        created_by=acting_user(actor),
+        updated_by=acting_user(actor),
     )
     event_record(
-        kind="posting.started",
+        kind=OfficialEvent.POSTING_STARTED,
         subject=posting,
         actor=actor,
         province_code=unit.province_code,
@@ -271,10 +256,10 @@ def posting_end(*, posting: Posting, valid_to: dt.date, actor: Any = None) -> Po
             {"valid_to": "Chỉ có thể kết thúc sớm hơn, không kéo dài quá hạn đã ghi."}
         )
     posting.valid_to = valid_to
-    posting.updated_by = _user(actor)
+    posting.updated_by = acting_user(actor)
     posting.save(update_fields=["valid_to", "updated_by", "updated_at"])
     event_record(
-        kind="posting.ended",
+        kind=OfficialEvent.POSTING_ENDED,
         subject=posting,
         actor=actor,
         province_code=posting.province_code,
@@ -346,10 +331,10 @@ def rotation_start(
         posting=posting,
         start=start,
         planned_end=planned_end,
-        created_by=_user(actor),
+        created_by=acting_user(actor),
     )
     event_record(
-        kind="official.rotated",
+        kind=OfficialEvent.ROTATED,
         subject=official,
         actor=actor,
         province_code=to_unit.province_code,
@@ -454,11 +439,11 @@ def evaluation_record(
         disciplined=disciplined,
         explanation=explanation[:300],
         province_code=unit.province_code,
-        created_by=_user(actor),
-        updated_by=_user(actor),
+        created_by=acting_user(actor),
+        updated_by=acting_user(actor),
     )
     event_record(
-        kind="official.evaluated",
+        kind=OfficialEvent.EVALUATED,
         subject=official,
         actor=actor,
         province_code=unit.province_code,
@@ -491,7 +476,7 @@ def relative_add(
         occupation=occupation,
     )
     event_record(
-        kind="official.relative_added",
+        kind=OfficialEvent.RELATIVE_ADDED,
         subject=official,
         actor=actor,
         province_code=official.province_code,
@@ -513,13 +498,25 @@ def record_add(
         kind=kind,
         decided_on=decided_on,
         text=text.strip(),
-        created_by=_user(actor),
+        created_by=acting_user(actor),
     )
     event_record(
-        kind=f"official.{kind}",
+        kind=RECORD_EVENTS[kind],
         subject=official,
         actor=actor,
         province_code=official.province_code,
         data={"decided_on": decided_on.isoformat()},
     )
     return record
+
+
+def personnel_file_read(*, user: Any, official: Official, channel: str) -> None:
+    """Log that ``user`` read the whole personnel file of ``official``.
+
+    ``channel`` names where it was read: ``personnel_file`` (the page), ``personnel_file_pdf``
+    or ``personnel_file_api``. The file holds personal data that only the people who manage it
+    may read, and they must be able to show who did.
+    """
+    access_log_record(
+        user=user, subject=official, what=channel, province_code=official.province_code
+    )

@@ -20,15 +20,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from gandan.accounts.access import access_unit_for_staff, current_memberships, units_in_scope
 from gandan.core import charts
-from gandan.geo.models import Level, Unit
+from gandan.officials.access import access_report_unit, default_unit_code
 from gandan.officials.models import Category, Education, Grade, Politics, Sex
-from gandan.officials.selectors import AGE_BANDS
+from gandan.officials.selectors import AGE_BANDS, report_units
 from gandan.reports.registry import ReportError, build_request, run_report
-
-DEFAULT_UNIT = "46"  # Thành phố Huế, for users without a role (superusers)
-MAX_QUICK_UNITS = 400  # a province has at most a few hundred communes
 
 CATEGORY_LABELS = {
     Category.CADRE: "Cán bộ",
@@ -93,11 +89,6 @@ class ReportForm(forms.Form):
     )
 
 
-def _default_unit_code(user: Any) -> str:
-    memberships = current_memberships(user)
-    return memberships[0].unit.code if memberships else DEFAULT_UNIT
-
-
 def _report_screen(request: HttpRequest, name: str, *, by_year: bool = False) -> dict[str, Any]:
     """Read the unit and date (or year), check the scope, run the report: the shared context.
 
@@ -110,7 +101,7 @@ def _report_screen(request: HttpRequest, name: str, *, by_year: bool = False) ->
     today = timezone.localdate()
     errors = [str(e) for e in form.errors.get("year" if by_year else "as_of", [])]
     typed_code = (data.get("unit") or "").strip()
-    code = typed_code or _default_unit_code(request.user)
+    code = typed_code or default_unit_code(request.user)
     year = (data.get("year") or today.year - 1) if by_year else None
     as_of: dt.date = data.get("as_of") or today
     try:
@@ -134,7 +125,7 @@ def _report_screen(request: HttpRequest, name: str, *, by_year: bool = False) ->
     report = None
     unit = None
     if report_request is not None and report_request.unit is not None:
-        unit = access_unit_for_staff(request.user, report_request.unit.pk)
+        unit = access_report_unit(request.user, report_request.unit.pk)
         as_of = report_request.as_of
         report = run_report(name, report_request)
     params = {"unit": unit.code if unit else code}
@@ -148,7 +139,7 @@ def _report_screen(request: HttpRequest, name: str, *, by_year: bool = False) ->
         "report": report,
         "json_url": f"{reverse('api:report', args=[name])}?{urlencode(params)}",
         "tabs": _tabs(request, unit.code if unit else code, as_of, by_year=by_year),
-        "quick_units": _quick_units(request.user, as_of, unit),
+        "quick_units": report_units(request.user, as_of, unit),
     }
 
 
@@ -171,24 +162,6 @@ def _tabs(
             }
         )
     return tabs
-
-
-def _quick_units(user: Any, as_of: dt.date, unit: Unit | None) -> list[Unit]:
-    """The units of the user's scope that existed on ``as_of``, larger units first.
-
-    Only those in the shown unit's province: a superuser's scope is the whole country.
-    """
-    units = units_in_scope(user, as_of=as_of).valid_on(as_of)
-    if unit is not None:
-        province = unit
-        while province.parent_id is not None and province.parent is not None:
-            province = province.parent
-        units = units.descendants_of([province.pk])
-    return list(
-        units.filter(level__in=[Level.PROVINCE, Level.DISTRICT, Level.COMMUNE])
-        .order_by("level", "name")
-        .only("code", "name", "level")[:MAX_QUICK_UNITS]
-    )
 
 
 def _ordered(counts: Mapping[str, int], order: Sequence[str]) -> dict[str, int]:

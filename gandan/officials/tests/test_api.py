@@ -136,6 +136,13 @@ def test_the_list_filters_by_name_category_and_date(personas, two_communes):
     assert names(client.get("/api/v1/officials/", {"as_of": "2025-12-31"})) == ["Nguyễn Văn An"]
 
 
+def test_the_api_reads_a_date_typed_day_first_as_the_screen_does(personas):
+    official_in(personas.commune_a, since=dt.date(2026, 1, 1))
+    client = personas.client("official_a")
+    assert names(client.get("/api/v1/officials/", {"as_of": "31/12/2025"})) == []
+    assert names(client.get("/api/v1/officials/", {"as_of": "02/01/2026"})) == ["Nguyễn Văn An"]
+
+
 def test_malformed_parameters_are_a_400_naming_the_fields(personas):
     response = personas.client("official_a").get(
         "/api/v1/officials/", {"as_of": "31/02/2026", "category": "boss"}

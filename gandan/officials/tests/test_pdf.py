@@ -64,13 +64,6 @@ def test_the_pdf_follows_the_official_layout(personas):
     assert person.citizen_id not in source
 
 
-def test_another_communes_official_cannot_print_the_file(personas):
-    person = official_of_a(personas)
-    response = personas.client("official_b").get(f"/officials/{person.pk}/pdf/")
-    assert response.status_code == 404
-    assert not AccessLog.objects.exists()
-
-
 def test_without_weasyprints_system_libraries_the_pdf_is_a_503_in_vietnamese(personas):
     person = official_of_a(personas)
     real_import = builtins.__import__

@@ -13,7 +13,7 @@ from gandan.accounts.services import membership_grant
 from gandan.core.crypto import mask_citizen_id
 from gandan.core.models import AccessLog
 from gandan.core.testing.personas import PASSWORD
-from gandan.officials.access import can_see_full_citizen_id, full_id_official_ids
+from gandan.officials.access import may_see_full_citizen_id, may_see_full_citizen_ids
 from gandan.officials.models import (
     Education,
     Grade,
@@ -184,9 +184,9 @@ def test_the_page_rule_for_full_ids_agrees_with_the_single_person_rule(personas)
     b = official_in(personas.commune_b, full_name="Trần Thị Bình", citizen_id="046085000002")
     leader_a = commune_leader_of_a(personas)
     for user in (leader_a, personas.official_a, personas.viewer_a, personas.leader):
-        expected = {o.pk for o in (a, b) if can_see_full_citizen_id(user, o)}
-        assert full_id_official_ids(user, [a.pk, b.pk]) == expected
-    assert full_id_official_ids(leader_a, [a.pk, b.pk]) == {a.pk}
+        expected = {o.pk for o in (a, b) if may_see_full_citizen_id(user, o)}
+        assert may_see_full_citizen_ids(user, [a.pk, b.pk]) == expected
+    assert may_see_full_citizen_ids(leader_a, [a.pk, b.pk]) == {a.pk}
 
 
 # --- The personnel file --------------------------------------------------------------------------
@@ -312,9 +312,10 @@ def test_every_view_of_a_file_is_logged_with_who_and_which_file(personas):
     }
 
 
-def test_another_communes_official_gets_a_404_and_leaves_no_log_row(personas):
+@pytest.mark.parametrize("suffix", ["", "pdf/"])
+def test_another_communes_official_gets_a_404_and_leaves_no_log_row(personas, suffix):
     person = official_of_a(personas)
-    response = personas.client("official_b").get(f"/officials/{person.pk}/")
+    response = personas.client("official_b").get(f"/officials/{person.pk}/{suffix}")
     assert response.status_code == 404
     assert not AccessLog.objects.exists()
 
@@ -326,3 +327,11 @@ def test_the_screens_link_list_to_file_to_pdf(personas):
     page = page_of(client, f"/officials/{person.pk}/")
     assert f'href="/officials/{person.pk}/pdf/"' in page
     assert 'href="/officials/people/"' in page
+
+
+def test_the_screen_narrows_the_list_to_a_province_by_its_code_as_the_api_does(personas):
+    official_of_a(personas)
+    official_in(personas.commune_b, full_name="Trần Thị Bình", citizen_id="046085000002")
+    page = page_of(personas.client("leader"), "/officials/people/", unit="46")
+    assert 'role="alert"' not in page
+    assert "Nguyễn Văn An" in page and "Trần Thị Bình" in page

@@ -474,3 +474,14 @@ def test_chart_text_is_escaped_in_the_page(personas):
     html = render_to_string("core/_bar_chart.html", {"chart": chart})
     assert "<script>" not in html
     assert "&lt;script&gt;" in html
+
+
+def test_a_superuser_without_a_role_opens_on_the_province_the_installation_serves(
+    personas: Personas, settings, django_user_model
+):
+    settings.GANDAN_PROVINCE = "48"
+    admin = django_user_model.objects.create_superuser("root", password=PASSWORD)
+    client = Client()
+    client.force_login(admin)
+    page = client.get("/officials/").content.decode()
+    assert "unit=48" in page and "unit=46" not in page

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from gandan.core.numbers import percent
 from gandan.geo import selectors as geo
 from gandan.geo.models import UnitClassification
 from gandan.officials import selectors, services
@@ -54,9 +55,7 @@ def test_statistics_count_degrees_held_on_the_date_and_round_half_up(thuan_hoa):
     later = selectors.statistics(thuan_hoa, dt.date(2026, 7, 1))
     assert later["cadres"]["university"] == 2  # C's master's degree counts from its date
     assert stats["by_sex"]["cadre"] == {"Nam": 3}
-    assert (
-        selectors.pct(2, 3) == 66.7 and selectors.pct(1, 8) == 12.5 and selectors.pct(0, 0) == 0.0
-    )
+    assert percent(2, 3) == 66.7 and percent(1, 8) == 12.5 and percent(0, 0) == 0.0
 
 
 def test_statistics_of_commune_b_do_not_count_commune_a(thuan_hoa):

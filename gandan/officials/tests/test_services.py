@@ -260,3 +260,14 @@ def test_relatives_and_records_are_checked_and_kept():
     with pytest.raises(ValidationError):
         services.relative_add(official=person, relation="Con", full_name="A", birth_year=1800)
     assert person.relatives.count() == 1 and person.records.count() == 1
+
+
+def test_every_kind_the_registry_writes_is_declared_with_a_vietnamese_label():
+    from gandan.core.events import is_declared, label_of
+    from gandan.officials.events import RECORD_EVENTS, OfficialEvent
+    from gandan.officials.models import RecordKind
+
+    assert set(RECORD_EVENTS) == set(RecordKind.values)
+    for kind in OfficialEvent.values:
+        assert is_declared(kind)
+        assert label_of(kind) != kind

@@ -1,115 +1,31 @@
-"""Import and export of officials: one row per posting, the same layout both ways.
-
-Columns (the header row must name exactly these, in any order; ``docs/import-officials.md``
-explains each with examples)::
-
-    citizen_id, full_name, birth_date, sex, ethnicity, home_commune_code, unit_code,
-    hamlet_name, position_code, posting_kind, start_date, end_date, education,
-    education_date, politics, politics_date, salary_grade
-
-- ``citizen_id``: 12 digits (a number cell that lost its leading zero in Excel is padded back).
-  The same person may appear on several rows (several postings) with the same name and birth
-  date; a person already registered (same citizen ID) gets the new postings and
-  qualifications, not a second record.
-- dates (``birth_date``, ``start_date``, ``end_date``, ``education_date``, ``politics_date``):
-  ``dd/mm/yyyy``, ISO ``yyyy-mm-dd`` or a date cell.
-- ``sex``: ``nam`` / ``nữ`` (or ``male`` / ``female``). ``ethnicity``: blank means Kinh.
-- ``home_commune_code``: optional; the commune of that code on ``start_date``, else the most
-  recent unit with that code.
-- ``unit_code``: a commune that exists on ``start_date`` (a legacy code before 1 Jul 2025, a
-  current one after). On the upload screen it must be in the user's scope for writing.
-- ``hamlet_name``: for village positions only: a village or residential group of that commune
-  on ``start_date``; where a merged commune has two of the same name,
-  ``Tổ dân phố 1 (trước thuộc Phường Phú Nhuận)``.
-- ``position_code``: a code of :class:`~gandan.officials.models.Position` in force on
-  ``start_date`` (e.g. ``committee_chair``, ``office_staff``, ``hamlet_head``).
-- ``posting_kind``: ``elected``, ``appointed``, ``recruited``, ``seconded``, ``rotated_in``,
-  ``contracted`` (or the Vietnamese labels: ``Bầu cử``, ``Bổ nhiệm``, …).
-- ``education`` 0–6 and ``politics`` 0–3: level codes of ``Education`` / ``Politics`` or their
-  Vietnamese labels (``Đại học``, ``Trung cấp``…), each with the date of the degree; blank or 0
-  records nothing.
-- ``salary_grade``: free text (at most 60 characters).
-
-The export writes the postings valid on a date in a unit and below, with each person's highest
-education and political theory degree held that day, so that exporting as an operator and
-importing into an empty database gives back the same people and postings.
-"""
+"""The import of officials: each row checked, then written by the services (all or nothing)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import io
-import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import Cell
 
-from gandan.core.crypto import blind_index, mask_citizen_id
+from gandan.core.crypto import blind_index
 from gandan.core.imports import ImportContext, Row, TableImporter, columns
-from gandan.core.models import valid_on_q
 from gandan.core.text import fold
+from gandan.core.validators import check_citizen_id
 from gandan.geo.models import Hamlet, Level, Unit
 from gandan.geo.selectors import UnitNotFound, unit_by_code
-from gandan.officials.models import (
-    QUALIFICATION_LEVELS,
-    Official,
-    Position,
-    Posting,
-    PostingKind,
-    Qualification,
-    QualificationKind,
-    Sex,
+from gandan.officials.imports.columns import (
+    _FORMER,
+    COLUMNS,
+    DEGREES,
+    OFFICIAL_COLUMNS,
+    POSTING_COLUMNS,
+    SEXES,
 )
-from gandan.officials.services import (
-    check_citizen_id,
-    official_create,
-    posting_start,
-    qualification_add,
-)
-
-COLUMNS = (
-    "citizen_id",
-    "full_name",
-    "birth_date",
-    "sex",
-    "ethnicity",
-    "home_commune_code",
-    "unit_code",
-    "hamlet_name",
-    "position_code",
-    "posting_kind",
-    "start_date",
-    "end_date",
-    "education",
-    "education_date",
-    "politics",
-    "politics_date",
-    "salary_grade",
-)
-SEXES = {"nam": Sex.MALE, "male": Sex.MALE, "nu": Sex.FEMALE, "female": Sex.FEMALE}
-SEX_NAMES = {Sex.MALE: "nam", Sex.FEMALE: "nữ"}
-# Which column each key of a service's ValidationError is about.
-OFFICIAL_COLUMNS = {"home_unit": "home_commune_code"}
-POSTING_COLUMNS = {
-    "valid_from": "start_date",
-    "valid_to": "end_date",
-    "unit": "unit_code",
-    "position": "position_code",
-    "hamlet": "hamlet_name",
-    "kind": "posting_kind",
-}
-DEGREES = (
-    (QualificationKind.EDUCATION, "education", "education_date"),
-    (QualificationKind.POLITICS, "politics", "politics_date"),
-)
-_FORMER = re.compile(r"^(?P<name>.*?)\s*\(trước thuộc (?P<commune>.+)\)$")
+from gandan.officials.models import QUALIFICATION_LEVELS, Official, Position, Posting, PostingKind
+from gandan.officials.services import official_create, posting_start, qualification_add
 
 
 @dataclass(frozen=True)
@@ -262,13 +178,11 @@ class OfficialsImporter(TableImporter[PostingRow]):
             return
         if fold(registered["full_name"]) != fold(full_name):
             row.error(
-                "full_name",
-                "khác họ và tên của người đã có trong hệ thống với cùng số định danh",
+                "full_name", "khác họ và tên của người đã có trong hệ thống với cùng số định danh"
             )
         if registered["birth_date"] != birth_date:
             row.error(
-                "birth_date",
-                "khác ngày sinh của người đã có trong hệ thống với cùng số định danh",
+                "birth_date", "khác ngày sinh của người đã có trong hệ thống với cùng số định danh"
             )
 
     def _home_unit(self, row: Row, start: dt.date | None) -> Unit | None:
@@ -394,12 +308,7 @@ class OfficialsImporter(TableImporter[PostingRow]):
         return None
 
     def _degree(
-        self,
-        row: Row,
-        kind: str,
-        level_column: str,
-        date_column: str,
-        birth_date: dt.date | None,
+        self, row: Row, kind: str, level_column: str, date_column: str, birth_date: dt.date | None
     ) -> tuple[str, int, dt.date] | None:
         text = row.text(level_column)
         awarded = row.date(date_column)
@@ -515,131 +424,3 @@ def _with_former(hamlet: Hamlet) -> str:
 
 
 # --- Export ---------------------------------------------------------------------------------
-
-
-def export_officials(unit: Unit, as_of: dt.date, *, user: Any = None) -> bytes:
-    """The postings valid on ``as_of`` in ``unit`` and below, as .xlsx in the import layout.
-
-    Citizen IDs are masked unless ``user`` is None (an operator) or may see them in full;
-    each full ID shown to a user is written to the access log.
-    """
-    from gandan.core.services import access_log_record
-    from gandan.officials.selectors import postings_on
-
-    postings = (
-        postings_on(unit, as_of)
-        .select_related("official", "official__home_unit", "position", "unit", "hamlet")
-        .order_by("unit__code", "position__order", "official__search_name", "valid_from", "pk")
-    )
-    degrees = _highest_degrees(postings, as_of)
-    if user is None:
-        full_ids: set[int] | None = None  # an operator sees everything
-    else:
-        from gandan.officials.access import full_id_official_ids
-
-        full_ids = full_id_official_ids(
-            user, list(postings.order_by().values_list("official_id", flat=True).distinct())
-        )
-    logged: set[int] = set()
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("can-bo")
-    sheet.append(list(COLUMNS))
-    for posting in postings.iterator(chunk_size=1000):
-        official = posting.official
-        full = full_ids is None or official.pk in full_ids
-        if full and user is not None and official.pk not in logged:
-            access_log_record(
-                user=user,
-                subject=official,
-                what="citizen_id_export",
-                province_code=official.province_code,
-            )
-            logged.add(official.pk)
-        held = degrees.get(official.pk, {})
-        education = held.get(QualificationKind.EDUCATION)
-        politics = held.get(QualificationKind.POLITICS)
-        values: list[Any] = [
-            _text(sheet, official.citizen_id if full else mask_citizen_id(official.citizen_id)),
-            official.full_name,
-            _date(sheet, official.birth_date),
-            SEX_NAMES.get(official.sex, official.sex),
-            official.ethnicity,
-            official.home_unit.code if official.home_unit else None,
-            posting.unit.code,
-            _hamlet_label(posting) if posting.hamlet else None,
-            posting.position.code,
-            posting.kind,
-            _date(sheet, posting.valid_from),
-            _date(sheet, posting.valid_to),
-            education[0] if education else None,
-            _date(sheet, education[1] if education else None),
-            politics[0] if politics else None,
-            _date(sheet, politics[1] if politics else None),
-            posting.salary_grade or None,
-        ]
-        sheet.append(values)
-    _codes_sheet(book)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _highest_degrees(postings: Any, as_of: dt.date) -> dict[int, dict[str, tuple[int, dt.date]]]:
-    """Each person's highest degree of each kind held on ``as_of``, with its (first) date."""
-    best: dict[int, dict[str, tuple[int, dt.date]]] = {}
-    rows = (
-        Qualification.objects.filter(
-            official_id__in=postings.values("official_id"),
-            kind__in=[kind for kind, _, _ in DEGREES],
-            awarded_on__lte=as_of,
-        )
-        .order_by("official_id", "kind", "-level", "awarded_on")
-        .values_list("official_id", "kind", "level", "awarded_on")
-    )
-    for official_id, kind, level, awarded_on in rows.iterator():
-        if level:
-            best.setdefault(official_id, {}).setdefault(kind, (level, awarded_on))
-    return best
-
-
-def _hamlet_label(posting: Posting) -> str:
-    """The hamlet's name, with its former commune when the name alone is ambiguous."""
-    hamlet = posting.hamlet
-    assert hamlet is not None  # noqa: S101 - callers check
-    start = posting.valid_from or hamlet.valid_from or dt.date.min
-    same_name = Hamlet.objects.filter(
-        valid_on_q(start), commune_id=hamlet.commune_id, search_name=hamlet.search_name
-    )
-    if same_name.exclude(pk=hamlet.pk).exists():
-        return _with_former(hamlet)
-    return hamlet.name
-
-
-def _text(sheet: Any, value: str) -> Cell:
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.number_format = "@"  # a citizen ID is text: keep the leading zero
-    return cell
-
-
-def _date(sheet: Any, value: dt.date | None) -> Cell | None:
-    if value is None:
-        return None
-    cell = WriteOnlyCell(sheet, value=dt.datetime.combine(value, dt.time()))
-    cell.number_format = "DD/MM/YYYY"
-    return cell
-
-
-def _codes_sheet(book: Workbook) -> None:
-    """A second sheet listing the codes the columns take (the import reads the first only)."""
-    sheet = book.create_sheet("danh-muc")
-    sheet.append(["cột", "mã", "ý nghĩa", "hiệu lực"])
-    for position in Position.objects.order_by("valid_from", "order", "code"):
-        sheet.append(["position_code", position.code, position.name, _period(position)])
-    for value, label in PostingKind.choices:
-        sheet.append(["posting_kind", value, label, ""])
-    for kind, column, _ in DEGREES:
-        for level, label in QUALIFICATION_LEVELS[kind].items():
-            sheet.append([column, level, label, ""])
-    for value, label in SEX_NAMES.items():
-        sheet.append(["sex", label, Sex(value).label, ""])
