@@ -189,11 +189,15 @@ def may_write_somewhere(user: Any, *, as_of: dt.date | None = None) -> bool:
     return units_in_scope(user, as_of=as_of, for_write=True).exists()
 
 
-def may_read_unit_report(user: Any, unit: Unit | None, *, as_of: dt.date | None = None) -> bool:
-    """Whether the user may read a report of ``unit`` (None: the whole country, superusers only)."""
+def may_read_unit_report(user: Any, unit: Unit | None) -> bool:
+    """Whether the user may read a report of ``unit`` (None: the whole country, superusers only).
+
+    The current roles decide, whatever date the report is about: through lineage, a commune
+    formed in 2025 reads the figures of the communes it came from (as the report screens do).
+    """
     if unit is None:
         return bool(getattr(user, "is_superuser", False) and user.is_active)
-    return user_covers_unit(user, unit, as_of=as_of)
+    return user_covers_unit(user, unit)
 
 
 def may_edit_hamlets(user: Any, unit: Unit) -> bool:

@@ -51,7 +51,7 @@ class ReportView(APIView):
                 date_to=params.get("to"),
             )
             if name not in PUBLIC_REPORTS and not may_read_unit_report(
-                request.user, report_request.unit, as_of=report_request.as_of
+                request.user, report_request.unit
             ):
                 message = "Không tìm thấy đơn vị trong phạm vi của bạn."
                 return Response(
