@@ -7,7 +7,7 @@
 Runs as an operator: no user scope. ``--unit CODE`` restricts the rows to that unit and
 below (across the 2025 reform, what it came from or became). The exit code is non-zero when
 the file has an error, and then nothing is saved. The layouts are documented in the
-importer modules (``gandan/officials/imports.py``) and in ``docs/``.
+importer modules (``gandan/officials/imports/``) and in ``docs/``.
 """
 
 from __future__ import annotations
