@@ -165,12 +165,6 @@ def _unit_choices(communes: list[Unit]) -> list[Any]:
     return groups
 
 
-def _query_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
 # --- Pages ------------------------------------------------------------------------------
 
 
@@ -201,7 +195,6 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "reports": shown,
             "map": _report_map(shown, communes),
-            "query": _query_without_page(request),
             "hidden_text": HIDDEN_TEXT,
         },
     )

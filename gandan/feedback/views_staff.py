@@ -215,14 +215,11 @@ def staff_queue(request: HttpRequest) -> HttpResponse:
     rows = [
         QueueRow(r, is_overdue(r, now), is_due_soon(r, now, calendar)) for r in page.object_list
     ]
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "form": form,
         "status": data.get("status") or "open",
         "page": page,
         "rows": rows,
-        "query": query.urlencode(),
         "can_enter": units_in_scope(request.user, for_write=True).exists(),
     }
     return render(request, "feedback/staff_queue.html", context)

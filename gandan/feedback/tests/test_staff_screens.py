@@ -595,3 +595,13 @@ def test_an_officer_cannot_enter_a_phone_number_the_public_form_refuses(personas
     assert response.status_code == 400
     assert "Số điện thoại không hợp lệ" in response.content.decode()
     assert not Report.objects.filter(title="Đèn đường hỏng").exists()
+
+
+def test_the_queues_pager_keeps_the_filters(personas, monkeypatch):
+    from gandan.feedback import views_staff
+
+    monkeypatch.setattr(views_staff, "PAGE_SIZE", 1)
+    report_of_a(personas)
+    report_at(personas.commune_a, title="Cây đổ chắn đường")
+    page = page_of(personas.client("official_a"), "/feedback/staff/", status="open")
+    assert 'href="?status=open&amp;page=2"' in page
