@@ -9,20 +9,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from gandan.core.models import Event
-from gandan.core.services import access_log_record
-from gandan.feedback.access import access_report, can_handle, has_contact
+from gandan.feedback import services
+from gandan.feedback.access import access_report, may_handle_report
 from gandan.feedback.models import Category, Photo, Report, Status
-from gandan.feedback.selectors import is_overdue, staff_reports
+from gandan.feedback.selectors import is_overdue, report_events, staff_reports
 from gandan.geo.api import UnitBriefSerializer
 
 # --- Query parameters ---------------------------------------------------------------------------
@@ -126,20 +128,69 @@ class ReportDetailSerializer(ReportSerializer):
     reporter = serializers.SerializerMethodField(
         help_text="Chỉ có khi vai trò của bạn xử lý phản ánh này; mỗi lần đọc được ghi nhật ký"
     )
+    actions = serializers.SerializerMethodField(
+        help_text="Các thao tác xử lý bạn thực hiện được lúc này (POST …/act/)"
+    )
 
     class Meta(ReportSerializer.Meta):
-        fields = [*ReportSerializer.Meta.fields, "rated_at", "photos", "events", "reporter"]
+        fields = [
+            *ReportSerializer.Meta.fields,
+            "rated_at",
+            "photos",
+            "events",
+            "reporter",
+            "actions",
+        ]
 
     @extend_schema_field(EventSerializer(many=True))
     def get_events(self, report: Report) -> Any:
-        events = Event.objects.filter(
-            subject_type=report._meta.label_lower, subject_id=str(report.pk)
-        ).select_related("actor")
-        return EventSerializer(events, many=True).data
+        return EventSerializer(report_events(report), many=True).data
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_actions(self, report: Report) -> list[str]:
+        return list(self.context.get("actions", []))
 
     @extend_schema_field(ReporterSerializer(allow_null=True))
     def get_reporter(self, report: Report) -> Any:
         return ReporterSerializer(report).data if self.context.get("show_reporter") else None
+
+
+class ReportActSerializer(serializers.Serializer[dict[str, Any]]):
+    """One handling step: the same steps, fields and rules as the forms of the staff page."""
+
+    action = serializers.ChoiceField(choices=list(services.REPORT_ACTIONS.items()))
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    answer = serializers.CharField(required=False, max_length=4000)
+    unit = serializers.CharField(required=False, max_length=10)
+    agency = serializers.CharField(required=False, allow_blank=True, max_length=160)
+    reason = serializers.CharField(required=False, max_length=300)
+    into = serializers.CharField(required=False, max_length=20)
+    moderation = serializers.ChoiceField(
+        choices=list(services.MODERATION_ACTIONS.items()), required=False
+    )
+    photo = serializers.IntegerField(required=False, allow_null=True)
+
+    # The fields each step needs (the others are ignored).
+    REQUIRED = {
+        "status": ("status",),
+        "answer": ("status", "answer"),
+        "transfer": ("unit", "reason"),
+        "merge": ("into",),
+        "moderate": ("moderation", "reason"),
+    }
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        missing = [f for f in self.REQUIRED[attrs["action"]] if attrs.get(f) in (None, "")]
+        if missing:
+            raise serializers.ValidationError({f: "Trường này là bắt buộc." for f in missing})
+        return attrs
+
+
+def _refused(error: DjangoValidationError) -> serializers.ValidationError:
+    if hasattr(error, "error_dict"):
+        return serializers.ValidationError(error.message_dict)
+    return serializers.ValidationError({"non_field_errors": error.messages})
 
 
 # --- Views ---------------------------------------------------------------------------------------
@@ -187,19 +238,40 @@ class ReportViewSet(viewsets.GenericViewSet[Report]):
     )
     def retrieve(self, request: Request, code: str, *args: Any, **kwargs: Any) -> Response:
         """One report; the reporter's contact only for roles that handle it, and logged."""
+        return self._detail(request, _report(request, code))
+
+    def _detail(self, request: Request, report: Report, status: int = 200) -> Response:
+        services.reporter_contact_shown(request.user, report)  # logs each read of the contact
+        context = {
+            "now": timezone.now(),
+            "show_reporter": may_handle_report(request.user, report),
+            "actions": services.report_actions(request.user, report),
+        }
+        return Response(ReportDetailSerializer(report, context=context).data, status=status)
+
+    @extend_schema(
+        summary="Thực hiện một thao tác xử lý phản ánh (như trên trang của cán bộ)",
+        request=ReportActSerializer,
+        responses=ReportDetailSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def act(self, request: Request, code: str, *args: Any, **kwargs: Any) -> Response:
+        """One handling step; the report afterwards, or 400 with the service's reasons."""
+        report = _report(request, code, for_write=True)
+        params = ReportActSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        data = dict(params.validated_data)
         try:
-            report = access_report(request.user, code)
-        except Http404:
-            raise NotFound("Không tìm thấy phản ánh.") from None
-        show_reporter = can_handle(request.user, report)
-        if show_reporter and has_contact(report):
-            access_log_record(
-                user=request.user,
-                subject=report,
-                what="reporter_contact",
-                province_code=report.province_code,
+            services.report_act(
+                report=report, action=data.pop("action"), data=data, actor=request.user
             )
-        serializer = ReportDetailSerializer(
-            report, context={"now": timezone.now(), "show_reporter": show_reporter}
-        )
-        return Response(serializer.data)
+        except DjangoValidationError as error:
+            raise _refused(error) from None
+        return self._detail(request, report)
+
+
+def _report(request: Request, code: str, *, for_write: bool = False) -> Report:
+    try:
+        return access_report(request.user, code, for_write=for_write)
+    except Http404:
+        raise NotFound("Không tìm thấy phản ánh.") from None

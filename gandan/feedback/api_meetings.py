@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
 
+from gandan.feedback import services
+from gandan.feedback.access import access_task, tasks_in_scope
+from gandan.feedback.api import _refused
 from gandan.feedback.models import Meeting, Opinion, Task
-from gandan.feedback.views_meetings import _tasks_in_scope
 
 
 class TaskSerializer(serializers.ModelSerializer[Task]):
@@ -33,6 +41,26 @@ class TaskSerializer(serializers.ModelSerializer[Task]):
 
     def get_topic(self, task: Task) -> str:
         return task.opinion.topic if task.opinion else task.directive[:200]
+
+
+class TaskDetailSerializer(TaskSerializer):
+    actions = serializers.SerializerMethodField(
+        help_text="Các bước bạn thực hiện được lúc này (POST …/act/)"
+    )
+
+    class Meta(TaskSerializer.Meta):
+        fields = [*TaskSerializer.Meta.fields, "actions"]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_actions(self, task: Task) -> list[str]:
+        return services.task_actions(self.context["request"].user, task)
+
+
+class TaskActSerializer(serializers.Serializer[dict[str, Any]]):
+    """One follow-up step, as on the task page: the text is the note, the answer or the reason."""
+
+    action = serializers.ChoiceField(choices=list(services.TASK_ACTIONS.items()))
+    text = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
 
 
 class OpinionSerializer(serializers.ModelSerializer[Opinion]):
@@ -84,7 +112,40 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet[Task]):
 
     def get_queryset(self) -> Any:
         return (
-            _tasks_in_scope(self.request.user)
+            tasks_in_scope(self.request.user)
             .select_related("lead", "opinion")
             .order_by("deadline", "id")
         )
+
+    def get_serializer_class(self) -> Any:
+        return TaskSerializer if self.action == "list" else TaskDetailSerializer
+
+    def get_object(self) -> Task:
+        try:
+            return access_task(self.request.user, self.kwargs["pk"])
+        except Http404:
+            raise NotFound("Không tìm thấy nhiệm vụ.") from None
+
+    @extend_schema(
+        summary="Một bước theo dõi nhiệm vụ (như trên trang nhiệm vụ)",
+        request=TaskActSerializer,
+        responses=TaskDetailSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def act(self, request: Request, pk: str) -> Response:
+        """Record progress, answer, or the author's acceptance; 404 for a step not yours."""
+        task = self.get_object()
+        params = TaskActSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        if params.validated_data["action"] not in services.task_actions(request.user, task):
+            raise NotFound("Không tìm thấy nhiệm vụ.")
+        try:
+            services.task_act(
+                task=task,
+                action=params.validated_data["action"],
+                data={"text": params.validated_data["text"]},
+                actor=request.user,
+            )
+        except DjangoValidationError as error:
+            raise _refused(error) from None
+        return Response(TaskDetailSerializer(task, context={"request": request}).data)

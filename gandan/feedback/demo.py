@@ -16,6 +16,7 @@ from tqdm import tqdm
 
 from gandan.core.demo import PROVINCE_CODE, DemoContext, Stage
 from gandan.core.models import Event
+from gandan.feedback.events import ReportEvent
 from gandan.feedback.models import ANSWERED_STATUSES, CaseType, Category, Channel, Report, Status
 from gandan.feedback.services import CODE_ALPHABET, due_at
 from gandan.geo.models import REFORM_DATE, Level, Unit
@@ -203,7 +204,7 @@ def _reports(ctx: DemoContext, bar: tqdm[Any]) -> str:
         events.append(
             Event(
                 occurred_at=report.received_at,
-                kind="report.received",
+                kind=ReportEvent.RECEIVED,
                 subject_type="feedback.report",
                 subject_id=str(report.pk),
                 province_code=PROVINCE_CODE,
@@ -214,7 +215,7 @@ def _reports(ctx: DemoContext, bar: tqdm[Any]) -> str:
             events.append(
                 Event(
                     occurred_at=report.answered_at,
-                    kind="report.answered",
+                    kind=ReportEvent.ANSWERED,
                     subject_type="feedback.report",
                     subject_id=str(report.pk),
                     province_code=PROVINCE_CODE,

@@ -7,16 +7,14 @@ whose Vietnamese messages the views put back on the form's fields.
 
 from __future__ import annotations
 
-import re
 from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 
+from gandan.core.validators import check_phone
 from gandan.feedback.models import Category
 from gandan.feedback.services import MAX_TEXT
-
-PHONE = re.compile(r"^\+?[0-9 .()-]{8,20}$")
 
 
 class CoordinateField(forms.FloatField):
@@ -137,10 +135,10 @@ class ReportForm(Form):
     confirm_new = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def clean_reporter_phone(self) -> str:
-        phone: str = self.cleaned_data["reporter_phone"].strip()
-        if phone and not PHONE.match(phone):
-            raise ValidationError("Số điện thoại không hợp lệ (chỉ gồm chữ số, 8–20 ký tự).")
-        return phone
+        try:
+            return check_phone(self.cleaned_data["reporter_phone"], field="reporter_phone")
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["reporter_phone"]) from None
 
 
 class NearbyForm(Form):

@@ -12,13 +12,11 @@ import datetime as dt
 import functools
 import json
 import re
-import time
 import xml.etree.ElementTree as ET  # noqa: S405 - we only build XML, never parse it
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import OuterRef, Subquery
@@ -29,6 +27,8 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework.authtoken.models import Token
 
+from gandan.core.ratelimit import Limit
+from gandan.core.validators import check_phone
 from gandan.feedback import selectors
 from gandan.feedback.models import OPEN_STATUSES, Category, Channel, Photo, Report, Status
 from gandan.feedback.services import check_text, report_submit
@@ -413,17 +413,9 @@ def service_request(request: HttpRequest, service_request_id: str, fmt: str) -> 
 # --- Posting a request ----------------------------------------------------------------------
 
 
-def _rate_limited(request: HttpRequest) -> bool:
-    """At most N posts per client address per minute (a fixed window in the cache)."""
-    address = request.META.get("REMOTE_ADDR") or "unknown"
-    key = f"open311:post:{address}:{int(time.time() // 60)}"
-    cache.add(key, 0, timeout=120)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=120)
-        count = 1
-    return count > _posts_per_minute()
+def _post_limit() -> Limit:
+    """At most ``OPEN311_POSTS_PER_MINUTE`` posts per client address per minute."""
+    return Limit("open311_post", count=_posts_per_minute(), window_s=60)
 
 
 def _api_user(request: HttpRequest) -> Any:
@@ -483,6 +475,7 @@ def _submit(request: HttpRequest, user: Any) -> Report:
             validate_email(email)
         except ValidationError:
             raise ValidationError({"email": f"“{email}” không phải địa chỉ email."}) from None
+    phone = check_phone(data.get("phone", ""), field="phone")
     description = check_text(data.get("description", ""), "description")
     answers = _answers(category, data)
     if answers:
@@ -498,14 +491,14 @@ def _submit(request: HttpRequest, user: Any) -> Report:
         address=data.get("address_string", ""),
         reporter_name=name,
         reporter_email=email,
-        reporter_phone=data.get("phone", ""),
+        reporter_phone=phone,
         photos=request.FILES.getlist("media"),
         actor=user,
     )
 
 
 def _create(request: HttpRequest, fmt: str) -> HttpResponse:
-    if _rate_limited(request):
+    if _post_limit().check_and_hit(request):
         response = _errors(fmt, 429, "Gửi quá nhiều phản ánh trong một phút; thử lại sau.")
         response["Retry-After"] = "60"
         return response

@@ -12,6 +12,7 @@ from gandan.core.calendar import WorkingCalendar
 from gandan.core.models import Event
 from gandan.core.numbers import percent
 from gandan.feedback.access import reports_in_scope
+from gandan.feedback.events import PUBLIC_REPORT_EVENTS, ReportEvent
 from gandan.feedback.models import (
     ANSWERED_STATUSES,
     OPEN_STATUSES,
@@ -228,30 +229,29 @@ def is_due_soon(report: Report, now: dt.datetime, calendar: WorkingCalendar) -> 
     return calendar.working_hours_between(now, report.due_at) <= DUE_SOON
 
 
-# --- The public timeline of a report --------------------------------------------------------------
+def report_events(report: Report) -> Any:
+    """Every event of a report, oldest first, with who did it: the staff page's and the API's."""
+    return Event.objects.filter(
+        subject_type=report._meta.label_lower, subject_id=str(report.pk)
+    ).select_related("actor")
 
-TIMELINE_KINDS = {
-    "report.received": "Tiếp nhận phản ánh",
-    "report.status": "",  # the new status says it
-    "report.transferred": "Chuyển đơn vị xử lý",
-    "report.answered": "Trả lời",
-    "report.reopened": "Người phản ánh chưa hài lòng, mở lại phản ánh",
-}
+
+# --- The public timeline of a report --------------------------------------------------------------
 
 
 def report_timeline(report: Report) -> list[dict[str, Any]]:
     """The public steps of a report, oldest first: what happened and when, never by whom."""
     steps = []
     events = Event.objects.filter(
-        subject_type="feedback.report", subject_id=str(report.pk), kind__in=TIMELINE_KINDS
+        subject_type="feedback.report", subject_id=str(report.pk), kind__in=PUBLIC_REPORT_EVENTS
     ).only("occurred_at", "kind", "data")
     for event in events:
-        label = TIMELINE_KINDS[event.kind]
+        label = event.label
         status = (event.data or {}).get("status")
         status_label = Status(status).label if status in Status.values else ""
-        if event.kind == "report.status":
-            label = status_label or "Cập nhật tình trạng"
-        elif event.kind == "report.answered" and status_label:
+        if event.kind == ReportEvent.STATUS:
+            label = status_label or label
+        elif event.kind == ReportEvent.ANSWERED and status_label:
             label = f"{label}: {status_label.lower()}"
         steps.append({"at": event.occurred_at, "label": label, "kind": event.kind})
     return steps

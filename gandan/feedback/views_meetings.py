@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from gandan.accounts.access import units_in_scope
 from gandan.feedback import selectors, services
+from gandan.feedback.access import access_task, tasks_in_scope
 from gandan.feedback.models import TASK_OPEN, Meeting, Task
 
 
@@ -49,33 +47,12 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     )
 
 
-def _tasks_in_scope(user: Any, *, for_write: bool = False) -> Any:
-    units = units_in_scope(user, for_write=for_write).values("pk")
-    return Task.objects.filter(
-        Q(lead__unit_id__in=units) | Q(opinion__author_unit_id__in=units)
-    ).distinct()
-
-
-def access_task(user: Any, task_id: int, *, for_write: bool = False) -> Task:
-    """The task, if the user's roles cover the lead agency or the author's unit; else 404."""
-    related = ("lead", "lead__unit", "opinion", "opinion__meeting", "opinion__author_unit")
-    try:
-        task: Task = (
-            _tasks_in_scope(user, for_write=for_write).select_related(*related).get(pk=task_id)
-        )
-    except Task.DoesNotExist:
-        raise Http404("Không tìm thấy nhiệm vụ.") from None
-    return task
-
-
 @login_required
 def task_list(request: HttpRequest) -> HttpResponse:
     """Tasks in the user's scope: overdue first, then due within a week, then the rest."""
     today = timezone.localdate()
     tasks = (
-        _tasks_in_scope(request.user)
-        .select_related("lead", "opinion__meeting")
-        .order_by("deadline")
+        tasks_in_scope(request.user).select_related("lead", "opinion__meeting").order_by("deadline")
     )
     open_tasks = [t for t in tasks if t.status in TASK_OPEN]
     return render(
@@ -92,52 +69,37 @@ def task_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
+    """One task; its forms are the steps :func:`services.task_actions` allows the user now."""
     task = access_task(request.user, task_id)
-    lead_units = units_in_scope(request.user, for_write=True)
-    can_handle = lead_units.filter(pk=task.lead.unit_id).exists()
-    can_accept = (
-        task.opinion is not None
-        and task.opinion.author_unit_id is not None
-        and lead_units.filter(pk=task.opinion.author_unit_id).exists()
-    )
     status = 200
     if request.method == "POST":
         action = request.POST.get("action", "")
+        if action not in services.task_actions(request.user, task):
+            raise Http404("Không tìm thấy nhiệm vụ.")
         try:
-            if action in ("progress", "answer") and can_handle:
-                if action == "progress":
-                    services.task_progress(
-                        task=task, note=request.POST.get("text", ""), actor=request.user
-                    )
-                else:
-                    services.task_answer(
-                        task=task, answer=request.POST.get("text", ""), actor=request.user
-                    )
-            elif action in ("accept", "reject") and can_accept:
-                services.task_accept(
-                    task=task,
-                    accepted=action == "accept",
-                    reason=request.POST.get("text", ""),
-                    actor=request.user,
-                )
-            else:
-                raise Http404("Không tìm thấy nhiệm vụ.")
+            done = services.task_act(
+                task=task,
+                action=action,
+                data={"text": request.POST.get("text", "")},
+                actor=request.user,
+            )
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
             status = 400
         else:
-            messages.success(request, "Đã ghi nhận.")
+            messages.success(request, done)
             return redirect("meetings:task", task_id=task.pk)
+    today = timezone.localdate()
     return render(
         request,
         "feedback/task.html",
         {
             "task": task,
             "notes": task.notes.select_related("by"),
-            "can_handle": can_handle,
-            "can_accept": can_accept,
-            "today": timezone.localdate(),
+            "actions": services.task_actions(request.user, task),
+            "late": task.status in TASK_OPEN and task.deadline < today,
+            "today": today,
         },
         status=status,
     )

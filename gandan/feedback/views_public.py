@@ -9,14 +9,11 @@ redacted photos are not shown.
 from __future__ import annotations
 
 import datetime as dt
-import math
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -30,21 +27,21 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from PIL import Image, UnidentifiedImageError
 
 from gandan.core import charts
+from gandan.core.ratelimit import Limit
 from gandan.feedback import selectors, services
 from gandan.feedback.access import access_report_for_reporter
 from gandan.feedback.forms import ListFilterForm, NearbyForm, ReopenForm, ReportForm
 from gandan.feedback.models import OPEN_STATUSES, Category, Channel, Photo, Report
 from gandan.feedback.selectors import report_timeline
+from gandan.geo.maps import Projection, projection
 from gandan.geo.models import Level, Unit
-from gandan.geo.selectors import UnitNotFound, descendants, unit_by_code
+from gandan.geo.province import home_code, home_name, home_unit
+from gandan.geo.selectors import UnitNotFound, descendants
 from gandan.reports.registry import ReportError, build_request, run_report
 
-HOME_PROVINCE = "46"  # Thành phố Huế: its communes come first and make the maps
 PAGE_SIZE = 50
-SUBMIT_LIMIT = 5  # reports per client address …
-SUBMIT_WINDOW_S = 10 * 60  # … per ten minutes
-MAP_WIDTH = 640
-MAP_PADDING = 24
+# Five reports per client address per ten minutes (refused forms do not count).
+SUBMIT_LIMIT = Limit("feedback_submit", count=5, window_s=10 * 60)
 IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 HIDDEN_TEXT = "Nội dung đã được ẩn do vi phạm quy định"
 ANSWERED = "Đã trả lời"
@@ -57,68 +54,12 @@ ERROR_FIELDS = {
     "lat": "latitude",
     "address_string": "address",
     "media": "photos",
+    "reporter_phone": "reporter_phone",
 }
 # Events of a report that the public timeline shows (never who did it, nor their notes).
 
 
 # --- Maps -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Projection:
-    """Degrees → SVG pixels on an equirectangular plane (good enough for one province).
-
-    ``left``/``top`` are the longitude/latitude at pixel (0, 0); ``kx``/``ky`` pixels per
-    degree. The submit page's script inverts the same numbers to turn a click into a position.
-    """
-
-    left: float
-    top: float
-    kx: float
-    ky: float
-    width: int
-    height: int
-
-    def x(self, longitude: float) -> str:
-        return f"{(longitude - self.left) * self.kx:.1f}"
-
-    def y(self, latitude: float) -> str:
-        return f"{(self.top - latitude) * self.ky:.1f}"
-
-    @property
-    def data(self) -> dict[str, str]:
-        """The numbers as text for ``data-*`` attributes: never localised (no decimal comma)."""
-        return {
-            "left": repr(self.left),
-            "top": repr(self.top),
-            "kx": repr(self.kx),
-            "ky": repr(self.ky),
-            "width": str(self.width),
-            "height": str(self.height),
-        }
-
-
-def projection(points: Iterable[tuple[float, float]]) -> Projection | None:
-    """A projection that fits every (latitude, longitude) in the map's width, with a margin."""
-    placed = list(points)
-    if not placed:
-        return None
-    lats = [lat for lat, _lon in placed]
-    lons = [lon for _lat, lon in placed]
-    shrink = math.cos(math.radians((min(lats) + max(lats)) / 2))  # longitude degrees are shorter
-    span_x = max((max(lons) - min(lons)) * shrink, 0.01)
-    span_y = max(max(lats) - min(lats), 0.01)
-    scale = (MAP_WIDTH - 2 * MAP_PADDING) / max(span_x, span_y)
-    height = int(min(span_y * scale + 2 * MAP_PADDING, MAP_WIDTH * 1.4))
-    scale = min(scale, (height - 2 * MAP_PADDING) / span_y)
-    return Projection(
-        left=min(lons) - MAP_PADDING / (scale * shrink),
-        top=max(lats) + MAP_PADDING / scale,
-        kx=scale * shrink,
-        ky=scale,
-        width=MAP_WIDTH,
-        height=height,
-    )
 
 
 @dataclass(frozen=True)
@@ -146,7 +87,7 @@ class ReportMap:
 
 def _home_communes(on: dt.date) -> list[Unit]:
     try:
-        province = unit_by_code(HOME_PROVINCE, as_of=on)
+        province = home_unit(as_of=on)
     except UnitNotFound:
         return []
     return list(descendants(province, as_of=on).filter(level=Level.COMMUNE).order_by("search_name"))
@@ -194,28 +135,9 @@ def _report_map(reports: list[Report], communes: list[Unit]) -> ReportMap | None
 # --- Helpers ----------------------------------------------------------------------------
 
 
-def _client_ip(request: HttpRequest) -> str:
-    # The address the connection came from. Behind a reverse proxy, the proxy must pass the
-    # real address in REMOTE_ADDR; a client-sent X-Forwarded-For would let anyone dodge the limit.
-    return str(request.META.get("REMOTE_ADDR") or "unknown")
-
-
-def _submit_key(request: HttpRequest) -> str:
-    return f"feedback:submit:{_client_ip(request)}"
-
-
-def _over_submit_limit(request: HttpRequest) -> bool:
-    return int(cache.get(_submit_key(request), 0)) >= SUBMIT_LIMIT
-
-
-def _count_submission(request: HttpRequest) -> None:
-    # A fixed window that opens with the first report: incr keeps the key's expiry.
-    key = _submit_key(request)
-    if not cache.add(key, 1, SUBMIT_WINDOW_S):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, SUBMIT_WINDOW_S)
+def _in_sentence(name: str) -> str:
+    """ "Thành phố Huế" as it reads inside a sentence: "thành phố Huế"."""
+    return name[:1].lower() + name[1:]
 
 
 def _reporter_url(report: Report) -> str:
@@ -237,16 +159,10 @@ def _unit_choices(communes: list[Unit]) -> list[Any]:
             )
     groups: list[Any] = []
     if home:
-        groups.append(("Xã, phường của thành phố Huế", home))
+        groups.append((f"Xã, phường của {_in_sentence(home_name())}", home))
     if others:
         groups.append(("Đơn vị khác", list(others.items())))
     return groups
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 # --- Pages ------------------------------------------------------------------------------
@@ -279,7 +195,6 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "reports": shown,
             "map": _report_map(shown, communes),
-            "query": _query_without_page(request),
             "hidden_text": HIDDEN_TEXT,
         },
     )
@@ -356,6 +271,7 @@ def _submit_context(form: ReportForm, **extra: Any) -> dict[str, Any]:
         "chosen_hint": next((c.hint for c in categories if c.code == chosen), ""),
         "proj": proj,
         "places": _commune_dots(communes, proj) if proj else [],
+        "province_name": _in_sentence(home_name()),
         "marker": marker,
         **extra,
     }
@@ -366,7 +282,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
     """The form. Suggests open reports of the same category nearby before saving a new one."""
     if request.method != "POST":
         return render(request, "feedback/submit.html", _submit_context(ReportForm()))
-    if _over_submit_limit(request):
+    if SUBMIT_LIMIT.exceeded(request):
         return render(
             request, "feedback/submit.html", _submit_context(ReportForm(), limited=True), status=429
         )
@@ -408,7 +324,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
                 for text in texts:
                     form.add_error(field if field in form.fields else None, text)
         else:
-            _count_submission(request)
+            SUBMIT_LIMIT.hit(request)
             target = reverse("feedback:submitted", args=[report.code])
             return redirect(f"{target}?{urlencode({'t': report.reporter_token})}")
     return render(
@@ -561,7 +477,7 @@ def report_photo(request: HttpRequest, photo_id: int) -> HttpResponseBase:
 def statistics(request: HttpRequest) -> HttpResponse:
     """Received, answered, on time and satisfaction for a period, by category and commune."""
     today = timezone.localdate()
-    unit_code = (request.GET.get("unit") or HOME_PROVINCE).strip()
+    unit_code = (request.GET.get("unit") or home_code()).strip()
     date_to = (request.GET.get("to") or "").strip()
     date_from = (request.GET.get("from") or "").strip()
     report: dict[str, Any] | None = None
@@ -578,7 +494,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
         )
     except ReportError as error:
         errors.append(error.message)
-    units = [(HOME_PROVINCE, "Toàn thành phố Huế")]
+    units = [(home_code(), f"Toàn {_in_sentence(home_name())}")]
     units += [(u.code, u.name) for u in _home_communes(today)]
     if report and report["unit"] and report["unit"]["code"] not in {c for c, _n in units}:
         units.append((report["unit"]["code"], report["unit"]["name"]))

@@ -26,9 +26,9 @@ from django.views.decorators.http import require_http_methods
 from gandan.accounts.access import units_in_scope
 from gandan.core.calendar import WorkingCalendar
 from gandan.core.models import Event
-from gandan.core.services import access_log_record
 from gandan.feedback import services
-from gandan.feedback.access import access_report, can_handle, has_contact, reports_in_scope
+from gandan.feedback.access import access_report, may_handle_report, reports_in_scope
+from gandan.feedback.events import ReportEvent
 from gandan.feedback.models import (
     ANSWERED_STATUSES,
     Category,
@@ -36,9 +36,14 @@ from gandan.feedback.models import (
     Report,
     Status,
 )
-from gandan.feedback.selectors import is_due_soon, is_overdue, nearby_open, staff_reports
+from gandan.feedback.selectors import (
+    is_due_soon,
+    is_overdue,
+    nearby_open,
+    report_events,
+    staff_reports,
+)
 from gandan.geo.models import Level, Unit
-from gandan.geo.selectors import UnitNotFound, unit_by_code
 
 PAGE_SIZE = 50
 # "Sắp đến hạn": due within one working day (8 office hours) from now.
@@ -153,29 +158,8 @@ ANSWER_TEMPLATES: dict[str, list[tuple[str, str]]] = {
     ],
 }
 
-EVENT_LABELS = {
-    "report.received": "Tiếp nhận",
-    "report.transferred": "Chuyển đơn vị xử lý",
-    "report.status": "Cập nhật tình trạng",
-    "report.answered": "Trả lời",
-    "report.rated": "Người phản ánh đánh giá",
-    "report.reopened": "Người phản ánh mở lại",
-    "report.merged": "Gộp vào phản ánh khác",
-    "report.moderated": "Kiểm duyệt",
-    "report.escalated": "Quá hạn, báo lên cấp trên",
-}
-
-MODERATION_ACTIONS = [
-    ("hide_text", "Ẩn nội dung"),
-    ("show_text", "Hiện lại nội dung"),
-    ("redact_photo", "Che ảnh"),
-    ("restore_photo", "Hiện lại ảnh"),
-]
-MODERATION_LABELS = dict(MODERATION_ACTIONS)
-
-
-def _status_label(value: str) -> str:
-    return str(Status(value).label) if value in Status.values else value
+MODERATION_LABELS = services.MODERATION_ACTIONS
+_status_label = services.status_label
 
 
 # --- Reads shared with the API ----------------------------------------------------------------
@@ -231,14 +215,11 @@ def staff_queue(request: HttpRequest) -> HttpResponse:
     rows = [
         QueueRow(r, is_overdue(r, now), is_due_soon(r, now, calendar)) for r in page.object_list
     ]
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "form": form,
         "status": data.get("status") or "open",
         "page": page,
         "rows": rows,
-        "query": query.urlencode(),
         "can_enter": units_in_scope(request.user, for_write=True).exists(),
     }
     return render(request, "feedback/staff_queue.html", context)
@@ -284,7 +265,7 @@ class MergeForm(forms.Form):
 
 
 class ModerateForm(forms.Form):
-    moderation = forms.ChoiceField(label="Thao tác", choices=MODERATION_ACTIONS)
+    moderation = forms.ChoiceField(label="Thao tác", choices=list(MODERATION_LABELS.items()))
     photo = forms.IntegerField(label="Ảnh số", required=False)
     reason = forms.CharField(label="Lý do", max_length=300)
 
@@ -309,79 +290,33 @@ def _errors(error: ValidationError) -> list[str]:
     return list(error.messages)
 
 
-def _act(action: str, report: Report, data: dict[str, Any], user: Any) -> str:
-    """Run the one service behind ``action``; returns what to tell the officer."""
-    if action == "status":
-        services.report_set_status(
-            report=report, status=data["status"], note=data["note"], actor=user
-        )
-        return f"Đã chuyển tình trạng sang “{_status_label(data['status'])}”."
-    if action == "answer":
-        services.report_answer(
-            report=report, status=data["status"], answer=data["answer"], actor=user
-        )
-        return "Đã trả lời phản ánh; câu trả lời được công khai."
-    if action == "transfer":
-        today = timezone.localdate()
-        try:
-            unit = unit_by_code(data["unit"], as_of=today)
-        except UnitNotFound:
-            raise ValidationError(
-                {
-                    "unit": f"Không có đơn vị mã {data['unit']!r} đang có hiệu lực "
-                    f"ngày {today:%d/%m/%Y}."
-                }
-            ) from None
-        services.report_transfer(
-            report=report, unit=unit, reason=data["reason"], agency=data["agency"], actor=user
-        )
-        return f"Đã chuyển phản ánh đến {report.agency}."
-    if action == "merge":
-        into = reports_in_scope(user).filter(code=data["into"].strip().upper()).first()
-        if into is None:
-            raise ValidationError(
-                {"into": f"Không tìm thấy phản ánh mã {data['into']!r} trong phạm vi của bạn."}
-            )
-        services.report_merge(report=report, into=into, actor=user)
-        return f"Đã gộp vào phản ánh {into.code}."
-    if action == "moderate":
-        photo = report.photos.filter(pk=data["photo"]).first() if data["photo"] else None
-        services.report_moderate(
-            report=report, action=data["moderation"], reason=data["reason"], photo=photo, actor=user
-        )
-        return f"Đã kiểm duyệt: {MODERATION_LABELS[data['moderation']].lower()}."
-    raise ValidationError({"action": f"Thao tác không hợp lệ: {action!r}."})
-
-
 def _timeline(report: Report) -> list[dict[str, Any]]:
-    events = Event.objects.filter(
-        subject_type=report._meta.label_lower, subject_id=str(report.pk)
-    ).select_related("actor")
-    return [{"event": e, "label": EVENT_LABELS.get(e.kind, e.kind), **_details(e)} for e in events]
+    events = report_events(report)
+    return [{"event": e, **_details(e)} for e in events]
 
 
 def _details(event: Event) -> dict[str, str]:
     """What an event's data says, in words."""
     data = event.data or {}
     text, note = "", ""
-    if event.kind == "report.received":
+    if event.kind == ReportEvent.RECEIVED:
         text = f"qua kênh {Channel(data['channel']).label.lower()}" if "channel" in data else ""
         text += f", giao đơn vị mã {data['unit']}" if "unit" in data else ""
-    elif event.kind == "report.transferred":
+    elif event.kind == ReportEvent.TRANSFERRED:
         text = f"từ đơn vị mã {data.get('from', '?')} đến mã {data.get('to', '?')}"
         note = data.get("reason", "")
-    elif event.kind in ("report.status", "report.answered"):
+    elif event.kind in (ReportEvent.STATUS, ReportEvent.ANSWERED):
         text = _status_label(data.get("status", ""))
-        if event.kind == "report.answered":
+        if event.kind == ReportEvent.ANSWERED:
             text += ", đúng hạn" if data.get("on_time") else ", trễ hạn"
         note = data.get("note", "")
-    elif event.kind == "report.rated":
+    elif event.kind == ReportEvent.RATED:
         text = "hài lòng" if data.get("satisfied") else "chưa hài lòng"
-    elif event.kind == "report.reopened":
+    elif event.kind == ReportEvent.REOPENED:
         note = data.get("reason", "")
-    elif event.kind == "report.merged":
+    elif event.kind == ReportEvent.MERGED:
         text = f"vào {data.get('into', '')}"
-    elif event.kind == "report.moderated":
+    elif event.kind == ReportEvent.MODERATED:
         text = MODERATION_LABELS.get(data.get("action", ""), data.get("action", "")).lower()
     return {"text": text, "note": note}
 
@@ -395,20 +330,13 @@ def _report_page(
     status: int = 200,
 ) -> HttpResponse:
     now = timezone.now()
-    handle = can_handle(request.user, report)
-    contact = handle and has_contact(report)
-    if contact:
-        access_log_record(
-            user=request.user,
-            subject=report,
-            what="reporter_contact",
-            province_code=report.province_code,
-        )
-    action_forms: dict[str, forms.Form] = {}
-    if handle:
-        action_forms = {name: _action_form(name) for name in ACTION_FORMS}
-        if bound is not None:
-            action_forms[bound[0]] = bound[1]
+    handle = may_handle_report(request.user, report)
+    contact = services.reporter_contact_shown(request.user, report)
+    action_forms = {
+        name: _action_form(name) for name in services.report_actions(request.user, report)
+    }
+    if bound is not None and bound[0] in action_forms:
+        action_forms[bound[0]] = bound[1]
     context = {
         "report": report,
         "now": now,
@@ -454,7 +382,9 @@ def staff_report(request: HttpRequest, code: str) -> HttpResponse:
         ]
         return _report_page(request, report, bound=(action, form), errors=errors, status=400)
     try:
-        done = _act(action, report, form.cleaned_data, request.user)
+        done = services.report_act(
+            report=report, action=action, data=form.cleaned_data, actor=request.user
+        )
     except ValidationError as error:
         # The service checked before it wrote: reload, so the page shows what is stored.
         report = access_report(request.user, code, for_write=True)
@@ -477,7 +407,7 @@ _SUBMIT_FIELDS = {
     "address_string": "address",
     "requested_datetime": "received_at",
     "media": None,
-}
+}  # the others (reporter_phone, …) are the form's own names
 
 
 class StaffNewForm(forms.Form):

@@ -706,3 +706,9 @@ def test_an_open311_client_finds_posts_and_follows_a_request(api_key):
     mine = client.get_requests(service_request_id=receipt["service_request_id"])
     assert [r["service_request_id"] for r in mine] == [receipt["service_request_id"]]
     assert receipt["service_request_id"] in [r["service_request_id"] for r in client.get_requests()]
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_a_post_with_a_phone_number_the_public_form_refuses_is_refused(fmt, api_key):
+    assert_errors(post(fmt, good_post(api_key, phone="gọi tôi")), 400, "Số điện thoại")
+    assert not Report.objects.exists()

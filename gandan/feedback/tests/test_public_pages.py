@@ -602,3 +602,11 @@ def test_the_statistics_page_explains_bad_parameters(query, message):
     response = Client().get(f"/feedback/stats/?{query}")
     assert response.status_code == 400
     assert message in page(response).replace("&#x27;", "'")
+
+
+def test_the_pages_name_the_province_the_installation_serves(settings, client):
+    settings.GANDAN_PROVINCE = "48"
+    form = client.get("/feedback/new/").content.decode()
+    assert "Đà Nẵng" in form and "Huế" not in form
+    stats = client.get("/feedback/stats/").content.decode()
+    assert "Toàn thành phố Đà Nẵng" in stats

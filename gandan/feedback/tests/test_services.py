@@ -485,3 +485,22 @@ def test_escalation_flags_overdue_open_reports_once(thuan_hoa):
     assert overdue.escalated_at == now
     assert overdue_but_answered.escalated_at is None and not_yet_due.escalated_at is None
     assert Event.objects.filter(kind="report.escalated").count() == 1
+
+
+def test_every_event_the_report_workflow_writes_is_a_declared_kind_with_vietnamese_wording(
+    thuan_hoa, vy_da
+):
+    from gandan.core.events import is_declared
+    from gandan.feedback.events import FollowupEvent, ReportEvent
+
+    report = report_at(thuan_hoa)
+    services.report_set_status(report=report, status=Status.IN_PROGRESS)
+    services.report_transfer(report=report, unit=vy_da, reason="Thuộc phường Vỹ Dạ")
+    services.report_answer(report=report, status=Status.FIXED, answer="Đã vá.")
+    services.report_rate(report=report, token=report.reporter_token, satisfied=False)
+    services.report_reopen(report=report, token=report.reporter_token, reason="Vẫn còn ổ gà")
+    kinds = set(Event.objects.values_list("kind", flat=True))
+    assert kinds and all(is_declared(kind) for kind in kinds)
+    for kind in [*ReportEvent, *FollowupEvent]:
+        event = Event(kind=kind)
+        assert event.label and event.label != kind.value

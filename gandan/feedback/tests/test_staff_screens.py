@@ -545,3 +545,63 @@ def test_the_api_is_documented_under_its_tag(personas):
     schema = response.json()
     assert "/api/v1/feedback/reports/{code}/" in schema["paths"]
     assert schema["paths"]["/api/v1/feedback/reports/"]["get"]["tags"] == ["Phản ánh, kiến nghị"]
+
+
+def test_the_api_offers_the_handling_steps_the_page_shows(personas):
+    report = report_of_a(personas)
+    official = personas.client("official_a")
+    assert official.get(f"{API}{report.code}/").json()["actions"] == [
+        "status",
+        "answer",
+        "transfer",
+        "merge",
+        "moderate",
+    ]
+    assert personas.client("viewer_a").get(f"{API}{report.code}/").json()["actions"] == []
+    services.report_answer(report=report, status=Status.FIXED, answer="Đã vá.")
+    assert official.get(f"{API}{report.code}/").json()["actions"] == ["moderate"]
+    page = page_of(official, page_url(report))
+    assert 'value="moderate"' in page and 'value="answer"' not in page
+
+
+def test_an_officer_answers_a_report_through_the_api_as_on_the_page(personas):
+    report = report_of_a(personas)
+    client = personas.client("official_a")
+    url = f"{API}{report.code}/act/"
+    refused = client.post(url, {"action": "answer", "status": "fixed", "answer": "<b>x</b>"})
+    assert refused.status_code == 400
+    assert "Nội dung không được chứa mã HTML." in refused.json()["fields"]["answer"]
+    done = client.post(url, {"action": "answer", "status": "fixed", "answer": "Đã vá ổ gà."})
+    assert done.status_code == 200, done.content
+    assert done.json()["status"] == "fixed" and done.json()["actions"] == ["moderate"]
+    again = client.post(url, {"action": "transfer", "unit": "19777", "reason": "Thử"})
+    assert again.status_code == 400 and "action" in again.json()["fields"]
+
+
+@pytest.mark.parametrize("persona", ["viewer_a", "leader", "official_b"])
+def test_the_api_lets_only_a_handler_act(personas, persona):
+    report = report_of_a(personas)
+    response = personas.client(persona).post(
+        f"{API}{report.code}/act/", {"action": "answer", "status": "fixed", "answer": "Đã vá."}
+    )
+    assert response.status_code == 404
+    report.refresh_from_db()
+    assert report.status == Status.RECEIVED
+
+
+def test_an_officer_cannot_enter_a_phone_number_the_public_form_refuses(personas):
+    data = new_report_data(personas) | {"reporter_phone": "gọi tôi"}
+    response = personas.client("official_a").post("/feedback/staff/new/", data)
+    assert response.status_code == 400
+    assert "Số điện thoại không hợp lệ" in response.content.decode()
+    assert not Report.objects.filter(title="Đèn đường hỏng").exists()
+
+
+def test_the_queues_pager_keeps_the_filters(personas, monkeypatch):
+    from gandan.feedback import views_staff
+
+    monkeypatch.setattr(views_staff, "PAGE_SIZE", 1)
+    report_of_a(personas)
+    report_at(personas.commune_a, title="Cây đổ chắn đường")
+    page = page_of(personas.client("official_a"), "/feedback/staff/", status="open")
+    assert 'href="?status=open&amp;page=2"' in page

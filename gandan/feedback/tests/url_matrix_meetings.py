@@ -29,5 +29,11 @@ URLS.update(
         "api/v1/^tasks/(?P<pk>[^/.]+)/$": Row(
             lambda p: f"/api/v1/tasks/{meeting_task(p).pk}/", expect(200, 200, 404, 200, 403)
         ),
+        "api/v1/^tasks/(?P<pk>[^/.]+)/act/$": Row(
+            lambda p: f"/api/v1/tasks/{meeting_task(p).pk}/act/",
+            expect(405, 405, 405, 405, 403),
+            post_data=lambda p: {"action": "progress", "text": "Đang làm"},
+            post=expect(404, 404, 404, 404, 403),  # only the lead agency's unit records progress
+        ),
     }
 )

@@ -105,6 +105,15 @@ API_URLS: dict[str, Row] = {
     r"api/v1/^feedback/reports/(?P<code>[A-Za-z0-9-]+)\.(?P<format>[a-z0-9]+)/?$": Row(
         lambda p: _api(p, ".json"), SCOPED_API
     ),
+    "api/v1/^feedback/reports/(?P<code>[A-Za-z0-9-]+)/act/$": Row(
+        lambda p: _api(p, "/act/"),
+        expect(405, 405, 405, 405, 403),
+        post_data=_status_data,
+        post=expect(200, 404, 404, 404, 403),
+    ),
+    r"api/v1/^feedback/reports/(?P<code>[A-Za-z0-9-]+)/act\.(?P<format>[a-z0-9]+)/?$": Row(
+        lambda p: _api(p, "/act.json"), expect(405, 405, 405, 405, 403)
+    ),
 }
 
 

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from gandan.feedback.mail import intake
+from gandan.geo.province import home_code
 from gandan.geo.selectors import UnitNotFound, unit_by_code
 
 
@@ -25,7 +26,9 @@ class Command(BaseCommand):
         source.add_argument("--maildir", help="Thư mục Maildir")
         source.add_argument("--mbox", help="Tệp mbox")
         parser.add_argument(
-            "--desk", default="46", help="Mã đơn vị tiếp nhận thư không có vị trí (mặc định 46)"
+            "--desk",
+            default=None,
+            help="Mã đơn vị tiếp nhận thư không có vị trí (mặc định: tỉnh, thành phố của hệ thống)",
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="Chỉ kiểm tra, không lưu, không gửi thư"
@@ -33,7 +36,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            desk = unit_by_code(options["desk"], as_of=timezone.localdate())
+            desk = unit_by_code(options["desk"] or home_code(), as_of=timezone.localdate())
         except UnitNotFound as error:
             raise CommandError(str(error)) from None
         box: mailbox.Mailbox[Any] = (

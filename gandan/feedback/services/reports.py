@@ -7,50 +7,41 @@ never exposes the reporter's personal data in what it makes public.
 from __future__ import annotations
 
 import datetime as dt
-import math
-import re
 import secrets
 from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
-from PIL import Image, UnidentifiedImageError
 
-from gandan.core.calendar import WorkingCalendar
-from gandan.core.models import valid_on_q
+from gandan.core.actors import acting_user
 from gandan.core.services import event_record
+from gandan.core.validators import check_phone
+from gandan.feedback.events import ReportEvent
 from gandan.feedback.models import (
     ANSWERED_STATUSES,
     OPEN_STATUSES,
-    TASK_OPEN,
-    Agency,
-    CaseType,
     Category,
     Channel,
-    Meeting,
-    MeetingKind,
     Moderation,
-    Opinion,
     Photo,
     Report,
     Status,
-    Task,
-    TaskNote,
-    TaskStatus,
 )
-from gandan.geo.models import Level, Unit
+from gandan.feedback.services.checks import (
+    CODE_ALPHABET,
+    MAX_PHOTOS,
+    case_type_for,
+    check_location,
+    check_photo,
+    check_text,
+    due_at,
+    route,
+)
+from gandan.geo.models import Unit
 
-MAX_TEXT = 4000
-MAX_PHOTOS = 5
-MAX_PHOTO_BYTES = 5 * 1024 * 1024
-# Mainland, islands and archipelagos of Việt Nam, generously.
-VIETNAM_LAT = (8.0, 24.0)
-VIETNAM_LON = (102.0, 118.0)
-HTML = re.compile(r"<\s*[a-zA-Z!/?]")
-CODE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY3479"
 # Who may move a report from which state to which.
 TRANSITIONS: dict[str, set[str]] = {
     Status.RECEIVED: {
@@ -62,116 +53,6 @@ TRANSITIONS: dict[str, set[str]] = {
     Status.IN_PROGRESS: {Status.ACTION_SCHEDULED, *ANSWERED_STATUSES, Status.DUPLICATE},
     Status.ACTION_SCHEDULED: {Status.IN_PROGRESS, *ANSWERED_STATUSES, Status.DUPLICATE},
 }
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
-def check_text(value: str, field: str, *, limit: int = MAX_TEXT, required: bool = True) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationError({field: "Nội dung không được để trống."})
-    if len(value) > limit:
-        raise ValidationError(
-            {field: f"Nội dung dài {len(value)} ký tự, vượt quá {limit} ký tự cho phép."}
-        )
-    if HTML.search(value):
-        raise ValidationError({field: "Nội dung không được chứa mã HTML."})
-    return value
-
-
-def check_location(latitude: float | None, longitude: float | None) -> None:
-    if latitude is None or longitude is None:
-        raise ValidationError({"lat": "Cần vị trí: chọn trên bản đồ hoặc nhập tọa độ."})
-    if not (
-        VIETNAM_LAT[0] <= latitude <= VIETNAM_LAT[1]
-        and VIETNAM_LON[0] <= longitude <= VIETNAM_LON[1]
-    ):
-        raise ValidationError(
-            {"lat": f"Tọa độ ({latitude}, {longitude}) nằm ngoài lãnh thổ Việt Nam."}
-        )
-
-
-def check_photo(upload: UploadedFile) -> None:
-    if upload.size is not None and upload.size > MAX_PHOTO_BYTES:
-        raise ValidationError({"media": f"Ảnh {upload.name} lớn hơn 5 MB."})
-    try:
-        upload.seek(0)
-        with Image.open(upload) as image:
-            image.verify()
-            if image.format not in {"JPEG", "PNG", "WEBP"}:
-                raise ValidationError(
-                    {"media": f"{upload.name}: chỉ nhận ảnh JPEG, PNG hoặc WebP."}
-                )
-    except (UnidentifiedImageError, OSError, SyntaxError):
-        raise ValidationError({"media": f"{upload.name} không phải là ảnh."}) from None
-    finally:
-        upload.seek(0)
-
-
-def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in metres (haversine)."""
-    r = 6_371_000.0
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * r * math.asin(math.sqrt(a))
-
-
-def commune_at(latitude: float, longitude: float, on: dt.date) -> Unit:
-    """The commune responsible for a point on a date: the one whose centre is nearest.
-
-    The package gives centres (and, for the legacy layer, bounding boxes), not boundaries:
-    nearest centre is an approximation good enough to route, and staff can re-route.
-    """
-    for window in (0.05, 0.2, 1.0):
-        candidates = list(
-            Unit.objects.filter(valid_on_q(on), level=Level.COMMUNE, latitude__isnull=False)
-            .filter(latitude__range=(latitude - window, latitude + window))
-            .filter(longitude__range=(longitude - window, longitude + window))
-        )
-        if candidates:
-            return min(
-                candidates,
-                key=lambda u: distance_m(latitude, longitude, u.latitude or 0, u.longitude or 0),
-            )
-    raise ValidationError({"lat": "Không xác định được xã, phường nào phụ trách vị trí này."})
-
-
-def route(category: Category, latitude: float, longitude: float, on: dt.date) -> tuple[Unit, str]:
-    """Who handles a report of ``category`` at this point on this date: (unit, agency name)."""
-    commune = commune_at(latitude, longitude, on)
-    if category.handled_by == "province":
-        province = (
-            commune.parent
-            if commune.parent and commune.parent.level == Level.PROVINCE
-            else (commune.parent.parent if commune.parent else None)
-        )
-        if province is None:
-            raise ValidationError(
-                {"service_code": "Không xác định được tỉnh, thành phố phụ trách."}
-            )
-        return province, category.agency
-    return commune, f"UBND {commune.name}"
-
-
-def case_type_for(category: Category, on: dt.date) -> CaseType:
-    found = CaseType.objects.filter(valid_on_q(on), code=category.case_type_code).first()
-    if found is None:
-        raise ValidationError(
-            {
-                "service_code": f"Chưa có quy định thời hạn cho loại vụ việc {category.case_type_code}."
-            }
-        )
-    return found
-
-
-def due_at(case_type: CaseType, received_at: dt.datetime) -> dt.datetime:
-    """The legal deadline: working days on the office calendar, or calendar days."""
-    if case_type.working_days:
-        return WorkingCalendar().deadline(received_at, case_type.answer_days).due
-    return received_at + dt.timedelta(days=case_type.answer_days)
 
 
 def _new_code() -> str:
@@ -211,6 +92,7 @@ def report_submit(
     description = check_text(description, "description")
     title = check_text(title or description[:80], "title", limit=160)
     address = check_text(address, "address_string", limit=300, required=False)
+    reporter_phone = check_phone(reporter_phone, field="reporter_phone")
     if latitude is None and longitude is None and fallback_unit is not None:
         located = False
     else:
@@ -249,15 +131,15 @@ def report_submit(
         due_at=due_at(case_type, received_at),
         reporter_name=reporter_name.strip()[:120],
         reporter_email=reporter_email.strip(),
-        reporter_phone=reporter_phone.strip()[:20],
+        reporter_phone=reporter_phone,
         reporter_token=secrets.token_urlsafe(24),
-        created_by=_user(actor),
-        updated_by=_user(actor),
+        created_by=acting_user(actor),
+        updated_by=acting_user(actor),
     )
     for upload in photos:
         Photo.objects.create(report=report, image=upload)
     event_record(
-        kind="report.received",
+        kind=ReportEvent.RECEIVED,
         subject=report,
         actor=actor,
         province_code=report.province_code,
@@ -279,10 +161,10 @@ def report_transfer(
     before = report.unit.code
     report.unit, report.province_code = unit, unit.province_code
     report.agency = agency or f"UBND {unit.name}"
-    report.updated_by = _user(actor)
+    report.updated_by = acting_user(actor)
     report.save()
     event_record(
-        kind="report.transferred",
+        kind=ReportEvent.TRANSFERRED,
         subject=report,
         actor=actor,
         province_code=report.province_code,
@@ -307,10 +189,10 @@ def report_set_status(*, report: Report, status: str, note: str = "", actor: Any
             {"status": "Dùng chức năng trả lời hoặc gộp phản ánh trùng để đóng phản ánh."}
         )
     note = check_text(note, "note", limit=500, required=False)
-    report.status, report.updated_by = status, _user(actor)
+    report.status, report.updated_by = status, acting_user(actor)
     report.save(update_fields=["status", "updated_by", "updated_at"])
     event_record(
-        kind="report.status",
+        kind=ReportEvent.STATUS,
         subject=report,
         actor=actor,
         province_code=report.province_code,
@@ -339,12 +221,12 @@ def report_answer(*, report: Report, status: str, answer: str, actor: Any = None
         status,
         answer,
         now,
-        _user(actor),
+        acting_user(actor),
     )
     report.satisfied, report.rated_at = None, None
     report.save()
     event_record(
-        kind="report.answered",
+        kind=ReportEvent.ANSWERED,
         subject=report,
         actor=actor,
         province_code=report.province_code,
@@ -369,7 +251,7 @@ def report_rate(*, report: Report, token: str, satisfied: bool) -> Report:
     report.satisfied, report.rated_at = satisfied, timezone.now()
     report.save(update_fields=["satisfied", "rated_at", "updated_at"])
     event_record(
-        kind="report.rated",
+        kind=ReportEvent.RATED,
         subject=report,
         province_code=report.province_code,
         data={"satisfied": satisfied},
@@ -391,7 +273,7 @@ def report_reopen(*, report: Report, token: str, reason: str) -> Report:
     report.received_at, report.due_at = now, due_at(report.case_type, now)
     report.save()
     event_record(
-        kind="report.reopened",
+        kind=ReportEvent.REOPENED,
         subject=report,
         province_code=report.province_code,
         data={"reason": reason},
@@ -415,7 +297,7 @@ def report_merge(*, report: Report, into: Report, actor: Any = None) -> Report:
     into.followers += 1
     into.save(update_fields=["followers", "updated_at"])
     event_record(
-        kind="report.merged",
+        kind=ReportEvent.MERGED,
         subject=report,
         actor=actor,
         province_code=report.province_code,
@@ -452,7 +334,7 @@ def report_moderate(
         raise ValidationError({"action": f"Thao tác kiểm duyệt không hợp lệ: {action!r}."})
     moderation = Moderation.objects.create(report=report, by=actor, action=action, reason=reason)
     event_record(
-        kind="report.moderated",
+        kind=ReportEvent.MODERATED,
         subject=report,
         actor=actor,
         province_code=report.province_code,
@@ -470,177 +352,7 @@ def reports_escalate(*, now: dt.datetime | None = None) -> int:
     )
     count = 0
     for report in overdue.only("id", "province_code"):
-        event_record(kind="report.escalated", subject=report, province_code=report.province_code)
+        event_record(kind=ReportEvent.ESCALATED, subject=report, province_code=report.province_code)
         count += 1
     overdue.update(escalated_at=now)
     return count
-
-
-# --- Meetings, opinions, tasks ---------------------------------------------------------------
-
-
-@transaction.atomic
-def meeting_record(
-    *,
-    kind: str,
-    title: str,
-    held_on: dt.date,
-    host_unit: Unit,
-    attendees: int,
-    attendees_by_kind: dict[str, int] | None = None,
-    minutes: str = "",
-    actor: Any = None,
-) -> Meeting:
-    if kind not in MeetingKind.values:
-        raise ValidationError({"kind": f"Loại cuộc họp không hợp lệ: {kind!r}."})
-    title = check_text(title, "title", limit=300)
-    if held_on > timezone.localdate():
-        raise ValidationError({"held_on": "Ngày họp không thể ở tương lai."})
-    if not host_unit.is_valid_on(held_on):
-        raise ValidationError(
-            {"host_unit": f"{host_unit.name} không tồn tại vào ngày {held_on:%d/%m/%Y}."}
-        )
-    by_kind = attendees_by_kind or {}
-    if attendees < 0 or any(n < 0 for n in by_kind.values()) or sum(by_kind.values()) > attendees:
-        raise ValidationError(
-            {"attendees": "Số đại biểu theo thành phần không được vượt tổng số đại biểu."}
-        )
-    meeting = Meeting.objects.create(
-        kind=kind,
-        title=title,
-        held_on=held_on,
-        host_unit=host_unit,
-        attendees=attendees,
-        attendees_by_kind=by_kind,
-        minutes=minutes,
-        province_code=host_unit.province_code,
-        created_by=_user(actor),
-    )
-    event_record(
-        kind="meeting.recorded", subject=meeting, actor=actor, province_code=meeting.province_code
-    )
-    return meeting
-
-
-@transaction.atomic
-def opinion_add(
-    *,
-    meeting: Meeting,
-    author: str,
-    topic: str,
-    text: str,
-    author_unit: Unit | None = None,
-    actor: Any = None,
-) -> Opinion:
-    author, topic = check_text(author, "author", limit=160), check_text(topic, "topic", limit=200)
-    text = check_text(text, "text")
-    number = (meeting.opinions.aggregate(models.Max("number"))["number__max"] or 0) + 1
-    opinion = Opinion.objects.create(
-        meeting=meeting,
-        number=number,
-        author=author,
-        author_unit=author_unit,
-        topic=topic,
-        text=text,
-        created_by=_user(actor),
-    )
-    event_record(
-        kind="opinion.added", subject=opinion, actor=actor, province_code=meeting.province_code
-    )
-    return opinion
-
-
-@transaction.atomic
-def task_assign(
-    *,
-    lead: Agency,
-    assigned_on: dt.date,
-    deadline: dt.date,
-    opinion: Opinion | None = None,
-    directive: str = "",
-    partners: list[Agency] | None = None,
-    actor: Any = None,
-) -> Task:
-    """Assign the follow-up of an opinion (or of a leader's directive) to a lead agency."""
-    if opinion is None and not directive.strip():
-        raise ValidationError(
-            {"directive": "Nhiệm vụ phải gắn với một ý kiến hoặc có nội dung chỉ đạo."}
-        )
-    directive = check_text(directive, "directive", required=False)
-    if deadline < assigned_on:
-        raise ValidationError({"deadline": "Hạn hoàn thành phải sau ngày giao."})
-    if partners and lead in partners:
-        raise ValidationError({"partners": "Cơ quan chủ trì không đồng thời là cơ quan phối hợp."})
-    task = Task.objects.create(
-        opinion=opinion,
-        directive=directive,
-        lead=lead,
-        assigned_on=assigned_on,
-        deadline=deadline,
-        province_code=lead.unit.province_code,
-        created_by=_user(actor),
-    )
-    if partners:
-        task.partners.set(partners)
-    event_record(
-        kind="task.assigned",
-        subject=task,
-        actor=actor,
-        province_code=task.province_code,
-        data={"lead": lead.code, "deadline": deadline.isoformat()},
-    )
-    return task
-
-
-@transaction.atomic
-def task_progress(*, task: Task, note: str, actor: Any = None) -> TaskNote:
-    if task.status not in TASK_OPEN:
-        raise ValidationError({"note": "Nhiệm vụ đã trả lời, không ghi tiến độ được nữa."})
-    note = check_text(note, "note", limit=2000)
-    entry = TaskNote.objects.create(task=task, by=_user(actor), text=note)
-    if task.status == TaskStatus.ASSIGNED:
-        task.status = TaskStatus.IN_PROGRESS
-        task.save(update_fields=["status", "updated_at"])
-    event_record(kind="task.progress", subject=task, actor=actor, province_code=task.province_code)
-    return entry
-
-
-@transaction.atomic
-def task_answer(
-    *, task: Task, answer: str, answered_on: dt.date | None = None, actor: Any = None
-) -> Task:
-    if task.status not in TASK_OPEN:
-        raise ValidationError({"answer": "Nhiệm vụ đã được trả lời."})
-    answer = check_text(answer, "answer")
-    answered_on = answered_on or timezone.localdate()
-    if answered_on < task.assigned_on:
-        raise ValidationError({"answered_on": "Ngày trả lời không thể trước ngày giao."})
-    task.status, task.answer, task.answered_on = TaskStatus.ANSWERED, answer, answered_on
-    task.save(update_fields=["status", "answer", "answered_on", "updated_at"])
-    event_record(
-        kind="task.answered",
-        subject=task,
-        actor=actor,
-        province_code=task.province_code,
-        data={"on_time": answered_on <= task.deadline},
-    )
-    return task
-
-
-@transaction.atomic
-def task_accept(*, task: Task, accepted: bool, reason: str = "", actor: Any = None) -> Task:
-    """The author of the opinion accepts the answer, or not (then the agency must answer again)."""
-    if task.status != TaskStatus.ANSWERED:
-        raise ValidationError({"accepted": "Chỉ xác nhận được khi nhiệm vụ đã có trả lời."})
-    if not accepted:
-        reason = check_text(reason, "reason", limit=1000)
-    task.status = TaskStatus.ACCEPTED if accepted else TaskStatus.REJECTED
-    task.save(update_fields=["status", "updated_at"])
-    event_record(
-        kind="task.accepted" if accepted else "task.rejected",
-        subject=task,
-        actor=actor,
-        province_code=task.province_code,
-        data={"reason": reason},
-    )
-    return task
