@@ -7,6 +7,7 @@ count in the same cache.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -33,18 +34,30 @@ class Limit:
     def _key(self, request: HttpRequest) -> str:
         return f"ratelimit:{self.name}:{client_address(request)}"
 
+    def _window(self, request: HttpRequest) -> tuple[float, int] | None:
+        """The open window of this client: (when it opened, attempts counted), or None."""
+        found = cache.get(self._key(request))
+        if not found:
+            return None
+        opened, count = found
+        return (opened, count) if time.time() - opened < self.window_s else None
+
     def exceeded(self, request: HttpRequest) -> bool:
         """Whether the client has used up its attempts (without counting this one)."""
-        return int(cache.get(self._key(request), 0)) >= self.count
+        window = self._window(request)
+        return window is not None and window[1] >= self.count
 
     def hit(self, request: HttpRequest) -> None:
-        """Count one attempt. The window opens with the first; ``incr`` keeps its expiry."""
-        key = self._key(request)
-        if not cache.add(key, 1, self.window_s):
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.set(key, 1, self.window_s)
+        """Count one attempt. A window opens with the first attempt and lasts ``window_s``.
+
+        The window's opening time travels with its count, so every cache backend (Redis,
+        files) keeps the same window; two processes counting at the same instant may count
+        one attempt too few, which a limit on abuse can bear.
+        """
+        now = time.time()
+        opened, count = self._window(request) or (now, 0)
+        remaining = max(1, int(opened + self.window_s - now) + 1)
+        cache.set(self._key(request), (opened, count + 1), remaining)
 
     def check_and_hit(self, request: HttpRequest) -> bool:
         """Count this attempt; True when it goes over the limit (the caller refuses it)."""

@@ -75,8 +75,21 @@ def test_two_processes_count_the_same_attempts_through_the_shared_cache(settings
     config = settings.CACHES["default"]
     assert "filebased" in config["BACKEND"]
     other_process = FileBasedCache(config["LOCATION"], {})
-    assert other_process.get("ratelimit:shared:10.0.0.3") == 1
-    assert caches["default"].get("ratelimit:shared:10.0.0.3") == 1
+    assert other_process.get("ratelimit:shared:10.0.0.3")[1] == 1
+    assert caches["default"].get("ratelimit:shared:10.0.0.3")[1] == 1
+
+
+def test_a_window_opens_with_the_first_attempt_and_closes_after_its_length():
+    import time_machine
+
+    limit = Limit("window", count=2, window_s=600)
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.4")
+    with time_machine.travel(1_800_000_000 + 590, tick=False) as clock:
+        assert [limit.check_and_hit(request) for _ in range(3)] == [False, False, True]
+        clock.shift(599)  # the window opened 599 s ago: still shut
+        assert limit.check_and_hit(request) is True
+        clock.shift(2)
+        assert limit.check_and_hit(request) is False
 
 
 def test_an_event_kind_has_one_wording():
