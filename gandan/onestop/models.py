@@ -193,6 +193,27 @@ CLOSED_STATUSES = (Status.REFUSED, Status.WITHDRAWN, Status.STOPPED, Status.RETU
 FINISHED_STATUSES = (Status.DONE, Status.RETURNED)
 
 
+class DossierAction(models.TextChoices):
+    """What staff may do to a dossier: the one vocabulary of the desk and of the API
+    (``services.dossier_act``); the label is the desk's button."""
+
+    ACCEPT = "accept", "Tiếp nhận hồ sơ trực tuyến"
+    REFUSE = "refuse", "Từ chối tiếp nhận"
+    FORWARD = "forward", "Chuyển bước tiếp theo"
+    ASSIGN = "assign", "Giao người xử lý"
+    SEND_BACK = "send_back", "Chuyển lại bước trước"
+    REQUEST_SUPPLEMENT = "request_supplement", "Yêu cầu bổ sung hồ sơ"
+    RESUME = "resume", "Nhận bổ sung, tiếp tục xử lý"
+    REQUEST_PAYMENT = "request_payment", "Yêu cầu nộp phí, nghĩa vụ tài chính"
+    RECORD_PAYMENT = "record_payment", "Ghi nhận đã nộp"
+    FINISH = "finish", "Ghi nhận có kết quả"
+    RETURN = "return", "Trả kết quả"
+    APOLOGY = "apology", "Xin lỗi, hẹn lại"
+    STOP = "stop", "Dừng xử lý"
+    WITHDRAW = "withdraw", "Công dân rút hồ sơ"
+    COMPLAINT = "complaint", "Ghi nhận phản ánh, kiến nghị"
+
+
 class Channel(models.IntegerChoices):
     COUNTER = 1, "Trực tiếp"
     ONLINE = 2, "Trực tuyến"

@@ -33,6 +33,7 @@ from gandan.onestop.models import (
     CLOSED_STATUSES,
     Channel,
     Dossier,
+    DossierAction,
     Procedure,
     ProcedureVersion,
     Rating,
@@ -495,3 +496,68 @@ def public_timeline(dossier: Dossier) -> list[dict[str, Any]]:
             reason = ""
         rows.append({"at": event.occurred_at, "what": PUBLIC_EVENTS[verb], "reason": reason})
     return rows
+
+
+# ---------------------------------------------------------------------------------------
+# The actions a dossier offers
+
+
+def actions_available(dossier: Dossier, user: Any) -> list[DossierAction]:
+    """The actions ``user`` may take on ``dossier`` now, in the desk's order: none unless the
+    user's unit holds it (``access.may_handle_dossier``), then those its state allows
+    (``services.action_fits``, the same rule ``services.dossier_act`` enforces)."""
+    from gandan.onestop.access import may_handle_dossier
+    from gandan.onestop.services import action_fits
+
+    if not may_handle_dossier(user, dossier):
+        return []
+    return [action for action in DossierAction if action_fits(dossier, action)]
+
+
+def unit_staff(unit: Unit) -> QuerySet[Any]:
+    """People who may be handed a dossier in ``unit`` today (its writing roles)."""
+    from django.contrib.auth import get_user_model
+
+    from gandan.accounts.models import WRITE_ROLES, Membership, Role
+
+    roles = [r for r in WRITE_ROLES if r != Role.VILLAGE_HEAD]
+    members = Membership.objects.valid_on(timezone.localdate()).filter(unit=unit, role__in=roles)
+    staff: QuerySet[Any] = (
+        get_user_model()
+        .objects.filter(is_active=True, pk__in=members.values("user_id"))
+        .order_by("first_name", "last_name", "username")
+    )
+    return staff
+
+
+def unit_today(code: str) -> Unit | None:
+    """The unit with ``code`` in force today (the highest level if a code is shared)."""
+    from gandan.core.models import valid_on_q
+
+    unit: Unit | None = (
+        Unit.objects.filter(valid_on_q(timezone.localdate()), code=code).order_by("level").first()
+    )
+    return unit
+
+
+# ---------------------------------------------------------------------------------------
+# The printable forms a dossier has
+
+
+def dossier_forms(dossier: Dossier) -> list[str]:
+    """The numbers of the one-stop forms (01–06) that fit ``dossier`` now: the desk links
+    exactly these, and ``pdf.form_context`` prints no other."""
+    from gandan.onestop.models import ApologyStatus
+
+    fits = {
+        "01": dossier.received_at is not None,
+        "02": dossier.supplement_count > 0 and dossier.supplements.exists(),
+        "03": dossier.status == Status.REFUSED,
+        # A draft is not printed: only an apology the leader approved (sent or not).
+        "04": dossier.apologies.filter(
+            status__in=[ApologyStatus.APPROVED, ApologyStatus.SENT]
+        ).exists(),
+        "05": dossier.status == Status.STOPPED,
+        "06": dossier.starts_at is not None and dossier.due_at is not None,
+    }
+    return [number for number, fit in fits.items() if fit]
