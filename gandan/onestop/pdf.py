@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from gandan.onestop.events import OnestopEvent
 from gandan.onestop.models import Apology, ApologyStatus, Dossier, Supplement
 from gandan.onestop.selectors import dossier_events, dossier_forms, tracking_sheet
 
@@ -106,7 +107,7 @@ def _person(user: Any) -> str:
 
 def receiving_officer(dossier: Dossier) -> str:
     """Who received the dossier at the desk (the actor of its ``received`` event)."""
-    event = dossier_events(dossier).filter(kind="onestop.received").first()
+    event = dossier_events(dossier).filter(kind=OnestopEvent.RECEIVED).first()
     return _person(event.actor) if event is not None else ""
 
 

@@ -29,6 +29,7 @@ from gandan.core import statements
 from gandan.core.models import Event
 from gandan.core.numbers import percent
 from gandan.geo.models import Level, Unit
+from gandan.onestop.events import OnestopEvent as E
 from gandan.onestop.models import (
     CLOSED_STATUSES,
     Channel,
@@ -343,7 +344,7 @@ class SheetRow:
     on_time: bool | None
 
 
-HAND_OVERS = {"received", "forwarded", "transferred", "sent_back", "finished", "returned"}
+HAND_OVERS = {E.RECEIVED, E.FORWARDED, E.TRANSFERRED, E.SENT_BACK, E.FINISHED, E.RETURNED}
 
 
 def tracking_sheet(dossier: Dossier) -> list[SheetRow]:
@@ -359,16 +360,16 @@ def tracking_sheet(dossier: Dossier) -> list[SheetRow]:
     total = calendar.working_hours_between(dossier.starts_at, dossier.due_at)
     total_hours = total.total_seconds() / 3600 - dossier.paused_hours
     units = {u.code: u.name for u in Unit.objects.filter(code__in=_codes(dossier))}
-    events = [e for e in dossier_events(dossier) if e.kind.removeprefix("onestop.") in HAND_OVERS]
+    events = [e for e in dossier_events(dossier) if e.kind in HAND_OVERS]
     rows: list[SheetRow] = []
     pauses = list(dossier.supplements.all())
     for index, event in enumerate(events):
-        kind = event.kind.removeprefix("onestop.")
-        if kind == "returned":
+        kind = event.kind
+        if kind == E.RETURNED:
             continue
         order = event.data.get("step") or 1
         step = steps.get(order)
-        started = dossier.starts_at if kind == "received" else event.occurred_at
+        started = dossier.starts_at if kind == E.RECEIVED else event.occurred_at
         following = events[index + 1] if index + 1 < len(events) else None
         finished = following.occurred_at if following else None
         used = None
@@ -460,22 +461,23 @@ def dossier_lookup(code: str, digits: str) -> Dossier | None:
     )
 
 
+# How the public look-up words the events an applicant sees (the others are not shown).
 PUBLIC_EVENTS = {
-    "registered": "Đã nộp hồ sơ trực tuyến",
-    "received": "Bộ phận một cửa đã tiếp nhận hồ sơ",
-    "refused": "Hồ sơ không được tiếp nhận",
-    "forwarded": "Hồ sơ được chuyển bước xử lý",
-    "transferred": "Hồ sơ được chuyển cơ quan khác xử lý (liên thông)",
-    "sent_back": "Hồ sơ được chuyển lại bước trước để xử lý lại",
-    "supplement_requested": "Yêu cầu bổ sung hồ sơ",
-    "resumed": "Đã nhận hồ sơ bổ sung, tiếp tục xử lý",
-    "payment_requested": "Chờ nộp phí, nghĩa vụ tài chính",
-    "paid": "Đã nộp phí, nghĩa vụ tài chính",
-    "apology_sent": "Cơ quan xin lỗi và hẹn lại ngày trả kết quả",
-    "finished": "Đã có kết quả, chờ trả",
-    "returned": "Đã trả kết quả",
-    "stopped": "Dừng xử lý hồ sơ",
-    "withdrawn": "Công dân rút hồ sơ",
+    E.REGISTERED: "Đã nộp hồ sơ trực tuyến",
+    E.RECEIVED: "Bộ phận một cửa đã tiếp nhận hồ sơ",
+    E.REFUSED: "Hồ sơ không được tiếp nhận",
+    E.FORWARDED: "Hồ sơ được chuyển bước xử lý",
+    E.TRANSFERRED: "Hồ sơ được chuyển cơ quan khác xử lý (liên thông)",
+    E.SENT_BACK: "Hồ sơ được chuyển lại bước trước để xử lý lại",
+    E.SUPPLEMENT_REQUESTED: "Yêu cầu bổ sung hồ sơ",
+    E.RESUMED: "Đã nhận hồ sơ bổ sung, tiếp tục xử lý",
+    E.PAYMENT_REQUESTED: "Chờ nộp phí, nghĩa vụ tài chính",
+    E.PAID: "Đã nộp phí, nghĩa vụ tài chính",
+    E.APOLOGY_SENT: "Cơ quan xin lỗi và hẹn lại ngày trả kết quả",
+    E.FINISHED: "Đã có kết quả, chờ trả",
+    E.RETURNED: "Đã trả kết quả",
+    E.STOPPED: "Dừng xử lý hồ sơ",
+    E.WITHDRAWN: "Công dân rút hồ sơ",
 }
 
 
@@ -484,17 +486,16 @@ def public_timeline(dossier: Dossier) -> list[dict[str, Any]]:
     reason of a supplement request, refusal or stop — nothing about who handled it."""
     rows = []
     for event in dossier_events(dossier):
-        verb = event.kind.removeprefix("onestop.")
-        if verb not in PUBLIC_EVENTS:
+        if event.kind not in PUBLIC_EVENTS:
             continue
         reason = (
             event.data.get("reason", "")
-            if verb in {"refused", "supplement_requested", "stopped", "sent_back"}
+            if event.kind in (E.REFUSED, E.SUPPLEMENT_REQUESTED, E.STOPPED)
             else ""
         )
-        if verb == "sent_back":
-            reason = ""
-        rows.append({"at": event.occurred_at, "what": PUBLIC_EVENTS[verb], "reason": reason})
+        rows.append(
+            {"at": event.occurred_at, "what": PUBLIC_EVENTS[E(event.kind)], "reason": reason}
+        )
     return rows
 
 

@@ -28,8 +28,9 @@ from gandan.core.calendar import DEFAULT_OFFICE_HOURS, TimeUnit, WorkingCalendar
 from gandan.core.calendar import OfficeHours as CalendarHours
 from gandan.core.crypto import blind_index
 from gandan.core.models import valid_on_q
-from gandan.core.services import event_record
 from gandan.geo.models import Level, OfficeHours, Unit
+from gandan.onestop.events import OnestopEvent as E
+from gandan.onestop.events import dossier_event
 from gandan.onestop.models import (
     RATING_CRITERIA,
     Apology,
@@ -118,15 +119,7 @@ def _move(dossier: Dossier, to: int) -> None:
     dossier.status = to
 
 
-def _event(dossier: Dossier, verb: str, actor: Any, at: dt.datetime, **data: Any) -> None:
-    event_record(
-        kind=f"onestop.{verb}",
-        subject=dossier,
-        actor=actor,
-        province_code=dossier.province_code,
-        data={"status": dossier.status, "step": dossier.step_order, **data},
-        occurred_at=at,
-    )
+_event = dossier_event
 
 
 def _user(actor: Any) -> Any:
@@ -482,7 +475,7 @@ def _receive(
         document.save(update_fields=["file", "digitised"])
     _event(
         dossier,
-        "received" if dossier.status == Status.RECEIVED else "registered",
+        E.RECEIVED if dossier.status == Status.RECEIVED else E.REGISTERED,
         actor,
         at,
         channel=channel,
@@ -504,7 +497,7 @@ def dossier_accept(
     dossier.save()
     _event(
         dossier,
-        "received",
+        E.RECEIVED,
         actor,
         at,
         channel=dossier.channel,
@@ -525,7 +518,7 @@ def dossier_refuse(
     dossier.closed_at = at
     dossier.updated_by = _user(actor)
     dossier.save()
-    _event(dossier, "refused", actor, at, reason=reason)
+    _event(dossier, E.REFUSED, actor, at, reason=reason)
     return dossier
 
 
@@ -583,7 +576,7 @@ def dossier_forward(
     dossier.save()
     _event(
         dossier,
-        "transferred" if target.pk != from_unit.pk else "forwarded",
+        E.TRANSFERRED if target.pk != from_unit.pk else E.FORWARDED,
         actor,
         at,
         from_step=from_step,
@@ -613,7 +606,7 @@ def dossier_assign(
     dossier.assignee = to_user
     dossier.updated_by = _user(actor)
     dossier.save(update_fields=["assignee", "updated_by", "updated_at"])
-    _event(dossier, "assigned", actor, at, to_user=getattr(to_user, "username", ""))
+    _event(dossier, E.ASSIGNED, actor, at, to_user=getattr(to_user, "username", ""))
     return dossier
 
 
@@ -640,7 +633,7 @@ def dossier_send_back(
     dossier.save()
     _event(
         dossier,
-        "sent_back",
+        E.SENT_BACK,
         actor,
         at,
         from_step=from_step,
@@ -696,7 +689,7 @@ def dossier_request_supplement(
     )
     _event(
         dossier,
-        "supplement_requested",
+        E.SUPPLEMENT_REQUESTED,
         actor,
         at,
         reason=reason,
@@ -748,7 +741,7 @@ def dossier_resume(
     supplement.paused_hours = hours
     supplement.save(update_fields=["resumed_at", "paused_hours"])
     _event(
-        dossier, "resumed", actor, at, paused_hours=round(hours, 2), due=dossier.due_at.isoformat()
+        dossier, E.RESUMED, actor, at, paused_hours=round(hours, 2), due=dossier.due_at.isoformat()
     )
     return dossier
 
@@ -771,7 +764,7 @@ def dossier_request_payment(
     dossier.save()
     _event(
         dossier,
-        "payment_requested",
+        E.PAYMENT_REQUESTED,
         actor,
         at,
         amount=amount,
@@ -790,7 +783,7 @@ def dossier_record_payment(
     _move(dossier, Status.PROCESSING)
     dossier.updated_by = _user(actor)
     dossier.save()
-    _event(dossier, "paid", actor, at)
+    _event(dossier, E.PAID, actor, at)
     return dossier
 
 
@@ -833,7 +826,7 @@ def dossier_finish(
     dossier.save()
     _event(
         dossier,
-        "finished",
+        E.FINISHED,
         actor,
         at,
         from_step=from_step,
@@ -855,7 +848,7 @@ def dossier_return(
     dossier.closed_at = at
     dossier.updated_by = _user(actor)
     dossier.save()
-    _event(dossier, "returned", actor, at)
+    _event(dossier, E.RETURNED, actor, at)
     return dossier
 
 
@@ -872,7 +865,7 @@ def dossier_stop(
     dossier.paused_at = None
     dossier.updated_by = _user(actor)
     dossier.save()
-    _event(dossier, "stopped", actor, at, reason=reason)
+    _event(dossier, E.STOPPED, actor, at, reason=reason)
     return dossier
 
 
@@ -889,7 +882,7 @@ def dossier_withdraw(
     dossier.paused_at = None
     dossier.updated_by = _user(actor)
     dossier.save()
-    _event(dossier, "withdrawn", actor, at, reason=reason)
+    _event(dossier, E.WITHDRAWN, actor, at, reason=reason)
     return dossier
 
 
@@ -903,7 +896,7 @@ def dossier_mark_complaint(
     dossier.complaint = True
     dossier.updated_by = _user(actor)
     dossier.save(update_fields=["complaint", "updated_by", "updated_at"])
-    _event(dossier, "complaint", actor, at, note=note)
+    _event(dossier, E.COMPLAINT, actor, at, note=note)
     return dossier
 
 
@@ -965,7 +958,7 @@ def apology_draft(
     )
     _event(
         dossier,
-        "apology_drafted",
+        E.APOLOGY_DRAFTED,
         actor,
         at,
         apology=apology.pk,
@@ -986,7 +979,7 @@ def apology_approve(
     apology.approved_at = at
     apology.approved_by = _user(actor)
     apology.save()
-    _event(apology.dossier, "apology_approved", actor, at, apology=apology.pk)
+    _event(apology.dossier, E.APOLOGY_APPROVED, actor, at, apology=apology.pk)
     return apology
 
 
@@ -1033,7 +1026,7 @@ def apology_send(*, apology: Apology, actor: Any = None, at: dt.datetime | None 
     dossier.save(update_fields=["appointment_at", "updated_at"])
     _event(
         dossier,
-        "apology_sent",
+        E.APOLOGY_SENT,
         actor,
         at,
         apology=apology.pk,
@@ -1083,7 +1076,7 @@ def rating_record(
         average=sum(clean.values()) / len(clean),
         comment=_text(comment, "comment", "ý kiến", required=False),
     )
-    _event(dossier, "rated", None, at, average=round(rating.average, 2), via=via)
+    _event(dossier, E.RATED, None, at, average=round(rating.average, 2), via=via)
     return rating
 
 

@@ -45,6 +45,7 @@ from gandan.onestop.access import (
     may_handle_dossier,
     may_see_full_applicant,
 )
+from gandan.onestop.events import OnestopEvent as E
 from gandan.onestop.forms import (
     ApologyDraftForm,
     AssignForm,
@@ -74,7 +75,6 @@ from gandan.onestop.models import (
     StepHandler,
 )
 from gandan.onestop.selectors import (
-    PUBLIC_EVENTS,
     actions_available,
     dossier_events,
     dossier_forms,
@@ -123,19 +123,6 @@ VIA_LABELS = {
     "kiosk": "máy tại quầy",
     "link": "đường dẫn",
 }
-EVENT_LABELS = {
-    **PUBLIC_EVENTS,
-    "received": "Tiếp nhận hồ sơ",
-    "forwarded": "Chuyển bước xử lý",
-    "transferred": "Chuyển cơ quan khác (liên thông)",
-    "sent_back": "Chuyển lại bước trước",
-    "apology_drafted": "Dự thảo thư xin lỗi, hẹn lại",
-    "apology_approved": "Lãnh đạo duyệt thư xin lỗi",
-    "apology_sent": "Gửi thư xin lỗi, hẹn lại",
-    "assigned": "Giao người xử lý",
-    "complaint": "Ghi nhận phản ánh, kiến nghị",
-    "rated": "Công dân đánh giá",
-}
 
 
 def _local(value: Any) -> str:
@@ -148,13 +135,9 @@ def _local(value: Any) -> str:
 def _event_text(event: Event, units: dict[str, str], steps: dict[int, str]) -> str:
     data = event.data or {}
     parts = []
-    if data.get("to_unit") and event.kind != "onestop.received":
+    if data.get("to_unit") and event.kind != E.RECEIVED:
         parts.append(f"đến {units.get(data['to_unit'], data['to_unit'])}")
-    if data.get("step") and event.kind.removeprefix("onestop.") in {
-        "forwarded",
-        "transferred",
-        "sent_back",
-    }:
+    if data.get("step") and event.kind in (E.FORWARDED, E.TRANSFERRED, E.SENT_BACK):
         parts.append(f"bước {data['step']}. {steps.get(data['step'], '')}".strip())
     if data.get("to_user"):
         parts.append(f"giao cho {data['to_user']}")
@@ -182,7 +165,7 @@ def timeline(dossier: Dossier) -> list[dict[str, Any]]:
     return [
         {
             "event": e,
-            "label": EVENT_LABELS.get(e.kind.removeprefix("onestop."), e.kind),
+            "label": e.label,
             "text": _event_text(e, units, steps),
         }
         for e in events
