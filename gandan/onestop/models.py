@@ -13,7 +13,6 @@ on-time metric compares the end with ``due_at``, never with a new appointment.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -113,9 +112,6 @@ class ProcedureVersion(ValidityModel):
         if self.cutoff:
             text += f" (nhận sau {self.cutoff:%H:%M} tính từ ngày làm việc tiếp theo)"
         return text
-
-    def required_documents(self) -> list[dict[str, Any]]:
-        return [d for d in self.documents if d.get("required", True)]
 
 
 class StepHandler(models.TextChoices):
@@ -227,10 +223,6 @@ def result_path(instance: Dossier, filename: str) -> str:
 class DossierQuerySet(models.QuerySet["Dossier"]):
     def open(self) -> DossierQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
-
-    def due_within(self, instant: dt.datetime) -> DossierQuerySet:
-        """Open dossiers whose legal due time is at or before ``instant`` (warning list)."""
-        return self.open().filter(due_at__lte=instant)
 
 
 class Dossier(StampedModel):

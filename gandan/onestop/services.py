@@ -24,10 +24,12 @@ from django.db.models import F
 from django.utils import timezone
 
 from gandan.core import statements
+from gandan.core.actors import acting_user
 from gandan.core.calendar import DEFAULT_OFFICE_HOURS, TimeUnit, WorkingCalendar
 from gandan.core.calendar import OfficeHours as CalendarHours
 from gandan.core.crypto import blind_index
 from gandan.core.models import valid_on_q
+from gandan.core.validators import check_citizen_id, check_phone
 from gandan.geo.models import Level, OfficeHours, Unit
 from gandan.onestop.events import OnestopEvent as E
 from gandan.onestop.events import dossier_event
@@ -120,10 +122,6 @@ def _move(dossier: Dossier, to: int) -> None:
 
 
 _event = dossier_event
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 # ---------------------------------------------------------------------------------------
@@ -245,12 +243,8 @@ class Applicant:
 
 def check_applicant(applicant: Applicant) -> Applicant:
     name = _text(applicant.name, "applicant_name", "họ tên người nộp", limit=MAX_NAME)
-    citizen_id = applicant.citizen_id.strip()
-    if citizen_id and (not citizen_id.isdigit() or len(citizen_id) != 12):
-        raise _error("Số định danh cá nhân phải gồm đúng 12 chữ số.", "citizen_id", "applicant_id")
-    phone = applicant.phone.strip().replace(" ", "").replace(".", "")
-    if phone and (not phone.lstrip("+").isdigit() or not 9 <= len(phone.lstrip("+")) <= 12):
-        raise _error("Số điện thoại không hợp lệ.", "phone", "applicant_phone")
+    citizen_id = check_citizen_id(applicant.citizen_id, field="applicant_id", required=False)
+    phone = check_phone(applicant.phone, field="applicant_phone")
     if not citizen_id and not phone:
         raise _error(
             "Cần số định danh cá nhân hoặc số điện thoại của người nộp (để tra cứu hồ sơ).",
@@ -375,14 +369,14 @@ def dossier_receive_once(
     key = ""
     if idempotency_key:
         key = _text(idempotency_key, "idempotency_key", "khóa chống trùng", limit=80)
-        if _user(actor) is None:
+        if acting_user(actor) is None:
             earlier = _receipt_of(None, key)
             if earlier is not None:
                 return earlier, False
     try:
         return _receive(idempotency_key=key, actor=actor, **receipt), True
     except IntegrityError:
-        earlier = _receipt_of(_user(actor), key) if key else None
+        earlier = _receipt_of(acting_user(actor), key) if key else None
         if earlier is None:
             raise
         return earlier, False
@@ -431,8 +425,8 @@ def _receive(
         digitised=digitised,
         reused=reused,
         idempotency_key=idempotency_key,
-        created_by=_user(actor),
-        updated_by=_user(actor),
+        created_by=acting_user(actor),
+        updated_by=acting_user(actor),
     )
     if dossier.status == Status.RECEIVED:
         _schedule(dossier, at)
@@ -493,7 +487,7 @@ def dossier_accept(
     at = _now(at)
     _move(dossier, Status.RECEIVED)
     _schedule(dossier, at)
-    dossier.updated_by = _user(actor)
+    dossier.updated_by = acting_user(actor)
     dossier.save()
     _event(
         dossier,
@@ -516,7 +510,7 @@ def dossier_refuse(
     _move(dossier, Status.REFUSED)
     dossier.reason = reason
     dossier.closed_at = at
-    dossier.updated_by = _user(actor)
+    dossier.updated_by = acting_user(actor)
     dossier.save()
     _event(dossier, E.REFUSED, actor, at, reason=reason)
     return dossier
@@ -572,7 +566,7 @@ def dossier_forward(
     dossier.step_order = step.order
     dossier.current_unit = target
     dossier.assignee = to_user
-    dossier.updated_by = _user(actor)
+    dossier.updated_by = acting_user(actor)
     dossier.save()
     _event(
         dossier,
@@ -604,7 +598,7 @@ def dossier_assign(
         raise _error("Cần chọn người được giao.", "required", "to_user")
     _assignee_in(to_user, dossier.current_unit)
     dossier.assignee = to_user
-    dossier.updated_by = _user(actor)
+    dossier.updated_by = acting_user(actor)
     dossier.save(update_fields=["assignee", "updated_by", "updated_at"])
     _event(dossier, E.ASSIGNED, actor, at, to_user=getattr(to_user, "username", ""))
     return dossier
@@ -629,7 +623,7 @@ def dossier_send_back(
     dossier.step_order = to_step
     dossier.current_unit = step_unit(step, dossier)
     dossier.assignee = None
-    dossier.updated_by = _user(actor)
+    dossier.updated_by = acting_user(actor)
     dossier.save()
     _event(
         dossier,
@@ -682,10 +676,14 @@ def dossier_request_supplement(
     _move(dossier, Status.SUPPLEMENT)
     dossier.paused_at = at
     dossier.supplement_count += 1
-    dossier.updated_by = _user(actor)
+    dossier.updated_by = acting_user(actor)
     dossier.save()
     supplement = Supplement.objects.create(
-        dossier=dossier, requested_at=at, requested_by=_user(actor), reason=reason, documents=wanted
+        dossier=dossier,
+        requested_at=at,
+        requested_by=acting_user(actor),
+        reason=reason,
+        documents=wanted,
     )
     _event(
         dossier,
@@ -733,7 +731,7 @@ def dossier_resume(
     dossier.paused_hours += hours
     dossier.paused_at = None
     dossier.status = Status.PROCESSING
-    dossier.updated_by = _user(actor)
+    dossier.updated_by = acting_user(actor)
     for code in documents:
         dossier.documents.filter(code=code).update(provided=True)
     dossier.save()
@@ -760,7 +758,7 @@ def dossier_request_payment(
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
         raise _error("Số tiền phải là số nguyên dương (đồng).", "amount", "amount")
     _move(dossier, Status.AWAITING_PAYMENT)
-    dossier.updated_by = _user(actor)
+    dossier.updated_by = acting_user(actor)
     dossier.save()
     _event(
         dossier,
@@ -781,7 +779,7 @@ def dossier_record_payment(
     if dossier.status != Status.AWAITING_PAYMENT:
         raise _error("Hồ sơ không chờ nộp phí, nghĩa vụ tài chính.", "transition", "status")
     _move(dossier, Status.PROCESSING)
-    dossier.updated_by = _user(actor)
+    dossier.updated_by = acting_user(actor)
     dossier.save()
     _event(dossier, E.PAID, actor, at)
     return dossier
@@ -816,13 +814,13 @@ def dossier_finish(
             dossier.starts_at, at
         )
         dossier.handling_hours = max(spent.total_seconds() / 3600 - dossier.paused_hours, 0.0)
-    dossier.handled_by = _user(actor)
+    dossier.handled_by = acting_user(actor)
     dossier.result_note = _text(result_note, "result_note", "kết quả", required=False)
     dossier.result_electronic = electronic or result_file is not None
     if result_file is not None:
         dossier.result_file.save(result_file.name or "ket-qua.pdf", result_file, save=False)
     dossier.assignee = None
-    dossier.updated_by = _user(actor)
+    dossier.updated_by = acting_user(actor)
     dossier.save()
     _event(
         dossier,
@@ -846,7 +844,7 @@ def dossier_return(
     _move(dossier, Status.RETURNED)
     dossier.returned_at = at
     dossier.closed_at = at
-    dossier.updated_by = _user(actor)
+    dossier.updated_by = acting_user(actor)
     dossier.save()
     _event(dossier, E.RETURNED, actor, at)
     return dossier
@@ -863,7 +861,7 @@ def dossier_stop(
     dossier.reason = reason
     dossier.closed_at = at
     dossier.paused_at = None
-    dossier.updated_by = _user(actor)
+    dossier.updated_by = acting_user(actor)
     dossier.save()
     _event(dossier, E.STOPPED, actor, at, reason=reason)
     return dossier
@@ -880,7 +878,7 @@ def dossier_withdraw(
     dossier.reason = reason
     dossier.closed_at = at
     dossier.paused_at = None
-    dossier.updated_by = _user(actor)
+    dossier.updated_by = acting_user(actor)
     dossier.save()
     _event(dossier, E.WITHDRAWN, actor, at, reason=reason)
     return dossier
@@ -894,7 +892,7 @@ def dossier_mark_complaint(
     at = _now(at)
     note = _text(note, "note", "nội dung phản ánh")
     dossier.complaint = True
-    dossier.updated_by = _user(actor)
+    dossier.updated_by = acting_user(actor)
     dossier.save(update_fields=["complaint", "updated_by", "updated_at"])
     _event(dossier, E.COMPLAINT, actor, at, note=note)
     return dossier
@@ -954,7 +952,7 @@ def apology_draft(
         reason=reason,
         new_appointment_at=new_appointment_at,
         drafted_at=at,
-        drafted_by=_user(actor),
+        drafted_by=acting_user(actor),
     )
     _event(
         dossier,
@@ -977,7 +975,7 @@ def apology_approve(
         raise _error("Thư xin lỗi không ở trạng thái dự thảo.", "transition", "status")
     apology.status = ApologyStatus.APPROVED
     apology.approved_at = at
-    apology.approved_by = _user(actor)
+    apology.approved_by = acting_user(actor)
     apology.save()
     _event(apology.dossier, E.APOLOGY_APPROVED, actor, at, apology=apology.pk)
     return apology

@@ -29,12 +29,12 @@ from gandan.accounts.access import access_unit_for_staff, current_memberships, u
 from gandan.core import charts
 from gandan.geo.maps import unit_map
 from gandan.geo.models import Level, Unit
+from gandan.geo.province import home_unit
 from gandan.geo.selectors import UnitNotFound, unit_by_code
 from gandan.onestop import dashboard, selectors
 from gandan.reports.formats import render as render_report
 from gandan.reports.registry import ReportRequest, run_report
 
-DEFAULT_UNIT = "46"  # Thành phố Huế, for a superuser without a role
 PRESETS = [
     ("month", "Tháng này"),
     ("30", "30 ngày qua"),
@@ -144,7 +144,7 @@ def _top_unit(user: Any) -> Unit:
     if units:
         return min(units, key=lambda u: (RANK[Level(u.level)], u.code))
     try:
-        return unit_by_code(DEFAULT_UNIT)
+        return home_unit()  # a superuser without a role: the province served
     except UnitNotFound:
         raise Http404("Không tìm thấy đơn vị.") from None
 

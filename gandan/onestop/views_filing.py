@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import F
@@ -23,20 +22,22 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from gandan.core.models import valid_on_q
+from gandan.core.ratelimit import Limit
 from gandan.geo.models import Level, Unit
+from gandan.geo.province import home_code
 from gandan.onestop import services
 from gandan.onestop.models import Channel, OnlineLevel, ProcedureVersion
 from gandan.onestop.views_public import lookup_link
 
-HOME_PROVINCE = "46"  # Thành phố Huế
 FILE_LIMIT = 5  # dossiers per client address …
 FILE_WINDOW_S = 10 * 60  # … per ten minutes
+FILING = Limit("onestop:file", FILE_LIMIT, FILE_WINDOW_S)
 
 
 def _communes() -> Any:
     today = timezone.localdate()
     return Unit.objects.filter(
-        valid_on_q(today), province_code=HOME_PROVINCE, level=Level.COMMUNE
+        valid_on_q(today), province_code=home_code(), level=Level.COMMUNE
     ).order_by("name")
 
 
@@ -78,23 +79,6 @@ class ApplicantForm(forms.Form):
     address = forms.CharField(label="Địa chỉ", max_length=300, required=False)
 
 
-def _client_key(request: HttpRequest) -> str:
-    return f"onestop:file:{request.META.get('REMOTE_ADDR') or 'unknown'}"
-
-
-def _over_limit(request: HttpRequest) -> bool:
-    return int(cache.get(_client_key(request), 0)) >= FILE_LIMIT
-
-
-def _count(request: HttpRequest) -> None:
-    key = _client_key(request)
-    if not cache.add(key, 1, FILE_WINDOW_S):
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, FILE_WINDOW_S)
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 def file_dossier(request: HttpRequest) -> HttpResponse:
@@ -113,7 +97,7 @@ def file_dossier(request: HttpRequest) -> HttpResponse:
         return render(request, "onestop/public_file.html", context)
     applicant = ApplicantForm(request.POST)
     context["applicant"] = applicant
-    if _over_limit(request):
+    if FILING.exceeded(request):
         context["error"] = (
             f"Mỗi máy chỉ được nộp {FILE_LIMIT} hồ sơ trong 10 phút. Vui lòng thử lại sau."
         )
@@ -125,7 +109,7 @@ def file_dossier(request: HttpRequest) -> HttpResponse:
         upload = request.FILES.get(f"doc_{document['code']}")
         if isinstance(upload, UploadedFile):
             uploads[document["code"]] = upload
-    _count(request)
+    FILING.hit(request)
     try:
         dossier = services.dossier_receive(
             unit=unit,
