@@ -86,3 +86,10 @@ def may_see_full_applicant(user: Any, dossier: Dossier) -> bool:
     if getattr(user, "is_superuser", False) and user.is_active:
         return True
     return bool(units_for_roles(user, FULL_ID_ROLES).filter(pk=dossier.unit_id).exists())
+
+
+def handled_dossier_ids(user: Any, ids: list[int]) -> set[int]:
+    """Which of the dossiers ``ids`` the user's unit holds now (``may_handle_dossier`` for many)."""
+    return set(
+        dossiers_in_scope(user, for_write=True).filter(pk__in=ids).values_list("pk", flat=True)
+    )

@@ -32,10 +32,11 @@ from gandan.accounts.access import access_unit_by_code
 from gandan.core.crypto import mask_citizen_id
 from gandan.geo.models import Unit
 from gandan.onestop import services
-from gandan.onestop.access import access_dossier_by_code, dossiers_in_scope
+from gandan.onestop.access import access_dossier_by_code
 from gandan.onestop.models import Channel, Dossier, DossierAction, ProcedureVersion
 from gandan.onestop.selectors import (
     actions_available,
+    dossier_list,
     procedure_with_version,
     unit_staff,
     unit_today,
@@ -265,20 +266,19 @@ class DossierViewSet(viewsets.GenericViewSet[Dossier]):
     lookup_field = "code"
 
     def get_queryset(self) -> Any:
-        qs = dossiers_in_scope(self.request.user).select_related(
-            "unit", "current_unit", "version__procedure"
-        )
-        params = self.request.query_params
-        if params.get("status"):
-            qs = qs.filter(status=params["status"]) if params["status"].isdigit() else qs.none()
-        if params.get("unit"):
-            qs = qs.filter(unit__code=params["unit"])
-        return qs.order_by("-submitted_at", "-id")
+        # The desk's list filters (DossierFilter); a value that does not parse selects nothing.
+        found = dossier_list(self.request.user, self.request.query_params)
+        return found.qs if found.is_valid() else found.qs.none()
 
     @extend_schema(
         parameters=[
             OpenApiParameter("status", OpenApiTypes.INT, description="Mã trạng thái 1–10"),
             OpenApiParameter("unit", OpenApiTypes.STR, description="Mã đơn vị tiếp nhận"),
+            OpenApiParameter("q", OpenApiTypes.STR, description="Mã hồ sơ hoặc tên người nộp"),
+            OpenApiParameter("procedure", OpenApiTypes.INT, description="Thủ tục (mã số nội bộ)"),
+            OpenApiParameter("channel", OpenApiTypes.INT, description="Hình thức nộp 1–3"),
+            OpenApiParameter("received_from", OpenApiTypes.DATE, description="Tiếp nhận từ ngày"),
+            OpenApiParameter("received_to", OpenApiTypes.DATE, description="Tiếp nhận đến ngày"),
         ]
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -23,24 +23,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gandan.accounts.access import units_in_scope
 from gandan.core.crypto import mask_citizen_id
 from gandan.core.models import Event
 from gandan.core.services import access_log_record
-from gandan.core.text import fold
-from gandan.geo.models import Level, Unit
 from gandan.onestop import services
 from gandan.onestop.access import (
     access_apology,
     access_dossier,
-    dossiers_in_scope,
+    handled_dossier_ids,
     may_approve,
     may_handle_dossier,
     may_see_full_applicant,
@@ -49,7 +45,6 @@ from gandan.onestop.events import OnestopEvent as E
 from gandan.onestop.forms import (
     ApologyDraftForm,
     AssignForm,
-    DossierFilterForm,
     EmptyForm,
     FinishForm,
     ForwardForm,
@@ -70,18 +65,26 @@ from gandan.onestop.models import (
     Dossier,
     DossierAction,
     Procedure,
-    ProcedureVersion,
     Status,
     StepHandler,
 )
 from gandan.onestop.selectors import (
     actions_available,
+    apologies_pending,
+    commune_procedures,
+    desk_warnings,
+    dossier_apologies,
     dossier_events,
     dossier_forms,
-    period_bounds,
+    dossier_list,
+    dossier_supplements,
+    due_soon,
+    receiving_units,
+    status_counts,
     tracking_sheet,
+    unit_names,
     unit_staff,
-    warning_list,
+    version_today,
 )
 
 PAGE_SIZE = 50
@@ -93,17 +96,6 @@ def _now() -> dt.datetime:
 
 
 # --- Small reads -------------------------------------------------------------------------
-
-
-def receiving_units(user: Any) -> list[Unit]:
-    """The communes the user receives dossiers for (a writing role there)."""
-    today = timezone.localdate()
-    return list(
-        units_in_scope(user, for_write=True)
-        .valid_on(today)
-        .filter(level=Level.COMMUNE)
-        .order_by("name")
-    )
 
 
 FORM_LINKS = {
@@ -160,8 +152,8 @@ def _event_text(event: Event, units: dict[str, str], steps: dict[int, str]) -> s
 def timeline(dossier: Dossier) -> list[dict[str, Any]]:
     events = list(dossier_events(dossier))
     codes = {e.data.get("to_unit") for e in events if isinstance(e.data, dict)} - {None}
-    units = dict(Unit.objects.filter(code__in=codes).values_list("code", "name"))
-    steps = dict(dossier.version.steps.values_list("order", "name"))
+    units = unit_names(codes)
+    steps = {step.order: step.name for step in _steps(dossier)}
     return [
         {
             "event": e,
@@ -175,57 +167,20 @@ def timeline(dossier: Dossier) -> list[dict[str, Any]]:
 # --- The list ----------------------------------------------------------------------------
 
 
-def _filtered(user: Any, data: dict[str, Any]) -> QuerySet[Dossier]:
-    found = dossiers_in_scope(user)
-    q = (data.get("q") or "").strip()
-    if q:
-        # Names with or without diacritics, in any case: "nguyen thi hoa", "NGUYỄN Thị".
-        found = found.filter(Q(code__icontains=q) | Q(applicant_search_name__contains=fold(q)))
-    if data.get("status"):
-        found = found.filter(status=data["status"])
-    if data.get("procedure"):
-        found = found.filter(version__procedure=data["procedure"])
-    if data.get("channel"):
-        found = found.filter(channel=data["channel"])
-    start, end = data.get("received_from"), data.get("received_to")
-    if start or end:
-        begin, stop = period_bounds(start or dt.date(2000, 1, 1), end or dt.date(2100, 1, 1))
-        found = found.filter(received_at__gte=begin, received_at__lt=stop)
-    ordered: QuerySet[Dossier] = found.select_related(
-        "version__procedure", "current_unit", "unit", "assignee"
-    ).order_by("-submitted_at", "-id")
-    return ordered
-
-
 @login_required
 @require_GET
 def desk(request: HttpRequest) -> HttpResponse:
     """The dossiers in the user's scope, with the early warnings on top."""
-    form = DossierFilterForm(request.GET)
-    form.is_valid()  # a bad filter is reported and ignored; the others still apply
-    data = form.cleaned_data
+    found = dossier_list(request.user, request.GET)
+    # A bad filter is reported on the form and ignored; the others still apply.
+    page = Paginator(found.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     now = _now()
-    units = units_in_scope(request.user).values("pk")
-    warnings = warning_list(units, now=now)
-    counts = dict(
-        dossiers_in_scope(request.user)
-        .values_list("status")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("status", "n")
-    )
-    page = Paginator(_filtered(request.user, data), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    status_query = request.GET.copy()
-    for key in ("page", "status"):
-        status_query.pop(key, None)
+    warnings = desk_warnings(request.user, now=now)
+    counts = status_counts(request.user)
     warning_rows = list(warnings[:WARNING_ROWS])
     context = {
-        "form": form,
+        "form": found.form,
         "page": page,
-        "query": query.urlencode(),
-        "status_query": status_query.urlencode(),
         "now": now,
         "warnings": warning_rows,
         "warning_count": warnings.count()
@@ -244,10 +199,6 @@ def desk(request: HttpRequest) -> HttpResponse:
 # --- Counter receipt ---------------------------------------------------------------------
 
 
-def _version_today(procedure: Procedure) -> ProcedureVersion | None:
-    return procedure.versions.in_force(timezone.localdate()).order_by("-valid_from").first()
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def receive(request: HttpRequest) -> HttpResponse:
@@ -256,13 +207,13 @@ def receive(request: HttpRequest) -> HttpResponse:
     units = receiving_units(request.user)
     if not units:
         raise PermissionDenied("Vai trò của bạn không tiếp nhận hồ sơ.")
-    procedures = list(Procedure.objects.filter(level="commune").order_by("field", "name"))
+    procedures = commune_procedures()
     source = request.POST if request.method == "POST" else request.GET
     pick = ProcedurePickForm(source if "procedure" in source else None, procedures=procedures)
     procedure = version = None
     if pick.is_bound and pick.is_valid():
         procedure = next((p for p in procedures if p.pk == pick.cleaned_data["procedure"]), None)
-        version = _version_today(procedure) if procedure else None
+        version = version_today(procedure) if procedure else None
         if version is None:
             pick.add_error("procedure", "Thủ tục không có hiệu lực hôm nay.")
     form = None
@@ -296,7 +247,7 @@ def receive(request: HttpRequest) -> HttpResponse:
         "pick": pick,
         "procedure": procedure,
         "version": version,
-        "steps": list(version.steps.order_by("order")) if version else [],
+        "steps": services.steps_of(version) if version else [],
         "documents": [
             {"code": d["code"], "name": d["name"], "required": d.get("required", True)}
             for d in (version.documents if version else [])
@@ -513,16 +464,8 @@ def _dossier_page(
     steps = _steps(dossier)
     current = next((s for s in steps if s.order == dossier.step_order), None)
     next_step = _next_step(dossier)
-    apologies = list(
-        dossier.apologies.select_related("drafted_by", "approved_by").order_by("drafted_at")
-    )
+    apologies = list(dossier_apologies(dossier))
     approver = may_approve(request.user, dossier)
-    due_soon = (
-        dossier.is_open
-        and warning_list(Unit.objects.filter(pk=dossier.current_unit_id), now=now)
-        .filter(pk=dossier.pk)
-        .exists()
-    )
     links = [
         (number, FORM_LINKS[number], reverse("onestop:form", args=[dossier.pk, number]))
         for number in dossier_forms(dossier)
@@ -533,14 +476,14 @@ def _dossier_page(
         **_applicant(request, dossier),
         "late": dossier.is_late(now) and dossier.status not in (Status.REFUSED, Status.WITHDRAWN),
         "overdue": dossier.is_open and dossier.due_at is not None and dossier.due_at < now,
-        "due_soon": due_soon,
+        "due_soon": due_soon(dossier, now=now),
         "steps": steps,
         "current_step": current,
         "next_step": next_step,
         "next_unit": services.step_unit(next_step, dossier) if next_step else None,
         "is_province_step": bool(next_step and next_step.handler == StepHandler.PROVINCE),
         "documents": list(dossier.documents.all()),
-        "supplements": list(dossier.supplements.order_by("requested_at")),
+        "supplements": dossier_supplements(dossier),
         "apologies": [
             {
                 "apology": a,
@@ -657,19 +600,8 @@ def apology_send(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def apologies(request: HttpRequest) -> HttpResponse:
     """Apologies of the user's units waiting for approval, and approved ones not yet sent."""
-    pending = list(
-        Apology.objects.filter(
-            dossier__in=dossiers_in_scope(request.user).values("pk"),
-            status__in=[ApologyStatus.DRAFT, ApologyStatus.APPROVED],
-        )
-        .select_related("dossier__version__procedure", "dossier__unit", "drafted_by", "approved_by")
-        .order_by("new_appointment_at", "pk")
-    )
-    writable = set(
-        dossiers_in_scope(request.user, for_write=True)
-        .filter(pk__in=[a.dossier_id for a in pending])
-        .values_list("pk", flat=True)
-    )
+    pending = apologies_pending(request.user)
+    writable = handled_dossier_ids(request.user, [a.dossier_id for a in pending])
     rows: list[dict[str, Any]] = [
         {
             "apology": a,

@@ -14,40 +14,20 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from gandan.core.models import valid_on_q
 from gandan.core.ratelimit import Limit
-from gandan.geo.models import Level, Unit
-from gandan.geo.province import home_code
 from gandan.onestop import services
-from gandan.onestop.models import Channel, OnlineLevel, ProcedureVersion
+from gandan.onestop.models import Channel
+from gandan.onestop.selectors import home_communes, online_version, online_versions
 from gandan.onestop.views_public import lookup_link
 
 FILE_LIMIT = 5  # dossiers per client address …
 FILE_WINDOW_S = 10 * 60  # … per ten minutes
 FILING = Limit("onestop:file", FILE_LIMIT, FILE_WINDOW_S)
-
-
-def _communes() -> Any:
-    today = timezone.localdate()
-    return Unit.objects.filter(
-        valid_on_q(today), province_code=home_code(), level=Level.COMMUNE
-    ).order_by("name")
-
-
-def _versions() -> Any:
-    return (
-        ProcedureVersion.objects.in_force(timezone.localdate())
-        .exclude(online=OnlineLevel.NONE)
-        .select_related("procedure")
-        .order_by("procedure__field", "procedure__name", F("valid_from").desc())
-    )
 
 
 class ChoiceForm(forms.Form):
@@ -58,10 +38,10 @@ class ChoiceForm(forms.Form):
         super().__init__(*args, **kwargs)
         fields: Any = self.fields
         fields["commune"].choices = [("", "— Chọn xã, phường —")] + [
-            (u.code, u.name) for u in _communes()
+            (u.code, u.name) for u in home_communes()
         ]
         groups: dict[str, list[tuple[str, str]]] = {}
-        for version in _versions():
+        for version in online_versions():
             p = version.procedure
             groups.setdefault(p.field, []).append(
                 (p.code, f"{p.name} ({version.time_limit_label})")
@@ -87,8 +67,8 @@ def file_dossier(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"choice": choice, "limit": FILE_LIMIT}
     if not choice.is_bound or not choice.is_valid():
         return render(request, "onestop/public_file.html", context)
-    unit = _communes().get(code=choice.cleaned_data["commune"])
-    version = _versions().filter(procedure__code=choice.cleaned_data["procedure"]).first()
+    unit = home_communes().get(code=choice.cleaned_data["commune"])
+    version = online_version(choice.cleaned_data["procedure"])
     if version is None:  # the choices only list procedures in force: a stale page
         context["error"] = "Thủ tục này không còn nhận hồ sơ trực tuyến."
         return render(request, "onestop/public_file.html", context)

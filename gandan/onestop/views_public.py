@@ -26,7 +26,12 @@ from django.views.decorators.http import require_http_methods
 
 from gandan.core.ratelimit import Limit
 from gandan.onestop.models import OPEN_STATUSES, Dossier, Status
-from gandan.onestop.selectors import dossier_lookup, public_timeline
+from gandan.onestop.selectors import (
+    current_step_name,
+    dossier_by_pk,
+    dossier_lookup,
+    public_timeline,
+)
 from gandan.onestop.views_rating import rating_screen
 
 LOOKUP_LIMIT = 10  # attempts per client address …
@@ -93,8 +98,7 @@ class LookupForm(forms.Form):
 def _current_step(dossier: Dossier) -> str:
     if dossier.status not in (*OPEN_STATUSES, Status.DONE):
         return ""
-    step = dossier.version.steps.filter(order=dossier.step_order).first()
-    return step.name if step is not None else ""
+    return current_step_name(dossier)
 
 
 def _found(dossier: Dossier) -> dict[str, Any]:
@@ -164,7 +168,7 @@ def _dossier_from_token(token: str) -> Dossier | None:
     if not isinstance(pk, int):
         return None
     # The signature is the access check: whoever holds the link the desk sent may rate.
-    return Dossier.objects.select_related("unit", "version__procedure").filter(pk=pk).first()
+    return dossier_by_pk(pk)
 
 
 @never_cache
