@@ -30,7 +30,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gandan.core.crypto import mask_citizen_id
-from gandan.core.models import Event
 from gandan.core.services import access_log_record
 from gandan.onestop import services
 from gandan.onestop.access import (
@@ -41,7 +40,6 @@ from gandan.onestop.access import (
     may_handle_dossier,
     may_see_full_applicant,
 )
-from gandan.onestop.events import OnestopEvent as E
 from gandan.onestop.forms import (
     ApologyDraftForm,
     AssignForm,
@@ -72,9 +70,9 @@ from gandan.onestop.selectors import (
     actions_available,
     apologies_pending,
     commune_procedures,
+    desk_timeline,
     desk_warnings,
     dossier_apologies,
-    dossier_events,
     dossier_forms,
     dossier_list,
     dossier_supplements,
@@ -82,7 +80,6 @@ from gandan.onestop.selectors import (
     receiving_units,
     status_counts,
     tracking_sheet,
-    unit_names,
     unit_staff,
     version_today,
 )
@@ -106,62 +103,6 @@ FORM_LINKS = {
     "05": "Mẫu 05 — Phiếu từ chối giải quyết, dừng xử lý",
     "06": "Mẫu 06 — Phiếu kiểm soát quá trình giải quyết",
 }
-
-
-VIA_LABELS = {
-    "email": "thư điện tử",
-    "sms": "tin nhắn",
-    "paper": "giấy",
-    "kiosk": "máy tại quầy",
-    "link": "đường dẫn",
-}
-
-
-def _local(value: Any) -> str:
-    try:
-        return f"{timezone.localtime(dt.datetime.fromisoformat(str(value))):%H:%M %d/%m/%Y}"
-    except ValueError:
-        return str(value)
-
-
-def _event_text(event: Event, units: dict[str, str], steps: dict[int, str]) -> str:
-    data = event.data or {}
-    parts = []
-    if data.get("to_unit") and event.kind != E.RECEIVED:
-        parts.append(f"đến {units.get(data['to_unit'], data['to_unit'])}")
-    if data.get("step") and event.kind in (E.FORWARDED, E.TRANSFERRED, E.SENT_BACK):
-        parts.append(f"bước {data['step']}. {steps.get(data['step'], '')}".strip())
-    if data.get("to_user"):
-        parts.append(f"giao cho {data['to_user']}")
-    if data.get("due"):
-        parts.append(f"hạn {_local(data['due'])}")
-    if data.get("new_appointment"):
-        parts.append(f"hẹn lại {_local(data['new_appointment'])}")
-    if data.get("amount"):
-        parts.append(f"số tiền {data['amount']:,} đồng".replace(",", "."))
-    if data.get("via"):
-        parts.append("qua " + ", ".join(VIA_LABELS.get(v, v) for v in str(data["via"]).split(",")))
-    if data.get("late"):
-        parts.append("trễ hạn")
-    for key in ("reason", "note"):
-        if data.get(key):
-            parts.append(f"{'Lý do' if key == 'reason' else 'Ghi chú'}: {data[key]}")
-    return "; ".join(parts)
-
-
-def timeline(dossier: Dossier) -> list[dict[str, Any]]:
-    events = list(dossier_events(dossier))
-    codes = {e.data.get("to_unit") for e in events if isinstance(e.data, dict)} - {None}
-    units = unit_names(codes)
-    steps = {step.order: step.name for step in _steps(dossier)}
-    return [
-        {
-            "event": e,
-            "label": e.label,
-            "text": _event_text(e, units, steps),
-        }
-        for e in events
-    ]
 
 
 # --- The list ----------------------------------------------------------------------------
@@ -492,7 +433,7 @@ def _dossier_page(
             }
             for a in apologies
         ],
-        "timeline": timeline(dossier),
+        "timeline": desk_timeline(dossier),
         "sheet": tracking_sheet(dossier),
         "links": links,
         "actions": actions,
