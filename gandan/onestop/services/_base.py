@@ -4,11 +4,13 @@ text checks, the event and the desk's constants (``OnestopRule``)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from gandan.onestop.events import dossier_event
+from gandan.core.actors import acting_user
+from gandan.onestop.events import OnestopEvent, dossier_event
 from gandan.onestop.models import (
     Dossier,
     Status,
@@ -90,3 +92,17 @@ def _rule(code: str, default: str) -> str:
 
     row = OnestopRule.objects.filter(code=code).values_list("value", flat=True).first()
     return row if row is not None else default
+
+
+def _close(
+    dossier: Dossier, to: int, kind: OnestopEvent, reason: str, actor: Any, at: dt.datetime
+) -> Dossier:
+    """End the dossier in status ``to`` (refused, stopped, withdrawn) with the reason given."""
+    _move(dossier, to)
+    dossier.reason = reason
+    dossier.closed_at = at
+    dossier.paused_at = None
+    dossier.updated_by = acting_user(actor)
+    dossier.save()
+    _event(dossier, kind, actor, at, reason=reason)
+    return dossier

@@ -32,6 +32,7 @@ from gandan.onestop.models import (
 )
 from gandan.onestop.services._base import (
     MAX_NAME,
+    _close,
     _error,
     _event,
     _move,
@@ -341,10 +342,4 @@ def dossier_refuse(
     """Refuse to receive an online dossier (form 03), always with a reason."""
     at = _now(at)
     reason = _text(reason, "reason", "lý do từ chối")
-    _move(dossier, Status.REFUSED)
-    dossier.reason = reason
-    dossier.closed_at = at
-    dossier.updated_by = acting_user(actor)
-    dossier.save()
-    _event(dossier, E.REFUSED, actor, at, reason=reason)
-    return dossier
+    return _close(dossier, Status.REFUSED, E.REFUSED, reason, actor, at)

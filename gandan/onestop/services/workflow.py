@@ -22,6 +22,7 @@ from gandan.onestop.models import (
     Supplement,
 )
 from gandan.onestop.services._base import (
+    _close,
     _error,
     _event,
     _move,
@@ -376,14 +377,7 @@ def dossier_stop(
     """Stop handling the dossier (form 05), with the reason given to the applicant."""
     at = _now(at)
     reason = _text(reason, "reason", "lý do dừng xử lý")
-    _move(dossier, Status.STOPPED)
-    dossier.reason = reason
-    dossier.closed_at = at
-    dossier.paused_at = None
-    dossier.updated_by = acting_user(actor)
-    dossier.save()
-    _event(dossier, E.STOPPED, actor, at, reason=reason)
-    return dossier
+    return _close(dossier, Status.STOPPED, E.STOPPED, reason, actor, at)
 
 
 @transaction.atomic
@@ -393,14 +387,7 @@ def dossier_withdraw(
     """The applicant withdraws the dossier."""
     at = _now(at)
     reason = _text(reason, "reason", "lý do rút hồ sơ", required=False)
-    _move(dossier, Status.WITHDRAWN)
-    dossier.reason = reason
-    dossier.closed_at = at
-    dossier.paused_at = None
-    dossier.updated_by = acting_user(actor)
-    dossier.save()
-    _event(dossier, E.WITHDRAWN, actor, at, reason=reason)
-    return dossier
+    return _close(dossier, Status.WITHDRAWN, E.WITHDRAWN, reason, actor, at)
 
 
 @transaction.atomic

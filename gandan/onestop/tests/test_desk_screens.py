@@ -7,7 +7,6 @@ import re
 from typing import Any
 
 import pytest
-import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from gandan.accounts.models import Role
@@ -27,18 +26,7 @@ from gandan.onestop.tests.factories import (
     required,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _frozen_time():  # type: ignore[no-untyped-def]
-    with time_machine.travel(at(2026, 3, 20, 9), tick=False):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):  # type: ignore[no-untyped-def]
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("march_20", "fast_passwords")]
 
 
 def kinds(dossier: Dossier) -> list[str]:

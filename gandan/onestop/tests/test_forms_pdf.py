@@ -11,7 +11,6 @@ from unittest import mock
 
 import pytest
 import segno
-import time_machine
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -21,20 +20,9 @@ from gandan.onestop.pdf import LOOKUP_HINT
 from gandan.onestop.selectors import tracking_sheet
 from gandan.onestop.tests.factories import APPLICANT, LAND, MARITAL, at, receive
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("march_20", "fast_passwords")]
 
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
-
-
-@pytest.fixture(autouse=True)
-def _frozen_time():  # type: ignore[no-untyped-def]
-    with time_machine.travel(at(2026, 3, 20, 9), tick=False):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):  # type: ignore[no-untyped-def]
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def day(moment: dt.datetime | None) -> str:
