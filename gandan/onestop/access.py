@@ -11,7 +11,12 @@ from typing import Any
 from django.db.models import Q
 from django.http import Http404
 
-from gandan.accounts.access import current_memberships, units_for_roles, units_in_scope
+from gandan.accounts.access import (
+    FULL_ID_ROLES,
+    current_memberships,
+    units_for_roles,
+    units_in_scope,
+)
 from gandan.accounts.models import Role
 from gandan.onestop.models import Apology, Dossier
 
@@ -69,3 +74,22 @@ def may_approve(user: Any, dossier: Dossier) -> bool:
     if not any(m.role in APPROVER_ROLES for m in current_memberships(user)):
         return False
     return bool(units_for_roles(user, APPROVER_ROLES).filter(pk=dossier.unit_id).exists())
+
+
+def may_handle_dossier(user: Any, dossier: Dossier) -> bool:
+    """A writing role in the unit that holds the dossier now (the one that acts on it)."""
+    return bool(dossiers_in_scope(user, for_write=True).filter(pk=dossier.pk).exists())
+
+
+def may_see_full_applicant(user: Any, dossier: Dossier) -> bool:
+    """A commune leader or province specialist of the receiving unit (as for households)."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return True
+    return bool(units_for_roles(user, FULL_ID_ROLES).filter(pk=dossier.unit_id).exists())
+
+
+def handled_dossier_ids(user: Any, ids: list[int]) -> set[int]:
+    """Which of the dossiers ``ids`` the user's unit holds now (``may_handle_dossier`` for many)."""
+    return set(
+        dossiers_in_scope(user, for_write=True).filter(pk__in=ids).values_list("pk", flat=True)
+    )

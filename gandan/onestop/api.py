@@ -5,7 +5,8 @@
 - ``POST /dossiers/``: receive a dossier. Send an ``Idempotency-Key`` header: a retried
   request with the same key (same user) returns the first dossier (200) instead of making a
   second one (201), even when the two arrive at once.
-- ``POST /dossiers/{code}/transitions/``: move it through its steps, ``{"action": …}``.
+- ``POST /dossiers/{code}/transitions/``: take an action on it, ``{"action": …}`` (the
+  desk's vocabulary, ``DossierAction``); ``GET`` there lists the actions available now.
 Refusals answer 400 with ``{"code", "detail", "fields"}`` and change nothing.
 """
 
@@ -19,7 +20,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ErrorDetail, NotFound
@@ -29,12 +30,17 @@ from rest_framework.response import Response
 
 from gandan.accounts.access import access_unit_by_code
 from gandan.core.crypto import mask_citizen_id
-from gandan.core.models import valid_on_q
 from gandan.geo.models import Unit
 from gandan.onestop import services
-from gandan.onestop.access import access_dossier_by_code, dossiers_in_scope
-from gandan.onestop.models import Channel, Dossier, ProcedureVersion
-from gandan.onestop.selectors import procedure_with_version
+from gandan.onestop.access import access_dossier_by_code
+from gandan.onestop.models import Channel, Dossier, DossierAction, ProcedureVersion
+from gandan.onestop.selectors import (
+    actions_available,
+    dossier_list,
+    procedure_with_version,
+    unit_staff,
+    unit_today,
+)
 
 TAG = "Một cửa"
 
@@ -213,33 +219,45 @@ class DossierSerializer(serializers.ModelSerializer[Dossier]):
         return dossier.is_late(timezone.now())
 
 
-ACTIONS = (
-    "accept",
-    "refuse",
-    "forward",
-    "send_back",
-    "request_supplement",
-    "resume",
-    "request_payment",
-    "record_payment",
-    "finish",
-    "return",
-    "stop",
-    "withdraw",
-)
-
-
 class TransitionSerializer(serializers.Serializer[Any]):
-    action = serializers.ChoiceField(choices=ACTIONS)
+    action = serializers.ChoiceField(choices=DossierAction.choices)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     note = serializers.CharField(required=False, allow_blank=True, default="")
-    to_unit = serializers.CharField(required=False, allow_blank=True, default="")
+    to_unit = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Mã đơn vị nhận bước tiếp theo"
+    )
+    to_user = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Tên đăng nhập người được giao"
+    )
     to_step = serializers.IntegerField(required=False, default=0)
     documents = serializers.ListField(child=serializers.CharField(), default=list)
     acknowledge_late = serializers.BooleanField(default=False)
     amount = serializers.IntegerField(required=False, default=0)
     result_note = serializers.CharField(required=False, allow_blank=True, default="")
     electronic = serializers.BooleanField(default=False)
+    new_appointment_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+    def validate_to_unit(self, code: str) -> Unit | None:
+        if not code:
+            return None
+        unit = unit_today(code)
+        if unit is None:
+            raise serializers.ValidationError(f"Không có đơn vị mã {code!r}.")
+        return unit
+
+    def validate(self, values: dict[str, Any]) -> dict[str, Any]:
+        # The officer is looked up among the staff of the unit the dossier goes to.
+        name = values.pop("to_user")
+        values["to_user"] = None
+        if name:
+            dossier: Dossier = self.context["dossier"]
+            unit = values["to_unit"] or dossier.current_unit
+            values["to_user"] = unit_staff(unit).filter(username=name).first()
+            if values["to_user"] is None:
+                raise serializers.ValidationError(
+                    {"to_user": [f"{unit.name} không có cán bộ {name!r}."]}
+                )
+        return values
 
 
 @extend_schema(tags=[TAG])
@@ -248,20 +266,19 @@ class DossierViewSet(viewsets.GenericViewSet[Dossier]):
     lookup_field = "code"
 
     def get_queryset(self) -> Any:
-        qs = dossiers_in_scope(self.request.user).select_related(
-            "unit", "current_unit", "version__procedure"
-        )
-        params = self.request.query_params
-        if params.get("status"):
-            qs = qs.filter(status=params["status"]) if params["status"].isdigit() else qs.none()
-        if params.get("unit"):
-            qs = qs.filter(unit__code=params["unit"])
-        return qs.order_by("-submitted_at", "-id")
+        # The desk's list filters (DossierFilter); a value that does not parse selects nothing.
+        found = dossier_list(self.request.user, self.request.query_params)
+        return found.qs if found.is_valid() else found.qs.none()
 
     @extend_schema(
         parameters=[
             OpenApiParameter("status", OpenApiTypes.INT, description="Mã trạng thái 1–10"),
             OpenApiParameter("unit", OpenApiTypes.STR, description="Mã đơn vị tiếp nhận"),
+            OpenApiParameter("q", OpenApiTypes.STR, description="Mã hồ sơ hoặc tên người nộp"),
+            OpenApiParameter("procedure", OpenApiTypes.INT, description="Thủ tục (mã số nội bộ)"),
+            OpenApiParameter("channel", OpenApiTypes.INT, description="Hình thức nộp 1–3"),
+            OpenApiParameter("received_from", OpenApiTypes.DATE, description="Tiếp nhận từ ngày"),
+            OpenApiParameter("received_to", OpenApiTypes.DATE, description="Tiếp nhận đến ngày"),
         ]
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -336,57 +353,34 @@ class DossierViewSet(viewsets.GenericViewSet[Dossier]):
             dossier = access_dossier_by_code(request.user, code, for_write=True)
         except Http404:
             raise NotFound("Không tìm thấy hồ sơ.") from None
-        data = TransitionSerializer(data=request.data)
+        data = TransitionSerializer(data=request.data, context={"dossier": dossier})
         data.is_valid(raise_exception=True)
-        v = data.validated_data
+        values = dict(data.validated_data)
         try:
-            _apply(dossier, v, request.user)
+            services.dossier_act(
+                dossier=dossier, action=values.pop("action"), data=values, actor=request.user
+            )
         except DjangoValidationError as error:
             raise _refused(error) from None
         return Response(DossierSerializer(dossier).data)
 
-
-def _apply(dossier: Dossier, v: dict[str, Any], user: Any) -> None:
-    s = services
-    action = v["action"]
-    if action == "accept":
-        s.dossier_accept(dossier=dossier, actor=user)
-    elif action == "refuse":
-        s.dossier_refuse(dossier=dossier, reason=v["reason"], actor=user)
-    elif action == "forward":
-        to_unit = None
-        if v["to_unit"]:
-            to_unit = (
-                Unit.objects.filter(valid_on_q(timezone.localdate()), code=v["to_unit"])
-                .order_by("level")
-                .first()
-            )
-            if to_unit is None:
-                raise DjangoValidationError({"to_unit": [f"Không có đơn vị mã {v['to_unit']!r}."]})
-        s.dossier_forward(dossier=dossier, to_unit=to_unit, note=v["note"], actor=user)
-    elif action == "send_back":
-        s.dossier_send_back(dossier=dossier, to_step=v["to_step"], reason=v["reason"], actor=user)
-    elif action == "request_supplement":
-        s.dossier_request_supplement(
-            dossier=dossier,
-            reason=v["reason"],
-            documents=v["documents"],
-            acknowledge_late=v["acknowledge_late"],
-            actor=user,
+    @extend_schema(
+        responses=inline_serializer(
+            "DossierActionOffered",
+            {"action": serializers.CharField(), "label": serializers.CharField()},
+            many=True,
         )
-    elif action == "resume":
-        s.dossier_resume(dossier=dossier, documents=v["documents"], actor=user)
-    elif action == "request_payment":
-        s.dossier_request_payment(dossier=dossier, amount=v["amount"], note=v["note"], actor=user)
-    elif action == "record_payment":
-        s.dossier_record_payment(dossier=dossier, actor=user)
-    elif action == "finish":
-        s.dossier_finish(
-            dossier=dossier, result_note=v["result_note"], electronic=v["electronic"], actor=user
+    )
+    @transition.mapping.get
+    def actions(self, request: Request, code: str, *args: Any, **kwargs: Any) -> Response:
+        """The actions the user may take on the dossier now (the desk offers the same)."""
+        try:
+            dossier = access_dossier_by_code(request.user, code)
+        except Http404:
+            raise NotFound("Không tìm thấy hồ sơ.") from None
+        return Response(
+            [
+                {"action": a.value, "label": a.label}
+                for a in actions_available(dossier, request.user)
+            ]
         )
-    elif action == "return":
-        s.dossier_return(dossier=dossier, actor=user)
-    elif action == "stop":
-        s.dossier_stop(dossier=dossier, reason=v["reason"], actor=user)
-    elif action == "withdraw":
-        s.dossier_withdraw(dossier=dossier, reason=v["reason"], actor=user)

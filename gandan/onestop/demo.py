@@ -39,6 +39,7 @@ from gandan.core.demo import PROVINCE_CODE, DemoContext, Stage
 from gandan.core.models import Event
 from gandan.core.text import fold
 from gandan.geo.models import REFORM_DATE, Level, Unit
+from gandan.onestop.events import OnestopEvent as E
 from gandan.onestop.models import (
     RATING_CRITERIA,
     Apology,
@@ -389,7 +390,7 @@ class Generator:
             commune = plan["commune"]
 
             def event(
-                kind: str,
+                kind: E,
                 at: dt.datetime,
                 actor: int | None = None,
                 *,
@@ -399,7 +400,7 @@ class Generator:
                 events.append(
                     (
                         at,
-                        f"onestop.{kind}",
+                        kind.value,
                         actor,
                         "onestop.dossier",
                         _subject,
@@ -411,7 +412,7 @@ class Generator:
             status = plan["status"]
             if status == Status.REFUSED:
                 event(
-                    "registered",
+                    E.REGISTERED,
                     plan["received"],
                     status=1,
                     step=1,
@@ -419,7 +420,7 @@ class Generator:
                     to_unit=commune.code,
                 )
                 event(
-                    "refused",
+                    E.REFUSED,
                     plan["received"] + dt.timedelta(hours=2),
                     status=3,
                     step=1,
@@ -443,7 +444,7 @@ class Generator:
                 )
             if plan["online"]:
                 event(
-                    "registered",
+                    E.REGISTERED,
                     plan["submitted"],
                     status=1,
                     step=1,
@@ -452,7 +453,7 @@ class Generator:
                 )
             officer = plan["officer"]
             event(
-                "received",
+                E.RECEIVED,
                 plan["received"],
                 officer,
                 status=2,
@@ -476,7 +477,7 @@ class Generator:
                 target = self.province.code if to_province else commune.code
                 source = self.province.code if back_from_province else commune.code
                 event(
-                    "transferred" if target != source else "forwarded",
+                    E.TRANSFERRED if target != source else E.FORWARDED,
                     at,
                     officer,
                     status=4,
@@ -503,7 +504,7 @@ class Generator:
                     )
                 )
                 event(
-                    "supplement_requested",
+                    E.SUPPLEMENT_REQUESTED,
                     requested,
                     officer,
                     status=5,
@@ -514,7 +515,7 @@ class Generator:
                 )
                 if resumed is not None and resumed <= self.now:
                     event(
-                        "resumed",
+                        E.RESUMED,
                         resumed,
                         officer,
                         status=4,
@@ -550,12 +551,12 @@ class Generator:
                         sent > due,
                     )
                 )
-                event("apology_drafted", drafted, officer, status=4, step=2)
-                event("apology_approved", approved, None, status=4, step=2)
-                event("apology_sent", sent, officer, status=4, step=2, via="sms", late=sent > due)
+                event(E.APOLOGY_DRAFTED, drafted, officer, status=4, step=2)
+                event(E.APOLOGY_APPROVED, approved, None, status=4, step=2)
+                event(E.APOLOGY_SENT, sent, officer, status=4, step=2, via="sms", late=sent > due)
             if status == Status.WITHDRAWN:
                 event(
-                    "withdrawn",
+                    E.WITHDRAWN,
                     plan["closed"],
                     None,
                     status=7,
@@ -564,7 +565,7 @@ class Generator:
                 )
             elif status == Status.STOPPED:
                 event(
-                    "stopped",
+                    E.STOPPED,
                     plan["closed"],
                     officer,
                     status=8,
@@ -573,7 +574,7 @@ class Generator:
                 )
             if plan["finish"] is not None:
                 event(
-                    "finished",
+                    E.FINISHED,
                     plan["finish"],
                     officer,
                     status=9,
@@ -584,7 +585,7 @@ class Generator:
                     late=plan["finish"] > plan["due"],
                 )
             if plan["returned"] is not None:
-                event("returned", plan["returned"], officer, status=10, step=len(v.shares))
+                event(E.RETURNED, plan["returned"], officer, status=10, step=len(v.shares))
                 if self.rng.random() < 0.35:
                     base = 5 if not plan["late"] else 3
                     scores = {
@@ -606,7 +607,7 @@ class Generator:
                             )
                         )
                         event(
-                            "rated",
+                            E.RATED,
                             rated,
                             None,
                             status=10,

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from gandan.geo.models import Unit
-from gandan.onestop.models import Channel, Procedure, ProcedureVersion, Status
+from gandan.onestop.models import Channel, Procedure, ProcedureVersion
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
@@ -35,16 +35,6 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, list(error.messages))
 
 
-def _date(label: str) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=False,
-        input_formats=DATE_FORMATS,
-        error_messages={"invalid": "Ngày không hợp lệ: nhập theo dạng ngày/tháng/năm."},
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-
-
 def _reason(label: str, *, required: bool = True) -> forms.CharField:
     return forms.CharField(
         label=label,
@@ -59,32 +49,8 @@ def _reason(label: str, *, required: bool = True) -> forms.CharField:
 
 
 class DossierFilterForm(forms.Form):
-    q = forms.CharField(label="Mã hồ sơ hoặc tên người nộp", required=False, max_length=100)
-    status = forms.TypedChoiceField(
-        label="Trạng thái",
-        required=False,
-        coerce=int,
-        empty_value=None,
-        choices=[("", "Tất cả"), *Status.choices],
-        error_messages={"invalid_choice": "Trạng thái không hợp lệ; đang hiện tất cả."},
-    )
-    procedure = forms.ModelChoiceField(
-        label="Thủ tục",
-        required=False,
-        queryset=Procedure.objects.order_by("field", "name"),
-        empty_label="Tất cả",
-        error_messages={"invalid_choice": "Thủ tục không có; đang hiện tất cả."},
-    )
-    channel = forms.TypedChoiceField(
-        label="Hình thức nộp",
-        required=False,
-        coerce=int,
-        empty_value=None,
-        choices=[("", "Tất cả"), *Channel.choices],
-        error_messages={"invalid_choice": "Hình thức nộp không hợp lệ; đang hiện tất cả."},
-    )
-    received_from = _date("Tiếp nhận từ ngày")
-    received_to = _date("đến ngày")
+    """The base of ``filters.DossierFilter``'s form (the fields come from its filters): a
+    start after the end is dropped, with the reason shown."""
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -13,7 +13,6 @@ on-time metric compares the end with ``due_at``, never with a new appointment.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -114,9 +113,6 @@ class ProcedureVersion(ValidityModel):
             text += f" (nhận sau {self.cutoff:%H:%M} tính từ ngày làm việc tiếp theo)"
         return text
 
-    def required_documents(self) -> list[dict[str, Any]]:
-        return [d for d in self.documents if d.get("required", True)]
-
 
 class StepHandler(models.TextChoices):
     DESK = "desk", "Bộ phận một cửa"  # receives and returns
@@ -193,6 +189,27 @@ CLOSED_STATUSES = (Status.REFUSED, Status.WITHDRAWN, Status.STOPPED, Status.RETU
 FINISHED_STATUSES = (Status.DONE, Status.RETURNED)
 
 
+class DossierAction(models.TextChoices):
+    """What staff may do to a dossier: the one vocabulary of the desk and of the API
+    (``services.dossier_act``); the label is the desk's button."""
+
+    ACCEPT = "accept", "Tiếp nhận hồ sơ trực tuyến"
+    REFUSE = "refuse", "Từ chối tiếp nhận"
+    FORWARD = "forward", "Chuyển bước tiếp theo"
+    ASSIGN = "assign", "Giao người xử lý"
+    SEND_BACK = "send_back", "Chuyển lại bước trước"
+    REQUEST_SUPPLEMENT = "request_supplement", "Yêu cầu bổ sung hồ sơ"
+    RESUME = "resume", "Nhận bổ sung, tiếp tục xử lý"
+    REQUEST_PAYMENT = "request_payment", "Yêu cầu nộp phí, nghĩa vụ tài chính"
+    RECORD_PAYMENT = "record_payment", "Ghi nhận đã nộp"
+    FINISH = "finish", "Ghi nhận có kết quả"
+    RETURN = "return", "Trả kết quả"
+    APOLOGY = "apology", "Xin lỗi, hẹn lại"
+    STOP = "stop", "Dừng xử lý"
+    WITHDRAW = "withdraw", "Công dân rút hồ sơ"
+    COMPLAINT = "complaint", "Ghi nhận phản ánh, kiến nghị"
+
+
 class Channel(models.IntegerChoices):
     COUNTER = 1, "Trực tiếp"
     ONLINE = 2, "Trực tuyến"
@@ -206,10 +223,6 @@ def result_path(instance: Dossier, filename: str) -> str:
 class DossierQuerySet(models.QuerySet["Dossier"]):
     def open(self) -> DossierQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
-
-    def due_within(self, instant: dt.datetime) -> DossierQuerySet:
-        """Open dossiers whose legal due time is at or before ``instant`` (warning list)."""
-        return self.open().filter(due_at__lte=instant)
 
 
 class Dossier(StampedModel):

@@ -2,9 +2,9 @@
 
 01 receipt and appointment slip (with a QR code to the public look-up), 02 supplement
 request, 03 refusal to receive, 04 apology and new appointment, 05 notice that handling
-stops, 06 tracking sheet. Each form is printed only when the dossier's state calls for it:
-:func:`form_context` raises :class:`FormNotApplicable` otherwise (e.g. 04 without an
-approved or sent apology).
+stops, 06 tracking sheet. Each form is printed only when the dossier's state calls for it
+(``selectors.dossier_forms``, which also decides the desk's links): :func:`form_context`
+raises :class:`FormNotApplicable` otherwise (e.g. 04 without an approved or sent apology).
 
 WeasyPrint is imported inside :func:`form_pdf` (docs/decisions/0008): where its system
 libraries are missing, :class:`PdfUnavailable` lets the screen answer 503 in Vietnamese.
@@ -21,8 +21,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from gandan.onestop.models import Apology, ApologyStatus, Dossier, Status, Supplement
-from gandan.onestop.selectors import dossier_events, tracking_sheet
+from gandan.onestop.events import OnestopEvent
+from gandan.onestop.models import Apology, ApologyStatus, Dossier, Supplement
+from gandan.onestop.selectors import dossier_events, dossier_forms, tracking_sheet
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +78,16 @@ FORMS: dict[str, Form] = {
     )
 }
 
+# Why a form does not fit, when ``selectors.dossier_forms`` leaves it out.
+NOT_APPLICABLE = {
+    "01": "Hồ sơ chưa được tiếp nhận nên chưa có giấy tiếp nhận và hẹn trả kết quả.",
+    "02": "Hồ sơ chưa có yêu cầu bổ sung nào.",
+    "03": "Hồ sơ không bị từ chối tiếp nhận.",
+    "04": "Hồ sơ chưa có thư xin lỗi và hẹn lại được lãnh đạo duyệt.",
+    "05": "Hồ sơ không ở trạng thái dừng xử lý.",
+    "06": "Hồ sơ chưa được tiếp nhận nên chưa có phiếu kiểm soát quá trình giải quyết.",
+}
+
 LOOKUP_HINT = "Tra cứu bằng mã hồ sơ và 4 số cuối số định danh hoặc điện thoại"
 
 
@@ -96,7 +107,7 @@ def _person(user: Any) -> str:
 
 def receiving_officer(dossier: Dossier) -> str:
     """Who received the dossier at the desk (the actor of its ``received`` event)."""
-    event = dossier_events(dossier).filter(kind="onestop.received").first()
+    event = dossier_events(dossier).filter(kind=OnestopEvent.RECEIVED).first()
     return _person(event.actor) if event is not None else ""
 
 
@@ -135,6 +146,8 @@ def form_context(dossier: Dossier, number: str, *, lookup_url: str = "") -> dict
     form = FORMS.get(number)
     if form is None:
         raise FormNotApplicable(f"Không có mẫu phiếu số “{number}” (có các mẫu 01 đến 06).")
+    if number not in dossier_forms(dossier):
+        raise FormNotApplicable(NOT_APPLICABLE[number])
     context: dict[str, Any] = {
         "form": form,
         "dossier": dossier,
@@ -145,10 +158,6 @@ def form_context(dossier: Dossier, number: str, *, lookup_url: str = "") -> dict
         "place": dossier.unit.short_name or dossier.unit.name,
     }
     if number == "01":
-        if dossier.received_at is None:
-            raise FormNotApplicable(
-                "Hồ sơ chưa được tiếp nhận nên chưa có giấy tiếp nhận và hẹn trả kết quả."
-            )
         context.update(
             dated=dossier.received_at,
             documents=list(dossier.documents.all()),
@@ -159,8 +168,7 @@ def form_context(dossier: Dossier, number: str, *, lookup_url: str = "") -> dict
         )
     elif number == "02":
         supplement = latest_supplement(dossier)
-        if supplement is None:
-            raise FormNotApplicable("Hồ sơ chưa có yêu cầu bổ sung nào.")
+        assert supplement is not None  # noqa: S101 - dossier_forms checked it
         context.update(
             dated=supplement.requested_at,
             supplement=supplement,
@@ -168,15 +176,12 @@ def form_context(dossier: Dossier, number: str, *, lookup_url: str = "") -> dict
             officer=_person(supplement.requested_by),
         )
     elif number == "03":
-        if dossier.status != Status.REFUSED:
-            raise FormNotApplicable("Hồ sơ không bị từ chối tiếp nhận.")
         context.update(
             dated=dossier.closed_at or dossier.updated_at, officer=_person(dossier.updated_by)
         )
     elif number == "04":
         apology = latest_apology(dossier)
-        if apology is None:
-            raise FormNotApplicable("Hồ sơ chưa có thư xin lỗi và hẹn lại được lãnh đạo duyệt.")
+        assert apology is not None  # noqa: S101 - dossier_forms checked it
         context.update(
             dated=apology.sent_at or apology.approved_at or apology.drafted_at,
             apology=apology,
@@ -187,17 +192,11 @@ def form_context(dossier: Dossier, number: str, *, lookup_url: str = "") -> dict
             signer=_person(apology.approved_by),
         )
     elif number == "05":
-        if dossier.status != Status.STOPPED:
-            raise FormNotApplicable("Hồ sơ không ở trạng thái dừng xử lý.")
         context.update(
             dated=dossier.closed_at or dossier.updated_at, officer=_person(dossier.updated_by)
         )
     else:  # 06
         rows = tracking_sheet(dossier)
-        if not rows:
-            raise FormNotApplicable(
-                "Hồ sơ chưa được tiếp nhận nên chưa có phiếu kiểm soát quá trình giải quyết."
-            )
         context.update(
             dated=timezone.now(),
             rows=rows,

@@ -68,8 +68,3 @@ def load(*, summary: RulesSummary, say: Callable[[str], None]) -> None:
     desk = read_fixture(APP, "desk.json")["rules"]
     upsert(OnestopRule, ("code",), desk, summary, "quy định một cửa")
     say(f"một cửa: {len(rows)} thủ tục, {steps} bước, {len(desk)} quy định")
-
-
-def rule_value(code: str) -> str:
-    """A desk constant's value as loaded (``gandan load_rules``)."""
-    return OnestopRule.objects.get(code=code).value

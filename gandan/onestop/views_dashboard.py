@@ -25,16 +25,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from gandan.accounts.access import access_unit_for_staff, current_memberships, units_in_scope
+from gandan.accounts.access import access_unit_for_staff, current_memberships
 from gandan.core import charts
 from gandan.geo.maps import unit_map
 from gandan.geo.models import Level, Unit
+from gandan.geo.province import home_unit
 from gandan.geo.selectors import UnitNotFound, unit_by_code
 from gandan.onestop import dashboard, selectors
+from gandan.onestop.selectors import communes_named, picker_units
 from gandan.reports.formats import render as render_report
 from gandan.reports.registry import ReportRequest, run_report
 
-DEFAULT_UNIT = "46"  # Thành phố Huế, for a superuser without a role
 PRESETS = [
     ("month", "Tháng này"),
     ("30", "30 ngày qua"),
@@ -144,7 +145,7 @@ def _top_unit(user: Any) -> Unit:
     if units:
         return min(units, key=lambda u: (RANK[Level(u.level)], u.code))
     try:
-        return unit_by_code(DEFAULT_UNIT)
+        return home_unit()  # a superuser without a role: the province served
     except UnitNotFound:
         raise Http404("Không tìm thấy đơn vị.") from None
 
@@ -358,10 +359,7 @@ def _map(shown: Shown, report: dict[str, Any]) -> Any:
     rows = {row["unit"]: row for row in report["by_unit"]}
     assert shown.end is not None  # noqa: S101 - only called with a report
     on = min(shown.end, timezone.localdate())
-    units = Unit.objects.valid_on(on).filter(
-        province_code=shown.unit.province_code, level=Level.COMMUNE, code__in=list(rows)
-    )
-    drawn = unit_map(units.order_by("code"))
+    drawn = unit_map(communes_named(shown.unit.province_code, list(rows), on=on))
     if drawn is None:
         return None
     return dashboard.on_time_map(drawn, rows, url=lambda unit: _dashboard_url(shown, unit.code))
@@ -370,12 +368,7 @@ def _map(shown: Shown, report: dict[str, Any]) -> Any:
 def _picker_units(user: Any, shown: Shown) -> list[Unit]:
     """The province and communes of the user's scope, in the shown unit's province."""
     on = shown.end or timezone.localdate()
-    units = (
-        units_in_scope(user)
-        .valid_on(on)
-        .filter(province_code=shown.unit.province_code, level__in=[Level.PROVINCE, Level.COMMUNE])
-        .only("code", "name", "level")
-    )
+    units = picker_units(user, shown.unit.province_code, on=on)
     picked = sorted(units, key=lambda u: (RANK[Level(u.level)], u.name))
     if shown.unit.pk not in {u.pk for u in picked}:
         picked.insert(0, shown.unit)

@@ -20,35 +20,29 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gandan.accounts.access import FULL_ID_ROLES, units_for_roles, units_in_scope
-from gandan.accounts.models import WRITE_ROLES, Membership, Role
 from gandan.core.crypto import mask_citizen_id
-from gandan.core.models import Event
 from gandan.core.services import access_log_record
-from gandan.core.text import fold
-from gandan.geo.models import Level, Unit
 from gandan.onestop import services
 from gandan.onestop.access import (
     access_apology,
     access_dossier,
-    dossiers_in_scope,
+    handled_dossier_ids,
     may_approve,
+    may_handle_dossier,
+    may_see_full_applicant,
 )
 from gandan.onestop.forms import (
     ApologyDraftForm,
     AssignForm,
-    DossierFilterForm,
     EmptyForm,
     FinishForm,
     ForwardForm,
@@ -67,22 +61,31 @@ from gandan.onestop.models import (
     Apology,
     ApologyStatus,
     Dossier,
+    DossierAction,
     Procedure,
-    ProcedureVersion,
     Status,
     StepHandler,
 )
 from gandan.onestop.selectors import (
-    PUBLIC_EVENTS,
-    dossier_events,
-    period_bounds,
+    actions_available,
+    apologies_pending,
+    commune_procedures,
+    desk_timeline,
+    desk_warnings,
+    dossier_apologies,
+    dossier_forms,
+    dossier_list,
+    dossier_supplements,
+    due_soon,
+    receiving_units,
+    status_counts,
     tracking_sheet,
-    warning_list,
+    unit_staff,
+    version_today,
 )
 
 PAGE_SIZE = 50
 WARNING_ROWS = 30
-TRANSITIONS = services.TRANSITIONS
 
 
 def _now() -> dt.datetime:
@@ -92,174 +95,33 @@ def _now() -> dt.datetime:
 # --- Small reads -------------------------------------------------------------------------
 
 
-def may_see_full_applicant(user: Any, dossier: Dossier) -> bool:
-    """A commune leader or province specialist of the receiving unit (as for households)."""
-    if getattr(user, "is_superuser", False) and user.is_active:
-        return True
-    return bool(units_for_roles(user, FULL_ID_ROLES).filter(pk=dossier.unit_id).exists())
-
-
-def may_write(user: Any, dossier: Dossier) -> bool:
-    return bool(dossiers_in_scope(user, for_write=True).filter(pk=dossier.pk).exists())
-
-
-def unit_staff(unit: Unit) -> QuerySet[Any]:
-    """People who may be handed a dossier in ``unit`` today (its writing roles)."""
-    roles = [r for r in WRITE_ROLES if r != Role.VILLAGE_HEAD]
-    members = Membership.objects.valid_on(timezone.localdate()).filter(unit=unit, role__in=roles)
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, pk__in=members.values("user_id"))
-        .order_by("first_name", "last_name", "username")
-    )
-
-
-def receiving_units(user: Any) -> list[Unit]:
-    """The communes the user receives dossiers for (a writing role there)."""
-    today = timezone.localdate()
-    return list(
-        units_in_scope(user, for_write=True)
-        .valid_on(today)
-        .filter(level=Level.COMMUNE)
-        .order_by("name")
-    )
-
-
-def form_link(dossier: Dossier, form: str) -> str | None:
-    """The address of a form's PDF (``onestop:form``), or None while that screen is missing."""
-    try:
-        return reverse("onestop:form", args=[dossier.pk, form])
-    except NoReverseMatch:
-        return None
-
-
-VIA_LABELS = {
-    "email": "thư điện tử",
-    "sms": "tin nhắn",
-    "paper": "giấy",
-    "kiosk": "máy tại quầy",
-    "link": "đường dẫn",
+FORM_LINKS = {
+    "01": "Mẫu 01 — Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
+    "02": "Mẫu 02 — Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
+    "03": "Mẫu 03 — Phiếu từ chối tiếp nhận giải quyết hồ sơ",
+    "04": "Mẫu 04 — Phiếu xin lỗi và hẹn lại ngày trả kết quả",
+    "05": "Mẫu 05 — Phiếu từ chối giải quyết, dừng xử lý",
+    "06": "Mẫu 06 — Phiếu kiểm soát quá trình giải quyết",
 }
-EVENT_LABELS = {
-    **PUBLIC_EVENTS,
-    "received": "Tiếp nhận hồ sơ",
-    "forwarded": "Chuyển bước xử lý",
-    "transferred": "Chuyển cơ quan khác (liên thông)",
-    "sent_back": "Chuyển lại bước trước",
-    "apology_drafted": "Dự thảo thư xin lỗi, hẹn lại",
-    "apology_approved": "Lãnh đạo duyệt thư xin lỗi",
-    "apology_sent": "Gửi thư xin lỗi, hẹn lại",
-    "assigned": "Giao người xử lý",
-    "complaint": "Ghi nhận phản ánh, kiến nghị",
-    "rated": "Công dân đánh giá",
-}
-
-
-def _local(value: Any) -> str:
-    try:
-        return f"{timezone.localtime(dt.datetime.fromisoformat(str(value))):%H:%M %d/%m/%Y}"
-    except ValueError:
-        return str(value)
-
-
-def _event_text(event: Event, units: dict[str, str], steps: dict[int, str]) -> str:
-    data = event.data or {}
-    parts = []
-    if data.get("to_unit") and event.kind != "onestop.received":
-        parts.append(f"đến {units.get(data['to_unit'], data['to_unit'])}")
-    if data.get("step") and event.kind.removeprefix("onestop.") in {
-        "forwarded",
-        "transferred",
-        "sent_back",
-    }:
-        parts.append(f"bước {data['step']}. {steps.get(data['step'], '')}".strip())
-    if data.get("to_user"):
-        parts.append(f"giao cho {data['to_user']}")
-    if data.get("due"):
-        parts.append(f"hạn {_local(data['due'])}")
-    if data.get("new_appointment"):
-        parts.append(f"hẹn lại {_local(data['new_appointment'])}")
-    if data.get("amount"):
-        parts.append(f"số tiền {data['amount']:,} đồng".replace(",", "."))
-    if data.get("via"):
-        parts.append("qua " + ", ".join(VIA_LABELS.get(v, v) for v in str(data["via"]).split(",")))
-    if data.get("late"):
-        parts.append("trễ hạn")
-    for key in ("reason", "note"):
-        if data.get(key):
-            parts.append(f"{'Lý do' if key == 'reason' else 'Ghi chú'}: {data[key]}")
-    return "; ".join(parts)
-
-
-def timeline(dossier: Dossier) -> list[dict[str, Any]]:
-    events = list(dossier_events(dossier))
-    codes = {e.data.get("to_unit") for e in events if isinstance(e.data, dict)} - {None}
-    units = dict(Unit.objects.filter(code__in=codes).values_list("code", "name"))
-    steps = dict(dossier.version.steps.values_list("order", "name"))
-    return [
-        {
-            "event": e,
-            "label": EVENT_LABELS.get(e.kind.removeprefix("onestop."), e.kind),
-            "text": _event_text(e, units, steps),
-        }
-        for e in events
-    ]
 
 
 # --- The list ----------------------------------------------------------------------------
-
-
-def _filtered(user: Any, data: dict[str, Any]) -> QuerySet[Dossier]:
-    found = dossiers_in_scope(user)
-    q = (data.get("q") or "").strip()
-    if q:
-        # Names with or without diacritics, in any case: "nguyen thi hoa", "NGUYỄN Thị".
-        found = found.filter(Q(code__icontains=q) | Q(applicant_search_name__contains=fold(q)))
-    if data.get("status"):
-        found = found.filter(status=data["status"])
-    if data.get("procedure"):
-        found = found.filter(version__procedure=data["procedure"])
-    if data.get("channel"):
-        found = found.filter(channel=data["channel"])
-    start, end = data.get("received_from"), data.get("received_to")
-    if start or end:
-        begin, stop = period_bounds(start or dt.date(2000, 1, 1), end or dt.date(2100, 1, 1))
-        found = found.filter(received_at__gte=begin, received_at__lt=stop)
-    ordered: QuerySet[Dossier] = found.select_related(
-        "version__procedure", "current_unit", "unit", "assignee"
-    ).order_by("-submitted_at", "-id")
-    return ordered
 
 
 @login_required
 @require_GET
 def desk(request: HttpRequest) -> HttpResponse:
     """The dossiers in the user's scope, with the early warnings on top."""
-    form = DossierFilterForm(request.GET)
-    form.is_valid()  # a bad filter is reported and ignored; the others still apply
-    data = form.cleaned_data
+    found = dossier_list(request.user, request.GET)
+    # A bad filter is reported on the form and ignored; the others still apply.
+    page = Paginator(found.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     now = _now()
-    units = units_in_scope(request.user).values("pk")
-    warnings = warning_list(units, now=now)
-    counts = dict(
-        dossiers_in_scope(request.user)
-        .values_list("status")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("status", "n")
-    )
-    page = Paginator(_filtered(request.user, data), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    status_query = request.GET.copy()
-    for key in ("page", "status"):
-        status_query.pop(key, None)
+    warnings = desk_warnings(request.user, now=now)
+    counts = status_counts(request.user)
     warning_rows = list(warnings[:WARNING_ROWS])
     context = {
-        "form": form,
+        "form": found.form,
         "page": page,
-        "query": query.urlencode(),
-        "status_query": status_query.urlencode(),
         "now": now,
         "warnings": warning_rows,
         "warning_count": warnings.count()
@@ -278,10 +140,6 @@ def desk(request: HttpRequest) -> HttpResponse:
 # --- Counter receipt ---------------------------------------------------------------------
 
 
-def _version_today(procedure: Procedure) -> ProcedureVersion | None:
-    return procedure.versions.in_force(timezone.localdate()).order_by("-valid_from").first()
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def receive(request: HttpRequest) -> HttpResponse:
@@ -290,13 +148,13 @@ def receive(request: HttpRequest) -> HttpResponse:
     units = receiving_units(request.user)
     if not units:
         raise PermissionDenied("Vai trò của bạn không tiếp nhận hồ sơ.")
-    procedures = list(Procedure.objects.filter(level="commune").order_by("field", "name"))
+    procedures = commune_procedures()
     source = request.POST if request.method == "POST" else request.GET
     pick = ProcedurePickForm(source if "procedure" in source else None, procedures=procedures)
     procedure = version = None
     if pick.is_bound and pick.is_valid():
         procedure = next((p for p in procedures if p.pk == pick.cleaned_data["procedure"]), None)
-        version = _version_today(procedure) if procedure else None
+        version = version_today(procedure) if procedure else None
         if version is None:
             pick.add_error("procedure", "Thủ tục không có hiệu lực hôm nay.")
     form = None
@@ -330,7 +188,7 @@ def receive(request: HttpRequest) -> HttpResponse:
         "pick": pick,
         "procedure": procedure,
         "version": version,
-        "steps": list(version.steps.order_by("order")) if version else [],
+        "steps": services.steps_of(version) if version else [],
         "documents": [
             {"code": d["code"], "name": d["name"], "required": d.get("required", True)}
             for d in (version.documents if version else [])
@@ -372,23 +230,18 @@ def _receive(request: HttpRequest, form: ReceiveForm, procedure: Procedure) -> D
 
 
 # --- Actions on one dossier --------------------------------------------------------------
+# Which actions a dossier offers and what they do are ``selectors.actions_available`` and
+# ``services.dossier_act`` (shared with the API); the desk adds each one's form and wording.
 
 
 @dataclass(frozen=True)
-class Action:
-    """One action of the dossier page: when it is offered, its form, and its service call."""
+class DeskAction:
+    """How the dossier page shows an action: its form, and the message once it is done."""
 
-    name: str
-    label: str
-    allowed: Callable[[Dossier], bool]
     form: Callable[[Dossier, Any], forms.Form]
-    run: Callable[[Dossier, dict[str, Any], Any], str]
+    done: Callable[[Dossier, dict[str, Any]], str]
     danger: bool = False
     hint: str = ""
-
-
-def _to(dossier: Dossier, status: Status) -> bool:
-    return status in TRANSITIONS.get(dossier.status, frozenset())
 
 
 def _steps(dossier: Dossier) -> list[Any]:
@@ -411,14 +264,7 @@ def _forward_form(dossier: Dossier, data: Any) -> forms.Form:
     return ForwardForm(data, units=units, staff=unit_staff(target), initial={"to_unit": target.pk})
 
 
-def _forward(dossier: Dossier, data: dict[str, Any], user: Any) -> str:
-    services.dossier_forward(
-        dossier=dossier,
-        to_unit=data["to_unit"],
-        to_user=data["to_user"],
-        note=data["note"],
-        actor=user,
-    )
+def _forwarded(dossier: Dossier, data: dict[str, Any]) -> str:
     who = data["to_user"]
     return (
         f"Đã chuyển hồ sơ {dossier.code} sang bước {dossier.step_order} tại "
@@ -432,193 +278,76 @@ def _send_back_form(dossier: Dossier, data: Any) -> forms.Form:
     return SendBackForm(data, steps=earlier)
 
 
-def _send_back(dossier: Dossier, data: dict[str, Any], user: Any) -> str:
-    services.dossier_send_back(
-        dossier=dossier, to_step=data["to_step"], reason=data["reason"], actor=user
-    )
-    return f"Đã chuyển hồ sơ {dossier.code} lại bước {dossier.step_order}."
-
-
-def _supplement(dossier: Dossier, data: dict[str, Any], user: Any) -> str:
-    services.dossier_request_supplement(
-        dossier=dossier,
-        reason=data["reason"],
-        documents=data["documents"],
-        acknowledge_late=data["acknowledge_late"],
-        actor=user,
-    )
-    return f"Đã yêu cầu bổ sung hồ sơ {dossier.code}; thời hạn tạm dừng đến khi nhận bổ sung."
-
-
-def _resume(dossier: Dossier, data: dict[str, Any], user: Any) -> str:
-    services.dossier_resume(dossier=dossier, documents=data["documents"], actor=user)
+def _resumed(dossier: Dossier, data: dict[str, Any]) -> str:
     due = timezone.localtime(dossier.appointment_at) if dossier.appointment_at else None
     return "Đã nhận bổ sung; hồ sơ tiếp tục xử lý" + (
         f", hẹn trả kết quả {due:%H:%M ngày %d/%m/%Y}." if due else "."
     )
 
 
-def _simple(verb: Callable[..., Any], message: str, **fields: str) -> Callable[..., str]:
-    def run(dossier: Dossier, data: dict[str, Any], user: Any) -> str:
-        verb(dossier=dossier, actor=user, **{arg: data[key] for arg, key in fields.items()})
-        return message.format(code=dossier.code)
-
-    return run
+def _says(message: str) -> Callable[[Dossier, dict[str, Any]], str]:
+    return lambda dossier, data: message.format(code=dossier.code)
 
 
-def _apology_draft(dossier: Dossier, data: dict[str, Any], user: Any) -> str:
-    services.apology_draft(
-        dossier=dossier,
-        reason=data["reason"],
-        new_appointment_at=data["new_appointment_at"],
-        actor=user,
-    )
-    return "Đã dự thảo thư xin lỗi, hẹn lại; chờ lãnh đạo duyệt."
+def _plain(form: type[forms.Form]) -> Callable[[Dossier, Any], forms.Form]:
+    return lambda dossier, data: form(data)
 
 
-def _no_pending_apology(dossier: Dossier) -> bool:
-    return dossier.is_open and not dossier.apologies.exclude(status=ApologyStatus.SENT).exists()
-
-
-ACTIONS: dict[str, Action] = {
-    action.name: action
-    for action in (
-        Action(
-            "accept",
-            "Tiếp nhận hồ sơ trực tuyến",
-            lambda d: d.status == Status.REGISTERED and _to(d, Status.RECEIVED),
-            lambda d, data: EmptyForm(data),
-            _simple(services.dossier_accept, "Đã tiếp nhận hồ sơ {code}; thời hạn bắt đầu tính."),
-        ),
-        Action(
-            "refuse",
-            "Từ chối tiếp nhận",
-            lambda d: _to(d, Status.REFUSED),
-            lambda d, data: ReasonForm(data),
-            _simple(services.dossier_refuse, "Đã từ chối tiếp nhận hồ sơ {code}.", reason="reason"),
-            danger=True,
-            hint="Mẫu 03: lý do được gửi cho người nộp.",
-        ),
-        Action(
-            "forward",
-            "Chuyển bước tiếp theo",
-            lambda d: (
-                d.status in (Status.RECEIVED, Status.PROCESSING) and _next_step(d) is not None
-            ),
-            _forward_form,
-            _forward,
-        ),
-        Action(
-            "assign",
-            "Giao người xử lý",
-            lambda d: d.status in (Status.RECEIVED, Status.PROCESSING, Status.AWAITING_PAYMENT),
-            lambda d, data: AssignForm(data, staff=unit_staff(d.current_unit)),
-            _simple(
-                services.dossier_assign, "Đã giao hồ sơ {code} cho người xử lý.", to_user="to_user"
-            ),
-        ),
-        Action(
-            "send_back",
-            "Chuyển lại bước trước",
-            lambda d: d.status == Status.PROCESSING and d.step_order > 1,
-            _send_back_form,
-            _send_back,
-        ),
-        Action(
-            "supplement",
-            "Yêu cầu bổ sung hồ sơ",
-            lambda d: _to(d, Status.SUPPLEMENT),
-            lambda d, data: SupplementForm(data, documents=_documents(d)),
-            _supplement,
-            hint="Mẫu 02: thời hạn tạm dừng đến khi nhận đủ bổ sung.",
-        ),
-        Action(
-            "resume",
-            "Nhận bổ sung, tiếp tục xử lý",
-            lambda d: d.status == Status.SUPPLEMENT,
-            lambda d, data: ResumeForm(data, documents=_documents(d)),
-            _resume,
-        ),
-        Action(
-            "request_payment",
-            "Yêu cầu nộp phí, nghĩa vụ tài chính",
-            lambda d: _to(d, Status.AWAITING_PAYMENT),
-            lambda d, data: PaymentForm(data, initial={"amount": d.version.fee or None}),
-            _simple(
-                services.dossier_request_payment,
-                "Hồ sơ {code} chờ nộp phí, nghĩa vụ tài chính.",
-                amount="amount",
-                note="note",
-            ),
-        ),
-        Action(
-            "record_payment",
-            "Ghi nhận đã nộp",
-            lambda d: d.status == Status.AWAITING_PAYMENT,
-            lambda d, data: EmptyForm(data),
-            _simple(
-                services.dossier_record_payment, "Đã ghi nhận nộp phí; hồ sơ {code} tiếp tục xử lý."
-            ),
-        ),
-        Action(
-            "finish",
-            "Ghi nhận có kết quả",
-            lambda d: _to(d, Status.DONE),
-            lambda d, data: FinishForm(data),
-            _simple(
-                services.dossier_finish,
-                "Hồ sơ {code} đã có kết quả, chuyển bộ phận một cửa trả kết quả.",
-                result_note="result_note",
-                electronic="electronic",
-                result_file="result_file",
-            ),
-        ),
-        Action(
-            "return",
-            "Trả kết quả",
-            lambda d: _to(d, Status.RETURNED),
-            lambda d, data: EmptyForm(data),
-            _simple(services.dossier_return, "Đã trả kết quả hồ sơ {code}."),
-        ),
-        Action(
-            "apology",
-            "Xin lỗi, hẹn lại",
-            _no_pending_apology,
-            lambda d, data: ApologyDraftForm(data),
-            _apology_draft,
-            hint="Mẫu 04: dự thảo, lãnh đạo duyệt, rồi gửi cho người nộp trước hạn.",
-        ),
-        Action(
-            "stop",
-            "Dừng xử lý",
-            lambda d: _to(d, Status.STOPPED),
-            lambda d, data: ReasonForm(data),
-            _simple(services.dossier_stop, "Đã dừng xử lý hồ sơ {code}.", reason="reason"),
-            danger=True,
-            hint="Mẫu 05: lý do được gửi cho người nộp.",
-        ),
-        Action(
-            "withdraw",
-            "Công dân rút hồ sơ",
-            lambda d: _to(d, Status.WITHDRAWN),
-            lambda d, data: OptionalReasonForm(data),
-            _simple(
-                services.dossier_withdraw, "Đã ghi nhận công dân rút hồ sơ {code}.", reason="reason"
-            ),
-            danger=True,
-        ),
-        Action(
-            "complaint",
-            "Ghi nhận phản ánh, kiến nghị",
-            lambda d: d.status != Status.REGISTERED,
-            lambda d, data: NoteForm(data),
-            _simple(
-                services.dossier_mark_complaint,
-                "Đã ghi nhận phản ánh về hồ sơ {code}.",
-                note="note",
-            ),
-        ),
-    )
+A = DossierAction
+DESK_ACTIONS: dict[DossierAction, DeskAction] = {
+    A.ACCEPT: DeskAction(
+        _plain(EmptyForm), _says("Đã tiếp nhận hồ sơ {code}; thời hạn bắt đầu tính.")
+    ),
+    A.REFUSE: DeskAction(
+        _plain(ReasonForm),
+        _says("Đã từ chối tiếp nhận hồ sơ {code}."),
+        danger=True,
+        hint="Mẫu 03: lý do được gửi cho người nộp.",
+    ),
+    A.FORWARD: DeskAction(_forward_form, _forwarded),
+    A.ASSIGN: DeskAction(
+        lambda d, data: AssignForm(data, staff=unit_staff(d.current_unit)),
+        _says("Đã giao hồ sơ {code} cho người xử lý."),
+    ),
+    A.SEND_BACK: DeskAction(
+        _send_back_form,
+        lambda d, data: f"Đã chuyển hồ sơ {d.code} lại bước {d.step_order}.",
+    ),
+    A.REQUEST_SUPPLEMENT: DeskAction(
+        lambda d, data: SupplementForm(data, documents=_documents(d)),
+        _says("Đã yêu cầu bổ sung hồ sơ {code}; thời hạn tạm dừng đến khi nhận bổ sung."),
+        hint="Mẫu 02: thời hạn tạm dừng đến khi nhận đủ bổ sung.",
+    ),
+    A.RESUME: DeskAction(lambda d, data: ResumeForm(data, documents=_documents(d)), _resumed),
+    A.REQUEST_PAYMENT: DeskAction(
+        lambda d, data: PaymentForm(data, initial={"amount": d.version.fee or None}),
+        _says("Hồ sơ {code} chờ nộp phí, nghĩa vụ tài chính."),
+    ),
+    A.RECORD_PAYMENT: DeskAction(
+        _plain(EmptyForm), _says("Đã ghi nhận nộp phí; hồ sơ {code} tiếp tục xử lý.")
+    ),
+    A.FINISH: DeskAction(
+        _plain(FinishForm),
+        _says("Hồ sơ {code} đã có kết quả, chuyển bộ phận một cửa trả kết quả."),
+    ),
+    A.RETURN: DeskAction(_plain(EmptyForm), _says("Đã trả kết quả hồ sơ {code}.")),
+    A.APOLOGY: DeskAction(
+        _plain(ApologyDraftForm),
+        _says("Đã dự thảo thư xin lỗi, hẹn lại; chờ lãnh đạo duyệt."),
+        hint="Mẫu 04: dự thảo, lãnh đạo duyệt, rồi gửi cho người nộp trước hạn.",
+    ),
+    A.STOP: DeskAction(
+        _plain(ReasonForm),
+        _says("Đã dừng xử lý hồ sơ {code}."),
+        danger=True,
+        hint="Mẫu 05: lý do được gửi cho người nộp.",
+    ),
+    A.WITHDRAW: DeskAction(
+        _plain(OptionalReasonForm),
+        _says("Đã ghi nhận công dân rút hồ sơ {code}."),
+        danger=True,
+    ),
+    A.COMPLAINT: DeskAction(_plain(NoteForm), _says("Đã ghi nhận phản ánh về hồ sơ {code}.")),
 }
 
 
@@ -649,21 +378,26 @@ def _dossier_page(
     request: HttpRequest,
     dossier: Dossier,
     *,
-    failed: tuple[str, forms.Form] | None = None,
+    failed: tuple[DossierAction, forms.Form] | None = None,
     warning: str = "",
     status: int = 200,
 ) -> HttpResponse:
     now = _now()
-    writer = may_write(request.user, dossier)
+    writer = may_handle_dossier(request.user, dossier)
     actions = []
-    if writer:
-        for action in ACTIONS.values():
-            if not action.allowed(dossier):
-                continue
-            form = failed[1] if failed and failed[0] == action.name else action.form(dossier, None)
-            actions.append(
-                {"action": action, "form": form, "open": bool(failed and failed[0] == action.name)}
-            )
+    for action in actions_available(dossier, request.user):
+        shown = DESK_ACTIONS[action]
+        chosen = bool(failed and failed[0] == action)
+        actions.append(
+            {
+                "name": action.value,
+                "label": action.label,
+                "danger": shown.danger,
+                "hint": shown.hint,
+                "form": failed[1] if failed and chosen else shown.form(dossier, None),
+                "open": chosen,
+            }
+        )
     # An action the status no longer offers (a stale page): its error goes above the actions.
     stray = []
     if failed and not any(item["open"] for item in actions):
@@ -671,38 +405,11 @@ def _dossier_page(
     steps = _steps(dossier)
     current = next((s for s in steps if s.order == dossier.step_order), None)
     next_step = _next_step(dossier)
-    apologies = list(
-        dossier.apologies.select_related("drafted_by", "approved_by").order_by("drafted_at")
-    )
+    apologies = list(dossier_apologies(dossier))
     approver = may_approve(request.user, dossier)
-    due_soon = (
-        dossier.is_open
-        and warning_list(Unit.objects.filter(pk=dossier.current_unit_id), now=now)
-        .filter(pk=dossier.pk)
-        .exists()
-    )
     links = [
-        (code, label, form_link(dossier, code))
-        for code, label, shown in (
-            (
-                "01",
-                "Mẫu 01 — Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
-                dossier.received_at is not None,
-            ),
-            (
-                "02",
-                "Mẫu 02 — Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
-                dossier.supplement_count > 0,
-            ),
-            ("04", "Mẫu 04 — Phiếu xin lỗi và hẹn lại ngày trả kết quả", bool(apologies)),
-            (
-                "05",
-                "Mẫu 05 — Phiếu từ chối giải quyết, dừng xử lý",
-                dossier.status == Status.STOPPED,
-            ),
-            ("06", "Mẫu 06 — Phiếu kiểm soát quá trình giải quyết", dossier.starts_at is not None),
-        )
-        if shown
+        (number, FORM_LINKS[number], reverse("onestop:form", args=[dossier.pk, number]))
+        for number in dossier_forms(dossier)
     ]
     context = {
         "dossier": dossier,
@@ -710,14 +417,14 @@ def _dossier_page(
         **_applicant(request, dossier),
         "late": dossier.is_late(now) and dossier.status not in (Status.REFUSED, Status.WITHDRAWN),
         "overdue": dossier.is_open and dossier.due_at is not None and dossier.due_at < now,
-        "due_soon": due_soon,
+        "due_soon": due_soon(dossier, now=now),
         "steps": steps,
         "current_step": current,
         "next_step": next_step,
         "next_unit": services.step_unit(next_step, dossier) if next_step else None,
         "is_province_step": bool(next_step and next_step.handler == StepHandler.PROVINCE),
         "documents": list(dossier.documents.all()),
-        "supplements": list(dossier.supplements.order_by("requested_at")),
+        "supplements": dossier_supplements(dossier),
         "apologies": [
             {
                 "apology": a,
@@ -726,7 +433,7 @@ def _dossier_page(
             }
             for a in apologies
         ],
-        "timeline": timeline(dossier),
+        "timeline": desk_timeline(dossier),
         "sheet": tracking_sheet(dossier),
         "links": links,
         "actions": actions,
@@ -749,30 +456,34 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
 def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """One action on a dossier the user's unit holds now: its form, then its service."""
     found = access_dossier(request.user, pk, for_write=True)
-    chosen = ACTIONS.get(action)
-    if chosen is None:
-        raise Http404("Không có thao tác này.")
-    form = chosen.form(found, request.POST)
-    form.files = request.FILES  # the result's file, where the action takes one
-    if not chosen.allowed(found):
-        form.add_error(
-            None,
-            f"Hồ sơ đang ở trạng thái “{found.get_status_display()}”: không thể {chosen.label.lower()}.",
-        )
-        return _dossier_page(request, found, failed=(action, form), status=400)
-    if not form.is_valid():
-        return _dossier_page(request, found, failed=(action, form), status=400)
     try:
-        message = chosen.run(found, form.cleaned_data, request.user)
+        chosen = DossierAction(action)
+    except ValueError:
+        raise Http404("Không có thao tác này.") from None
+    shown = DESK_ACTIONS[chosen]
+    form = shown.form(found, request.POST)
+    form.files = request.FILES  # the result's file, where the action takes one
+    try:
+        services.check_action(found, chosen)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return _dossier_page(request, found, failed=(chosen, form), status=400)
+    if not form.is_valid():
+        return _dossier_page(request, found, failed=(chosen, form), status=400)
+    try:
+        services.dossier_act(
+            dossier=found, action=chosen, data=form.cleaned_data, actor=request.user
+        )
     except services.SecondSupplementWarning as warning:
         fresh = access_dossier(request.user, pk, for_write=True)
         return _dossier_page(
-            request, fresh, failed=(action, form), warning=" ".join(warning.messages), status=400
+            request, fresh, failed=(chosen, form), warning=" ".join(warning.messages), status=400
         )
     except ValidationError as error:
         add_service_errors(form, error)
         fresh = access_dossier(request.user, pk, for_write=True)
-        return _dossier_page(request, fresh, failed=(action, form), status=400)
+        return _dossier_page(request, fresh, failed=(chosen, form), status=400)
+    message = shown.done(found, form.cleaned_data)
     messages.success(request, message)
     return redirect("onestop:dossier", pk=found.pk)
 
@@ -830,19 +541,8 @@ def apology_send(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def apologies(request: HttpRequest) -> HttpResponse:
     """Apologies of the user's units waiting for approval, and approved ones not yet sent."""
-    pending = list(
-        Apology.objects.filter(
-            dossier__in=dossiers_in_scope(request.user).values("pk"),
-            status__in=[ApologyStatus.DRAFT, ApologyStatus.APPROVED],
-        )
-        .select_related("dossier__version__procedure", "dossier__unit", "drafted_by", "approved_by")
-        .order_by("new_appointment_at", "pk")
-    )
-    writable = set(
-        dossiers_in_scope(request.user, for_write=True)
-        .filter(pk__in=[a.dossier_id for a in pending])
-        .values_list("pk", flat=True)
-    )
+    pending = apologies_pending(request.user)
+    writable = handled_dossier_ids(request.user, [a.dossier_id for a in pending])
     rows: list[dict[str, Any]] = [
         {
             "apology": a,

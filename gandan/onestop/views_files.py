@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from gandan.core.services import access_log_record
 from gandan.onestop.access import access_dossier
 from gandan.onestop.models import Dossier
+from gandan.onestop.selectors import dossier_document
 
 
 def _send(request: HttpRequest, dossier: Dossier, file: FieldFile, what: str) -> FileResponse:
@@ -43,7 +44,7 @@ def _send(request: HttpRequest, dossier: Dossier, file: FieldFile, what: str) ->
 def document_file(request: HttpRequest, pk: int, document: int) -> FileResponse:
     """The attachment of one document of the dossier."""
     dossier = access_dossier(request.user, pk)
-    found = dossier.documents.filter(pk=document).first()
+    found = dossier_document(dossier, document)
     if found is None:
         raise Http404("Không có giấy tờ này.")
     return _send(request, dossier, found.file, f"tệp giấy tờ: {found.name}")

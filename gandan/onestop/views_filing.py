@@ -12,41 +12,22 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from gandan.core.models import valid_on_q
-from gandan.geo.models import Level, Unit
+from gandan.core.ratelimit import Limit
 from gandan.onestop import services
-from gandan.onestop.models import Channel, OnlineLevel, ProcedureVersion
+from gandan.onestop.models import Channel
+from gandan.onestop.selectors import home_communes, online_version, online_versions
 from gandan.onestop.views_public import lookup_link
 
-HOME_PROVINCE = "46"  # Thành phố Huế
 FILE_LIMIT = 5  # dossiers per client address …
 FILE_WINDOW_S = 10 * 60  # … per ten minutes
-
-
-def _communes() -> Any:
-    today = timezone.localdate()
-    return Unit.objects.filter(
-        valid_on_q(today), province_code=HOME_PROVINCE, level=Level.COMMUNE
-    ).order_by("name")
-
-
-def _versions() -> Any:
-    return (
-        ProcedureVersion.objects.in_force(timezone.localdate())
-        .exclude(online=OnlineLevel.NONE)
-        .select_related("procedure")
-        .order_by("procedure__field", "procedure__name", F("valid_from").desc())
-    )
+FILING = Limit("onestop:file", FILE_LIMIT, FILE_WINDOW_S)
 
 
 class ChoiceForm(forms.Form):
@@ -57,10 +38,10 @@ class ChoiceForm(forms.Form):
         super().__init__(*args, **kwargs)
         fields: Any = self.fields
         fields["commune"].choices = [("", "— Chọn xã, phường —")] + [
-            (u.code, u.name) for u in _communes()
+            (u.code, u.name) for u in home_communes()
         ]
         groups: dict[str, list[tuple[str, str]]] = {}
-        for version in _versions():
+        for version in online_versions():
             p = version.procedure
             groups.setdefault(p.field, []).append(
                 (p.code, f"{p.name} ({version.time_limit_label})")
@@ -78,23 +59,6 @@ class ApplicantForm(forms.Form):
     address = forms.CharField(label="Địa chỉ", max_length=300, required=False)
 
 
-def _client_key(request: HttpRequest) -> str:
-    return f"onestop:file:{request.META.get('REMOTE_ADDR') or 'unknown'}"
-
-
-def _over_limit(request: HttpRequest) -> bool:
-    return int(cache.get(_client_key(request), 0)) >= FILE_LIMIT
-
-
-def _count(request: HttpRequest) -> None:
-    key = _client_key(request)
-    if not cache.add(key, 1, FILE_WINDOW_S):
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, FILE_WINDOW_S)
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 def file_dossier(request: HttpRequest) -> HttpResponse:
@@ -103,8 +67,8 @@ def file_dossier(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"choice": choice, "limit": FILE_LIMIT}
     if not choice.is_bound or not choice.is_valid():
         return render(request, "onestop/public_file.html", context)
-    unit = _communes().get(code=choice.cleaned_data["commune"])
-    version = _versions().filter(procedure__code=choice.cleaned_data["procedure"]).first()
+    unit = home_communes().get(code=choice.cleaned_data["commune"])
+    version = online_version(choice.cleaned_data["procedure"])
     if version is None:  # the choices only list procedures in force: a stale page
         context["error"] = "Thủ tục này không còn nhận hồ sơ trực tuyến."
         return render(request, "onestop/public_file.html", context)
@@ -113,7 +77,7 @@ def file_dossier(request: HttpRequest) -> HttpResponse:
         return render(request, "onestop/public_file.html", context)
     applicant = ApplicantForm(request.POST)
     context["applicant"] = applicant
-    if _over_limit(request):
+    if FILING.exceeded(request):
         context["error"] = (
             f"Mỗi máy chỉ được nộp {FILE_LIMIT} hồ sơ trong 10 phút. Vui lòng thử lại sau."
         )
@@ -125,7 +89,7 @@ def file_dossier(request: HttpRequest) -> HttpResponse:
         upload = request.FILES.get(f"doc_{document['code']}")
         if isinstance(upload, UploadedFile):
             uploads[document["code"]] = upload
-    _count(request)
+    FILING.hit(request)
     try:
         dossier = services.dossier_receive(
             unit=unit,

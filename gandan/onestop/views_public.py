@@ -18,19 +18,25 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.core import signing
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from gandan.core.ratelimit import Limit
 from gandan.onestop.models import OPEN_STATUSES, Dossier, Status
-from gandan.onestop.selectors import dossier_lookup, public_timeline
+from gandan.onestop.selectors import (
+    current_step_name,
+    dossier_by_pk,
+    dossier_lookup,
+    public_timeline,
+)
 from gandan.onestop.views_rating import rating_screen
 
 LOOKUP_LIMIT = 10  # attempts per client address …
 LOOKUP_WINDOW_S = 60  # … per minute
+LOOKUP = Limit("onestop:lookup", LOOKUP_LIMIT, LOOKUP_WINDOW_S)
 RATING_SALT = "onestop-rating"
 RATING_MAX_AGE = dt.timedelta(days=90)
 
@@ -89,35 +95,10 @@ class LookupForm(forms.Form):
         return str(self.cleaned_data["digits"]).strip()
 
 
-def _client_ip(request: HttpRequest) -> str:
-    # The connection's address. Behind a reverse proxy, the proxy must put the real address
-    # in REMOTE_ADDR; trusting a client-sent X-Forwarded-For would let anyone dodge the limit.
-    return str(request.META.get("REMOTE_ADDR") or "unknown")
-
-
-def _lookup_key(request: HttpRequest) -> str:
-    return f"onestop:lookup:{_client_ip(request)}"
-
-
-def _over_limit(request: HttpRequest) -> bool:
-    return int(cache.get(_lookup_key(request), 0)) >= LOOKUP_LIMIT
-
-
-def _count_attempt(request: HttpRequest) -> None:
-    # A fixed window that opens with the first attempt: incr keeps the key's expiry.
-    key = _lookup_key(request)
-    if not cache.add(key, 1, LOOKUP_WINDOW_S):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, LOOKUP_WINDOW_S)
-
-
 def _current_step(dossier: Dossier) -> str:
     if dossier.status not in (*OPEN_STATUSES, Status.DONE):
         return ""
-    step = dossier.version.steps.filter(order=dossier.step_order).first()
-    return step.name if step is not None else ""
+    return current_step_name(dossier)
 
 
 def _found(dossier: Dossier) -> dict[str, Any]:
@@ -151,10 +132,9 @@ def lookup(request: HttpRequest) -> HttpResponse:
         code = request.GET.get("code", "")[:32].strip().upper()
         form = LookupForm(initial={"code": code} if code else None)
         return _page(request, {"form": form})
-    if _over_limit(request):
+    if LOOKUP.check_and_hit(request):
         context = {"form": LookupForm(), "message": TOO_MANY, "limited": True}
         return _page(request, context, status=429)
-    _count_attempt(request)
     form = LookupForm(request.POST)
     if not form.is_valid():
         return _page(request, {"form": form}, status=400)
@@ -188,7 +168,7 @@ def _dossier_from_token(token: str) -> Dossier | None:
     if not isinstance(pk, int):
         return None
     # The signature is the access check: whoever holds the link the desk sent may rate.
-    return Dossier.objects.select_related("unit", "version__procedure").filter(pk=pk).first()
+    return dossier_by_pk(pk)
 
 
 @never_cache

@@ -19,7 +19,8 @@ from django.views.decorators.http import require_http_methods
 
 from gandan.onestop import services
 from gandan.onestop.access import access_dossier
-from gandan.onestop.models import RATING_CRITERIA, RATING_LEVELS, Dossier, Rating, Status
+from gandan.onestop.models import RATING_CRITERIA, RATING_LEVELS, Dossier, Status
+from gandan.onestop.selectors import is_rated
 
 NOT_RETURNED = "Hồ sơ chưa trả kết quả: chỉ đánh giá được sau khi nhận kết quả."
 ALREADY_RATED = "Hồ sơ này đã được đánh giá. Cảm ơn ông/bà đã góp ý!"
@@ -62,7 +63,7 @@ def _blocked(dossier: Dossier) -> str:
     """Why the dossier cannot be rated now ("" when it can)."""
     if dossier.status != Status.RETURNED:
         return NOT_RETURNED
-    if Rating.objects.filter(dossier=dossier).exists():
+    if is_rated(dossier):
         return ALREADY_RATED
     return ""
 

@@ -93,7 +93,7 @@ def test_refusals_are_machine_readable_and_change_nothing(personas) -> None:  # 
         f"/api/v1/dossiers/{dossier.code}/transitions/", {"action": "return"}, format="json"
     )
     assert returned.status_code == 400 and returned.json()["field_codes"] == {
-        "status": ["transition"]
+        "action": ["action_not_available"]
     }
     assert Dossier.objects.count() == before + 1  # only the fixture's dossier
 

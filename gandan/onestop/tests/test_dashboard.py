@@ -11,7 +11,6 @@ from html import unescape
 from typing import Any
 
 import pytest
-import time_machine
 from django.test import Client
 from openpyxl import load_workbook
 
@@ -22,7 +21,7 @@ from gandan.onestop.selectors import onestop_breakdown, onestop_report
 from gandan.onestop.tests.factories import LAND, MARITAL, at, receive
 from gandan.reports.formats import flatten
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("march_20", "fast_passwords")]
 
 START, END = dt.date(2026, 3, 2), dt.date(2026, 3, 13)  # Monday to Friday of the next week
 TODAY = dt.date(2026, 3, 20)
@@ -41,17 +40,6 @@ SCORES = {
         "online",
     )
 }
-
-
-@pytest.fixture(autouse=True)
-def _frozen_time():  # type: ignore[no-untyped-def]
-    with time_machine.travel(at(2026, 3, 20, 9), tick=False):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):  # type: ignore[no-untyped-def]
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

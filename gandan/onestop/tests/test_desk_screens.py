@@ -7,7 +7,6 @@ import re
 from typing import Any
 
 import pytest
-import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from gandan.accounts.models import Role
@@ -27,18 +26,7 @@ from gandan.onestop.tests.factories import (
     required,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _frozen_time():  # type: ignore[no-untyped-def]
-    with time_machine.travel(at(2026, 3, 20, 9), tick=False):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):  # type: ignore[no-untyped-def]
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("march_20", "fast_passwords")]
 
 
 def kinds(dossier: Dossier) -> list[str]:
@@ -273,7 +261,7 @@ def test_only_the_actions_the_status_allows_are_offered(personas) -> None:  # ty
     client = personas.client("official_a")
     received = receive(personas.commune_a, MARITAL)
     html = page(client.get(f"/onestop/{received.pk}/"))
-    for shown in ("forward", "supplement", "finish", "stop", "withdraw", "apology"):
+    for shown in ("forward", "request_supplement", "finish", "stop", "withdraw", "apology"):
         assert f'id="act-{shown}"' in html, shown
     for hidden in ("accept", "refuse", "resume", "return", "record_payment", "send_back"):
         assert f'id="act-{hidden}"' not in html, hidden
@@ -304,17 +292,17 @@ def test_a_dossier_goes_from_receipt_to_return_through_the_action_forms(personas
     ok("send_back", {"to_step": 1, "reason": "Thiếu chữ ký người nộp"})
     assert fresh(dossier).step_order == 1
     ok("forward", {"to_unit": a})
-    ok("supplement", {"reason": "Bổ sung bản án ly hôn", "documents": ["ban_an_ly_hon"]})
+    ok("request_supplement", {"reason": "Bổ sung bản án ly hôn", "documents": ["ban_an_ly_hon"]})
     assert fresh(dossier).status == Status.SUPPLEMENT
     ok("resume", {"documents": ["ban_an_ly_hon"]})
     # A second request: the warning and its confirmation box, nothing saved until confirmed.
-    response = act(client, dossier, "supplement", {"reason": "Bổ sung giấy tờ khác"})
+    response = act(client, dossier, "request_supplement", {"reason": "Bổ sung giấy tờ khác"})
     assert response.status_code == 400
     html = page(response)
     assert 'id="supplement-warning"' in html and "sẽ bị tính là trễ hạn" in html
     assert 'name="acknowledge_late"' in html
     assert fresh(dossier).supplement_count == 1
-    ok("supplement", {"reason": "Bổ sung giấy tờ khác", "acknowledge_late": "on"})
+    ok("request_supplement", {"reason": "Bổ sung giấy tờ khác", "acknowledge_late": "on"})
     assert fresh(dossier).supplement_count == 2
     ok("resume")
     ok("request_payment", {"amount": 3000, "note": "Lệ phí"})
@@ -339,7 +327,7 @@ def test_a_dossier_goes_from_receipt_to_return_through_the_action_forms(personas
 def test_a_bad_action_says_why_and_changes_nothing(personas) -> None:  # type: ignore[no-untyped-def]
     client = personas.client("official_a")
     dossier = receive(personas.commune_a, MARITAL)
-    response = act(client, dossier, "supplement", {"reason": "  "})
+    response = act(client, dossier, "request_supplement", {"reason": "  "})
     assert response.status_code == 400 and "Cần nhập nội dung cần bổ sung." in page(response)
     response = act(client, dossier, "stop", {"reason": ""})
     assert response.status_code == 400 and "Cần nhập lý do." in page(response)

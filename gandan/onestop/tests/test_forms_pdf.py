@@ -5,12 +5,12 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import io
+import re
 from typing import Any
 from unittest import mock
 
 import pytest
 import segno
-import time_machine
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -20,20 +20,9 @@ from gandan.onestop.pdf import LOOKUP_HINT
 from gandan.onestop.selectors import tracking_sheet
 from gandan.onestop.tests.factories import APPLICANT, LAND, MARITAL, at, receive
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("march_20", "fast_passwords")]
 
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
-
-
-@pytest.fixture(autouse=True)
-def _frozen_time():  # type: ignore[no-untyped-def]
-    with time_machine.travel(at(2026, 3, 20, 9), tick=False):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):  # type: ignore[no-untyped-def]
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def day(moment: dt.datetime | None) -> str:
@@ -286,3 +275,44 @@ def test_without_weasyprints_system_libraries_the_form_is_a_503_in_vietnamese(pe
         response = get_pdf(personas, dossier, "01")
     assert response.status_code == 503
     assert "Chưa tạo được bản PDF" in response.content.decode()
+
+
+def form_links(personas: Any, dossier: Dossier) -> dict[str, str]:
+    html = personas.client("official_a").get(f"/onestop/{dossier.pk}/").content.decode()
+    return {
+        number: href for href, number in re.findall(r'<a href="([^"]+)" id="form-(\d\d)"', html)
+    }
+
+
+def test_a_draft_only_apology_has_no_form_04_link_and_an_approved_one_has_a_working_one(
+    personas: Any,
+) -> None:
+    dossier = received(personas)
+    apology = services.apology_draft(
+        dossier=dossier,
+        reason="Chờ xác minh",
+        new_appointment_at=at(2026, 3, 12, 16),
+        at=at(2026, 3, 4, 9),
+    )
+    assert "04" not in form_links(personas, dossier)
+    services.apology_approve(apology=apology, actor=personas.official_a, at=at(2026, 3, 4, 10))
+    link = form_links(personas, dossier)["04"]
+    response = personas.client("official_a").get(link)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+
+
+def test_a_refused_dossier_links_form_03_and_its_pdf_answers(personas: Any) -> None:
+    dossier = refused(personas)
+    links = form_links(personas, dossier)
+    assert set(links) == {"03"}
+    response = personas.client("official_a").get(links["03"])
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+
+
+@pytest.mark.parametrize("make", [received, with_supplement, refused, apologised, stopped, tracked])
+def test_every_linked_form_prints_and_no_other_does(personas: Any, make: Any) -> None:
+    dossier = make(personas)
+    links = form_links(personas, dossier)
+    for number in ("01", "02", "03", "04", "05", "06"):
+        status = get_pdf(personas, dossier, number).status_code
+        assert status == (200 if number in links else 404), number

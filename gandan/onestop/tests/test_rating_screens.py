@@ -16,18 +16,7 @@ from gandan.onestop.tests.url_matrix_forms import rating_data, received_of_a, re
 from gandan.onestop.views_public import BAD_RATING_LINK, rating_token, rating_url
 from gandan.onestop.views_rating import ALREADY_RATED, NOT_RETURNED
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _frozen_time():  # type: ignore[no-untyped-def]
-    with time_machine.travel(at(2026, 3, 20, 9), tick=False):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):  # type: ignore[no-untyped-def]
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("march_20", "fast_passwords")]
 
 
 def kiosk(personas: Any, dossier: Any, persona: str = "official_a", data: Any = None) -> Any:

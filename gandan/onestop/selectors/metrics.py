@@ -20,13 +20,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
-from gandan.core import statements
-from gandan.core.models import Event
 from gandan.core.numbers import percent
 from gandan.geo.models import Level, Unit
 from gandan.onestop.models import (
@@ -34,63 +31,12 @@ from gandan.onestop.models import (
     Channel,
     Dossier,
     Procedure,
-    ProcedureVersion,
     Rating,
-    Status,
 )
-
-LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
-HOURS_PER_DAY = 8.0
-
-
-# The version in force read with a procedure: (day, version), kept on the instance.
-_IN_FORCE = "_version_in_force"
-# ``ProcedureVersion.objects.in_force(on).filter(procedure__code=code)
-# .select_related("procedure").order_by("-valid_from").first()`` written out: every receipt
-# asks it, and the ORM takes longer to write the SQL than the database to answer it.
-_WITH_VERSION_SQL = f"""
-    SELECT {statements.columns(ProcedureVersion, "v")}, {statements.columns(Procedure, "p")}
-    FROM {ProcedureVersion._meta.db_table} v
-    JOIN {Procedure._meta.db_table} p ON p.id = v.procedure_id
-    WHERE p.code = %s
-      AND (v.valid_from IS NULL OR v.valid_from <= %s) AND (v.valid_to IS NULL OR v.valid_to >= %s)
-    ORDER BY v.valid_from DESC
-    LIMIT 1
-"""  # noqa: S608 - table and column names from the models, values as parameters
-
-
-def procedure_with_version(code: str, on: dt.date) -> Procedure | None:
-    """The procedure with ``code``, read in one (prepared) query with its version in force on
-    ``on`` (which :func:`version_in_force` then answers without a query); ``None`` if no such
-    code.
-    """
-    found = statements.fetch(_WITH_VERSION_SQL, [code, on, on], ProcedureVersion, Procedure)
-    if not found:  # none in force: the procedure alone, if it exists
-        return Procedure.objects.filter(code=code).first()
-    version: ProcedureVersion = found[0][0]
-    procedure: Procedure = found[0][1]
-    version.procedure = procedure
-    setattr(procedure, _IN_FORCE, (on, version))
-    return procedure
-
-
-def version_in_force(procedure: Procedure, on: dt.date) -> ProcedureVersion | None:
-    """The version of ``procedure`` in force on ``on``, the latest to start if several."""
-    remembered = procedure.__dict__.get(_IN_FORCE)
-    if remembered is not None and remembered[0] == on:
-        version: ProcedureVersion = remembered[1]
-        return version
-    return procedure.versions.in_force(on).order_by("-valid_from").first()
-
-
-def period_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """[start 00:00, the day after end 00:00) in Việt Nam's time."""
-    if end < start:
-        raise ValueError(f"Ngày kết thúc {end:%d/%m/%Y} trước ngày bắt đầu {start:%d/%m/%Y}.")
-    return (
-        dt.datetime.combine(start, dt.time(0), tzinfo=LOCAL),
-        dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), tzinfo=LOCAL),
-    )
+from gandan.onestop.selectors.catalogue import (
+    HOURS_PER_DAY,
+    period_bounds,
+)
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -302,7 +248,6 @@ def onestop_breakdown(
 
 
 def _procedure_names(keys: list[Any]) -> dict[Any, str]:
-    from gandan.onestop.models import Procedure
 
     return {p.pk: f"{p.code} {p.name}" for p in Procedure.objects.filter(pk__in=keys)}
 
@@ -314,184 +259,3 @@ def _officer_names(keys: list[Any]) -> dict[Any, str]:
         u.pk: (u.get_full_name() or u.get_username())
         for u in get_user_model().objects.filter(pk__in=keys)
     }
-
-
-# ---------------------------------------------------------------------------------------
-# One dossier
-
-
-def dossier_events(dossier: Dossier) -> QuerySet[Event]:
-    return Event.objects.filter(
-        subject_type=Dossier._meta.label_lower, subject_id=str(dossier.pk)
-    ).select_related("actor")
-
-
-@dataclass(frozen=True)
-class SheetRow:
-    """One row of the tracking sheet (form 06): a step from hand-over to hand-over."""
-
-    order: int
-    step: str
-    unit: str
-    handed_by: str
-    received_by: str
-    started: dt.datetime
-    finished: dt.datetime | None
-    allowance_hours: float
-    used_hours: float | None
-    on_time: bool | None
-
-
-HAND_OVERS = {"received", "forwarded", "transferred", "sent_back", "finished", "returned"}
-
-
-def tracking_sheet(dossier: Dossier) -> list[SheetRow]:
-    """Form 06, built from the dossier's events: who handed it to whom, when, and the office
-    time used at each step against the step's share of the time limit."""
-    from gandan.onestop.services import calendar_for
-
-    if dossier.starts_at is None or dossier.due_at is None:
-        return []
-    steps = {step.order: step for step in dossier.version.steps.all()}
-    calendar = calendar_for(dossier.unit, timezone.localdate(dossier.starts_at))
-    # The allowance is a share of the time limit as it stood on receipt (pauses excluded).
-    total = calendar.working_hours_between(dossier.starts_at, dossier.due_at)
-    total_hours = total.total_seconds() / 3600 - dossier.paused_hours
-    units = {u.code: u.name for u in Unit.objects.filter(code__in=_codes(dossier))}
-    events = [e for e in dossier_events(dossier) if e.kind.removeprefix("onestop.") in HAND_OVERS]
-    rows: list[SheetRow] = []
-    pauses = list(dossier.supplements.all())
-    for index, event in enumerate(events):
-        kind = event.kind.removeprefix("onestop.")
-        if kind == "returned":
-            continue
-        order = event.data.get("step") or 1
-        step = steps.get(order)
-        started = dossier.starts_at if kind == "received" else event.occurred_at
-        following = events[index + 1] if index + 1 < len(events) else None
-        finished = following.occurred_at if following else None
-        used = None
-        if finished is not None:
-            spent = calendar.working_hours_between(started, finished)
-            waited = sum(
-                (
-                    calendar.working_hours_between(
-                        max(p.requested_at, started), min(p.resumed_at or finished, finished)
-                    )
-                    for p in pauses
-                    if p.requested_at < finished and (p.resumed_at or finished) > started
-                ),
-                dt.timedelta(0),
-            )
-            used = max((spent - waited).total_seconds() / 3600, 0.0)
-        allowance = total_hours * (step.share_percent if step else 0) / 100
-        actor = event.actor
-        rows.append(
-            SheetRow(
-                order=order,
-                step=step.name if step else "",
-                unit=units.get(event.data.get("to_unit", ""), dossier.unit.name),
-                handed_by=(actor.get_full_name() or actor.get_username()) if actor else "",
-                received_by=event.data.get("to_user", "")
-                or (
-                    (following.actor.get_full_name() or following.actor.get_username())
-                    if following and following.actor
-                    else ""
-                ),
-                started=started,
-                finished=finished,
-                allowance_hours=round(allowance, 2),
-                used_hours=None if used is None else round(used, 2),
-                on_time=None if used is None else used <= allowance + 1e-9,
-            )
-        )
-    return rows
-
-
-def _codes(dossier: Dossier) -> set[str]:
-    codes = {dossier.unit.code}
-    for data in dossier_events(dossier).values_list("data", flat=True):
-        for key in ("to_unit", "from_unit"):
-            if data.get(key):
-                codes.add(data[key])
-    return codes
-
-
-def warning_list(units: Any, *, now: dt.datetime | None = None) -> QuerySet[Dossier]:
-    """Open dossiers of ``units`` due within the warning period (1 working day) or overdue,
-    soonest first."""
-    from gandan.core.calendar import WorkingCalendar
-    from gandan.onestop.services import _rule
-
-    now = now or timezone.now()
-    days = int(_rule("warning_working_days", "1"))
-    horizon = WorkingCalendar().add_working_hours(now, dt.timedelta(hours=HOURS_PER_DAY * days))
-    return (
-        Dossier.objects.filter(
-            current_unit__in=units,
-            status__in=[Status.RECEIVED, Status.PROCESSING, Status.AWAITING_PAYMENT],
-        )
-        .filter(due_at__lte=horizon)
-        .select_related("version__procedure", "current_unit", "assignee")
-        .order_by("due_at")
-    )
-
-
-def dossier_lookup(code: str, digits: str) -> Dossier | None:
-    """The dossier with ``code`` whose applicant's ID or phone ends in ``digits``; else None.
-
-    A wrong code and wrong digits give the same answer, so the look-up does not reveal
-    whether a code exists.
-    """
-    from gandan.onestop.services import lookup_key
-
-    code = (code or "").strip().upper()
-    digits = (digits or "").strip()
-    if len(digits) != 4 or not digits.isdigit() or not code or len(code) > 32:
-        lookup_key("-", "0000")  # same work for a malformed request
-        return None
-    key = lookup_key(code, digits)
-    return (
-        Dossier.objects.filter(code=code)
-        .filter(Q(lookup_id_key=key) | Q(lookup_phone_key=key))
-        .select_related("unit", "version__procedure")
-        .first()
-    )
-
-
-PUBLIC_EVENTS = {
-    "registered": "Đã nộp hồ sơ trực tuyến",
-    "received": "Bộ phận một cửa đã tiếp nhận hồ sơ",
-    "refused": "Hồ sơ không được tiếp nhận",
-    "forwarded": "Hồ sơ được chuyển bước xử lý",
-    "transferred": "Hồ sơ được chuyển cơ quan khác xử lý (liên thông)",
-    "sent_back": "Hồ sơ được chuyển lại bước trước để xử lý lại",
-    "supplement_requested": "Yêu cầu bổ sung hồ sơ",
-    "resumed": "Đã nhận hồ sơ bổ sung, tiếp tục xử lý",
-    "payment_requested": "Chờ nộp phí, nghĩa vụ tài chính",
-    "paid": "Đã nộp phí, nghĩa vụ tài chính",
-    "apology_sent": "Cơ quan xin lỗi và hẹn lại ngày trả kết quả",
-    "finished": "Đã có kết quả, chờ trả",
-    "returned": "Đã trả kết quả",
-    "stopped": "Dừng xử lý hồ sơ",
-    "withdrawn": "Công dân rút hồ sơ",
-}
-
-
-def public_timeline(dossier: Dossier) -> list[dict[str, Any]]:
-    """The plain-language timeline shown to the applicant: what happened and when, with the
-    reason of a supplement request, refusal or stop — nothing about who handled it."""
-    rows = []
-    for event in dossier_events(dossier):
-        verb = event.kind.removeprefix("onestop.")
-        if verb not in PUBLIC_EVENTS:
-            continue
-        reason = (
-            event.data.get("reason", "")
-            if verb in {"refused", "supplement_requested", "stopped", "sent_back"}
-            else ""
-        )
-        if verb == "sent_back":
-            reason = ""
-        rows.append({"at": event.occurred_at, "what": PUBLIC_EVENTS[verb], "reason": reason})
-    return rows

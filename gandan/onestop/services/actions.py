@@ -1,0 +1,135 @@
+"""The desk's actions: one dispatcher (``dossier_act``) for the dossier page and the API."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from gandan.onestop.models import (
+    ApologyStatus,
+    Dossier,
+    DossierAction,
+    ProcedureStep,
+    Status,
+)
+from gandan.onestop.services._base import (
+    TRANSITIONS,
+    _error,
+)
+from gandan.onestop.services.apologies import (
+    apology_draft,
+)
+from gandan.onestop.services.catalogue import (
+    steps_of,
+)
+from gandan.onestop.services.receipt import (
+    dossier_accept,
+    dossier_refuse,
+)
+from gandan.onestop.services.workflow import (
+    dossier_assign,
+    dossier_finish,
+    dossier_forward,
+    dossier_mark_complaint,
+    dossier_record_payment,
+    dossier_request_payment,
+    dossier_request_supplement,
+    dossier_resume,
+    dossier_return,
+    dossier_send_back,
+    dossier_stop,
+    dossier_withdraw,
+)
+
+
+def _next_step(dossier: Dossier) -> ProcedureStep | None:
+    steps = steps_of(dossier.version)
+    return steps[dossier.step_order] if dossier.step_order < len(steps) - 1 else None
+
+
+def _to(dossier: Dossier, status: Status) -> bool:
+    return status in TRANSITIONS.get(dossier.status, frozenset())
+
+
+_HANDLED = (Status.RECEIVED, Status.PROCESSING, Status.AWAITING_PAYMENT)
+
+# When each action fits the dossier's state (who may act is ``access.may_handle_dossier``).
+_ALLOWED: dict[DossierAction, Callable[[Dossier], bool]] = {
+    DossierAction.ACCEPT: lambda d: d.status == Status.REGISTERED and _to(d, Status.RECEIVED),
+    DossierAction.REFUSE: lambda d: _to(d, Status.REFUSED),
+    DossierAction.FORWARD: lambda d: (
+        d.status in (Status.RECEIVED, Status.PROCESSING) and _next_step(d) is not None
+    ),
+    DossierAction.ASSIGN: lambda d: d.status in _HANDLED,
+    DossierAction.SEND_BACK: lambda d: d.status == Status.PROCESSING and d.step_order > 1,
+    DossierAction.REQUEST_SUPPLEMENT: lambda d: _to(d, Status.SUPPLEMENT),
+    DossierAction.RESUME: lambda d: d.status == Status.SUPPLEMENT,
+    DossierAction.REQUEST_PAYMENT: lambda d: _to(d, Status.AWAITING_PAYMENT),
+    DossierAction.RECORD_PAYMENT: lambda d: d.status == Status.AWAITING_PAYMENT,
+    DossierAction.FINISH: lambda d: _to(d, Status.DONE),
+    DossierAction.RETURN: lambda d: _to(d, Status.RETURNED),
+    DossierAction.APOLOGY: lambda d: (
+        d.is_open and not d.apologies.exclude(status=ApologyStatus.SENT).exists()
+    ),
+    DossierAction.STOP: lambda d: _to(d, Status.STOPPED),
+    DossierAction.WITHDRAW: lambda d: _to(d, Status.WITHDRAWN),
+    DossierAction.COMPLAINT: lambda d: d.status != Status.REGISTERED,
+}
+
+
+def action_fits(dossier: Dossier, action: DossierAction) -> bool:
+    """Whether the dossier's status (and step, and apologies) lets ``action`` be taken now."""
+    return _ALLOWED[action](dossier)
+
+
+def check_action(dossier: Dossier, action: str) -> DossierAction:
+    """``action`` as a member of the vocabulary, if the dossier's state allows it now."""
+    try:
+        chosen = DossierAction(action)
+    except ValueError:
+        raise _error(f"Không có thao tác “{action}”.", "unknown_action", "action") from None
+    if not action_fits(dossier, chosen):
+        raise _error(
+            f"Hồ sơ đang ở trạng thái “{Status(dossier.status).label}”: "
+            f"không thể {chosen.label.lower()}.",
+            "action_not_available",
+            "action",
+        )
+    return chosen
+
+
+# Each action's service and the inputs it takes from ``data`` (absent ones keep its default).
+_RUN: dict[DossierAction, tuple[Callable[..., Any], tuple[str, ...]]] = {
+    DossierAction.ACCEPT: (dossier_accept, ()),
+    DossierAction.REFUSE: (dossier_refuse, ("reason",)),
+    DossierAction.FORWARD: (dossier_forward, ("to_unit", "to_user", "note")),
+    DossierAction.ASSIGN: (dossier_assign, ("to_user",)),
+    DossierAction.SEND_BACK: (dossier_send_back, ("to_step", "reason")),
+    DossierAction.REQUEST_SUPPLEMENT: (
+        dossier_request_supplement,
+        ("reason", "documents", "acknowledge_late"),
+    ),
+    DossierAction.RESUME: (dossier_resume, ("documents",)),
+    DossierAction.REQUEST_PAYMENT: (dossier_request_payment, ("amount", "note")),
+    DossierAction.RECORD_PAYMENT: (dossier_record_payment, ()),
+    DossierAction.FINISH: (dossier_finish, ("result_note", "electronic", "result_file")),
+    DossierAction.RETURN: (dossier_return, ()),
+    DossierAction.APOLOGY: (apology_draft, ("reason", "new_appointment_at")),
+    DossierAction.STOP: (dossier_stop, ("reason",)),
+    DossierAction.WITHDRAW: (dossier_withdraw, ("reason",)),
+    DossierAction.COMPLAINT: (dossier_mark_complaint, ("note",)),
+}
+
+
+def dossier_act(*, dossier: Dossier, action: str, data: dict[str, Any], actor: Any) -> Any:
+    """Take ``action`` on ``dossier`` with the parsed inputs in ``data``: the one entry of the
+    desk's dossier page and of ``POST /api/v1/dossiers/{code}/transitions/``.
+
+    The caller has fetched the dossier for writing (``access_dossier(..., for_write=True)``).
+    An action the dossier's state does not allow is refused (code ``action_not_available``)
+    before anything is read from ``data``; the service's own refusals follow. Returns what
+    the service returns (the dossier, or the supplement request or apology it made).
+    """
+    chosen = check_action(dossier, action)
+    service, inputs = _RUN[chosen]
+    return service(dossier=dossier, actor=actor, **{k: data[k] for k in inputs if k in data})

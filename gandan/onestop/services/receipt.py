@@ -1,0 +1,345 @@
+"""Receipt of a dossier: at the counter, by post or online (accepted or refused by the desk).
+
+The receipt is the hot path of the desk (``core.statements`` for its few statements, the
+day's counter in one statement).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from gandan.core import statements
+from gandan.core.actors import acting_user
+from gandan.core.crypto import blind_index
+from gandan.core.validators import check_citizen_id, check_phone
+from gandan.geo.models import Unit
+from gandan.onestop.events import OnestopEvent as E
+from gandan.onestop.models import (
+    Channel,
+    Dossier,
+    DossierDocument,
+    DossierSequence,
+    Procedure,
+    ProcedureVersion,
+    Status,
+)
+from gandan.onestop.services._base import (
+    MAX_NAME,
+    _close,
+    _error,
+    _event,
+    _move,
+    _now,
+    _rule,
+    _text,
+)
+from gandan.onestop.services.catalogue import (
+    calendar_for,
+    version_for,
+)
+
+
+def dossier_code_next(unit: Unit, day: dt.date) -> str:
+    """The next code ``{unit}-{yyMMdd}-{NNNN}`` of ``unit`` on ``day``.
+
+    One statement increments the day's counter (INSERT … ON CONFLICT … RETURNING, on both
+    databases); the row stays locked until the receipt commits, so concurrent receipts get
+    different numbers and a rolled-back receipt gives its number back.
+    """
+    table = DossierSequence._meta.db_table
+    with statements.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (unit_code, day, last) VALUES (%s, %s, 1) "  # noqa: S608 - table name from the model
+            f"ON CONFLICT (unit_code, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [unit.code, day],
+        )
+        number = cursor.fetchone()[0]
+    return f"{unit.code}-{day:%y%m%d}-{number:04d}"
+
+
+def lookup_key(code: str, digits: str) -> str:
+    """The keyed hash compared by the public look-up (code + last four digits)."""
+    return blind_index(f"onestop:{code}:{digits}")
+
+
+def _last4(value: str) -> str:
+    digits = "".join(ch for ch in value if ch.isdigit())
+    return digits[-4:] if len(digits) >= 4 else ""
+
+
+@dataclass(frozen=True)
+class Applicant:
+    name: str
+    citizen_id: str = ""
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+
+
+def check_applicant(applicant: Applicant) -> Applicant:
+    name = _text(applicant.name, "applicant_name", "họ tên người nộp", limit=MAX_NAME)
+    citizen_id = check_citizen_id(applicant.citizen_id, field="applicant_id", required=False)
+    phone = check_phone(applicant.phone, field="applicant_phone")
+    if not citizen_id and not phone:
+        raise _error(
+            "Cần số định danh cá nhân hoặc số điện thoại của người nộp (để tra cứu hồ sơ).",
+            "contact_required",
+            "applicant_id",
+        )
+    email = applicant.email.strip()
+    if email and ("@" not in email or len(email) > 254):
+        raise _error("Địa chỉ thư điện tử không hợp lệ.", "email", "applicant_email")
+    address = _text(applicant.address, "applicant_address", "địa chỉ", limit=300, required=False)
+    return Applicant(name=name, citizen_id=citizen_id, phone=phone, email=email, address=address)
+
+
+def check_documents(version: ProcedureVersion, provided: Iterable[str]) -> list[dict[str, Any]]:
+    """The procedure's documents marked provided or not; missing required ones are an error."""
+    given = set(provided)
+    known = {d["code"] for d in version.documents}
+    unknown = sorted(given - known)
+    if unknown:
+        raise _error(
+            f"Giấy tờ không thuộc thành phần hồ sơ của thủ tục: {', '.join(unknown)}.",
+            "unknown_document",
+            "documents",
+        )
+    missing = [
+        d["name"] for d in version.documents if d.get("required", True) and d["code"] not in given
+    ]
+    if missing:
+        raise _error(
+            "Hồ sơ thiếu giấy tờ bắt buộc: " + "; ".join(missing) + ".",
+            "missing_documents",
+            "documents",
+        )
+    return [{**d, "provided": d["code"] in given} for d in version.documents]
+
+
+def check_attachment(upload: UploadedFile) -> None:
+    """PDF or picture, at most the desk's size limit; checked by content, not by name."""
+    limit_mb = int(_rule("attachment_max_mb", "10"))
+    if upload.size is not None and upload.size > limit_mb * 1024 * 1024:
+        raise _error(
+            f"Tệp “{upload.name}” quá lớn ({upload.size / 1024 / 1024:.1f} MB; tối đa {limit_mb} MB).",
+            "attachment_too_large",
+            "file",
+        )
+    head = upload.read(8)
+    upload.seek(0)
+    kinds = {b"%PDF": "pdf", b"\x89PNG": "png", b"\xff\xd8\xff": "jpeg"}
+    if not any(head.startswith(magic) for magic in kinds):
+        raise _error(
+            f"Tệp “{upload.name}” không phải PDF hoặc ảnh (JPEG, PNG).",
+            "attachment_type",
+            "file",
+        )
+
+
+def _schedule(dossier: Dossier, received: dt.datetime) -> None:
+    version = dossier.version
+    deadline = calendar_for(dossier.unit, timezone.localdate(received)).due(
+        received, version.time_limit, version.time_unit, cutoff=version.cutoff
+    )
+    dossier.received_at = received
+    dossier.starts_at = deadline.starts
+    dossier.due_at = deadline.due
+    dossier.appointment_at = deadline.due
+
+
+def dossier_receive(
+    *,
+    unit: Unit,
+    procedure: Procedure,
+    applicant: Applicant,
+    channel: int = Channel.COUNTER,
+    documents: Iterable[str] = (),
+    digitised: bool = False,
+    reused: bool = False,
+    attachments: dict[str, UploadedFile] | None = None,
+    at: dt.datetime | None = None,
+    actor: Any = None,
+    idempotency_key: str = "",
+) -> Dossier:
+    """Receive a dossier: at the counter or by post (received now), or online (registered,
+    waiting for the desk to accept it with ``dossier_accept``).
+
+    The documents are checked against the procedure version in force; the code is issued
+    under the day's counter; a retried call with the same ``idempotency_key`` by the same
+    user returns the first dossier instead of creating another.
+    """
+    return dossier_receive_once(
+        unit=unit,
+        procedure=procedure,
+        applicant=applicant,
+        channel=channel,
+        documents=documents,
+        digitised=digitised,
+        reused=reused,
+        attachments=attachments,
+        at=at,
+        actor=actor,
+        idempotency_key=idempotency_key,
+    )[0]
+
+
+def dossier_receive_once(
+    *, idempotency_key: str = "", actor: Any = None, **receipt: Any
+) -> tuple[Dossier, bool]:
+    """:func:`dossier_receive`, also saying whether the dossier was made now (``True``) or is
+    the one an earlier call with the same key made (``False``).
+
+    A user's key is unique in the table, so the common case costs no look-up: the receipt is
+    written, and only if the key is already there (a retry, even a concurrent one) is the
+    receipt rolled back — giving its number back — and the first dossier read. An anonymous
+    caller has no such constraint (NULL is never equal) and is looked up first.
+    """
+    key = ""
+    if idempotency_key:
+        key = _text(idempotency_key, "idempotency_key", "khóa chống trùng", limit=80)
+        if acting_user(actor) is None:
+            earlier = _receipt_of(None, key)
+            if earlier is not None:
+                return earlier, False
+    try:
+        return _receive(idempotency_key=key, actor=actor, **receipt), True
+    except IntegrityError:
+        earlier = _receipt_of(acting_user(actor), key) if key else None
+        if earlier is None:
+            raise
+        return earlier, False
+
+
+def _receipt_of(user: Any, key: str) -> Dossier | None:
+    return Dossier.objects.filter(created_by=user, idempotency_key=key).first()
+
+
+@transaction.atomic
+def _receive(
+    *,
+    unit: Unit,
+    procedure: Procedure,
+    applicant: Applicant,
+    channel: int = Channel.COUNTER,
+    documents: Iterable[str] = (),
+    digitised: bool = False,
+    reused: bool = False,
+    attachments: dict[str, UploadedFile] | None = None,
+    at: dt.datetime | None = None,
+    actor: Any = None,
+    idempotency_key: str = "",
+) -> Dossier:
+    at = _now(at)
+    if channel not in Channel.values:
+        raise _error("Hình thức nộp không hợp lệ.", "channel", "channel")
+    applicant = check_applicant(applicant)
+    version = version_for(procedure, unit, timezone.localdate(at))
+    checked = check_documents(version, documents)
+    for upload in (attachments or {}).values():
+        check_attachment(upload)
+    dossier = Dossier(
+        province_code=unit.province_code,
+        unit=unit,
+        version=version,
+        channel=channel,
+        status=Status.REGISTERED if channel == Channel.ONLINE else Status.RECEIVED,
+        applicant_name=applicant.name,
+        applicant_id=applicant.citizen_id,
+        applicant_phone=applicant.phone,
+        applicant_email=applicant.email,
+        applicant_address=applicant.address,
+        submitted_at=at,
+        current_unit=unit,
+        digitised=digitised,
+        reused=reused,
+        idempotency_key=idempotency_key,
+        created_by=acting_user(actor),
+        updated_by=acting_user(actor),
+    )
+    if dossier.status == Status.RECEIVED:
+        _schedule(dossier, at)
+    # The number last: the day's counter row stays locked from here to the commit, so every
+    # other receipt of the unit that day waits only for the writes below.
+    dossier.code = dossier_code_next(unit, timezone.localtime(at).date())
+    dossier.lookup_id_key = (
+        lookup_key(dossier.code, _last4(applicant.citizen_id))
+        if _last4(applicant.citizen_id)
+        else ""
+    )
+    dossier.lookup_phone_key = (
+        lookup_key(dossier.code, _last4(applicant.phone)) if _last4(applicant.phone) else ""
+    )
+    # save() and bulk_create() as two prepared statements (core.statements): the ORM takes
+    # longer to compose them than the database to run them, on every receipt.
+    statements.insert([dossier])
+    statements.insert(
+        [
+            DossierDocument(
+                dossier=dossier,
+                code=d["code"],
+                name=d["name"],
+                required=d.get("required", True),
+                provided=d["provided"],
+                digitised=digitised and d["provided"],
+                reused=reused and d["provided"],
+            )
+            for d in checked
+        ]
+    )
+    for code, upload in (attachments or {}).items():
+        document = dossier.documents.filter(code=code).first()
+        if document is None:
+            raise _error(
+                f"Tệp đính kèm cho giấy tờ không có: {code}.", "unknown_document", "documents"
+            )
+        document.file.save(upload.name or f"{code}.pdf", upload, save=False)
+        document.digitised = True
+        document.save(update_fields=["file", "digitised"])
+    _event(
+        dossier,
+        E.RECEIVED if dossier.status == Status.RECEIVED else E.REGISTERED,
+        actor,
+        at,
+        channel=channel,
+        to_unit=unit.code,
+        due=dossier.due_at.isoformat() if dossier.due_at else None,
+    )
+    return dossier
+
+
+@transaction.atomic
+def dossier_accept(
+    *, dossier: Dossier, actor: Any = None, at: dt.datetime | None = None
+) -> Dossier:
+    """The desk accepts an online dossier: the clock starts now."""
+    at = _now(at)
+    _move(dossier, Status.RECEIVED)
+    _schedule(dossier, at)
+    dossier.updated_by = acting_user(actor)
+    dossier.save()
+    _event(
+        dossier,
+        E.RECEIVED,
+        actor,
+        at,
+        channel=dossier.channel,
+        due=dossier.due_at.isoformat() if dossier.due_at else None,
+    )
+    return dossier
+
+
+@transaction.atomic
+def dossier_refuse(
+    *, dossier: Dossier, reason: str, actor: Any = None, at: dt.datetime | None = None
+) -> Dossier:
+    """Refuse to receive an online dossier (form 03), always with a reason."""
+    at = _now(at)
+    reason = _text(reason, "reason", "lý do từ chối")
+    return _close(dossier, Status.REFUSED, E.REFUSED, reason, actor, at)
