@@ -24,7 +24,7 @@ from gandan.core.models import Event
 from gandan.feedback import services
 from gandan.feedback.access import access_report, may_handle_report
 from gandan.feedback.models import Category, Photo, Report, Status
-from gandan.feedback.selectors import is_overdue, report_events, staff_reports
+from gandan.feedback.selectors import report_events, staff_reports
 from gandan.geo.api import UnitBriefSerializer
 
 # --- Query parameters ---------------------------------------------------------------------------
@@ -119,7 +119,7 @@ class ReportSerializer(serializers.ModelSerializer[Report]):
         ]
 
     def get_overdue(self, report: Report) -> bool:
-        return is_overdue(report, self.context["now"])
+        return report.is_overdue(self.context["now"])
 
 
 class ReportDetailSerializer(ReportSerializer):

@@ -3,6 +3,8 @@ themselves, their photos and their history."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -89,12 +91,24 @@ class Channel(models.TextChoices):
     COUNTER = "counter", "Trực tiếp (cán bộ nhập)"
 
 
+def overdue_q(now: dt.datetime) -> Q:
+    """Overdue: still open (not answered) and past its legal deadline at ``now``.
+
+    Whether the unit above has been told (``escalated_at``) does not matter: that flag is set by
+    an hourly job and only says who was warned.
+    """
+    return Q(status__in=OPEN_STATUSES, due_at__lt=now)
+
+
 class ReportQuerySet(models.QuerySet["Report"]):
     def public(self) -> ReportQuerySet:
         return self.filter(duplicate_of__isnull=True)
 
     def open(self) -> ReportQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self, *, now: dt.datetime) -> ReportQuerySet:
+        return self.filter(overdue_q(now))
 
 
 class Report(StampedModel):
@@ -175,6 +189,10 @@ class Report(StampedModel):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    def is_overdue(self, now: dt.datetime) -> bool:
+        """The row-level twin of :func:`overdue_q`."""
+        return self.is_open and self.due_at < now
 
 
 class Photo(models.Model):

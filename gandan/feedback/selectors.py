@@ -7,6 +7,7 @@ import math
 from typing import Any
 
 from django.db.models import Count, F, Q
+from django.utils import timezone
 
 from gandan.core.calendar import WorkingCalendar
 from gandan.core.models import Event
@@ -20,6 +21,7 @@ from gandan.feedback.models import (
     Report,
     ReportQuerySet,
     Status,
+    overdue_q,
 )
 from gandan.feedback.services import distance_m
 from gandan.geo.models import Unit
@@ -66,11 +68,16 @@ def nearby_open(
     return [r for d, r in sorted(found, key=lambda pair: pair[0]) if d <= radius_m]
 
 
-def statistics(unit: Unit | None, date_from: dt.date, date_to: dt.date) -> dict[str, Any]:
+def statistics(
+    unit: Unit | None, date_from: dt.date, date_to: dt.date, *, now: dt.datetime | None = None
+) -> dict[str, Any]:
     """Received, answered, answered on time and satisfaction, for reports received in the period.
 
+    ``open`` and ``overdue`` are the reports' state at ``now`` (default: the present), overdue
+    as the staff queue and the API mean it (:func:`~gandan.feedback.models.overdue_q`).
     Grouped in the database by category and by handling unit.
     """
+    now = now or timezone.now()
     qs = Report.objects.public().filter(
         received_at__date__gte=date_from, received_at__date__lte=date_to
     )
@@ -83,7 +90,7 @@ def statistics(unit: Unit | None, date_from: dt.date, date_to: dt.date) -> dict[
             "id", filter=Q(status__in=ANSWERED_STATUSES, answered_at__lte=F("due_at"))
         ),
         "open": Count("id", filter=Q(status__in=OPEN_STATUSES)),
-        "overdue": Count("id", filter=Q(status__in=OPEN_STATUSES, escalated_at__isnull=False)),
+        "overdue": Count("id", filter=overdue_q(now)),
         "rated": Count("id", filter=Q(satisfied__isnull=False)),
         "satisfied": Count("id", filter=Q(satisfied=True)),
     }
@@ -214,17 +221,13 @@ def staff_reports(
             | Q(unit__parent__parent__code=unit_code)
         )
     if overdue:
-        found = found.open().filter(due_at__lt=now)
+        found = found.overdue(now=now)
     return found.order_by("due_at", "id")
-
-
-def is_overdue(report: Report, now: dt.datetime) -> bool:
-    return report.status in OPEN_STATUSES and report.due_at < now
 
 
 def is_due_soon(report: Report, now: dt.datetime, calendar: WorkingCalendar) -> bool:
     """Open, not yet overdue, and due within one working day of office time."""
-    if report.status not in OPEN_STATUSES or report.due_at < now:
+    if not report.is_open or report.is_overdue(now):
         return False
     return calendar.working_hours_between(now, report.due_at) <= DUE_SOON
 

@@ -38,7 +38,6 @@ from gandan.feedback.models import (
 )
 from gandan.feedback.selectors import (
     is_due_soon,
-    is_overdue,
     nearby_open,
     report_events,
     staff_reports,
@@ -212,9 +211,7 @@ def staff_queue(request: HttpRequest) -> HttpResponse:
     )
     page: Page[Report] = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     calendar = WorkingCalendar()
-    rows = [
-        QueueRow(r, is_overdue(r, now), is_due_soon(r, now, calendar)) for r in page.object_list
-    ]
+    rows = [QueueRow(r, r.is_overdue(now), is_due_soon(r, now, calendar)) for r in page.object_list]
     context = {
         "form": form,
         "status": data.get("status") or "open",
@@ -340,7 +337,7 @@ def _report_page(
     context = {
         "report": report,
         "now": now,
-        "overdue": is_overdue(report, now),
+        "overdue": report.is_overdue(now),
         "due_soon": is_due_soon(report, now, WorkingCalendar()),
         "can_handle": handle,
         "show_contact": contact,

@@ -150,6 +150,36 @@ def test_the_overdue_filter_keeps_only_overdue_open_reports(personas):
     assert late.code in page and fresh.code not in page
 
 
+def test_the_statistics_count_as_overdue_exactly_the_reports_the_queue_and_the_api_call_overdue(
+    personas,
+):
+    now = dt.datetime(2026, 3, 2, 9, 0, tzinfo=HUE)
+    with time_machine.travel(now, tick=False):
+        # Told to the unit above in February, then answered and reopened: a fresh clock runs.
+        reopened = report_at(
+            personas.commune_a, received_at=dt.datetime(2026, 1, 6, 9, 0, tzinfo=HUE)
+        )
+        services.reports_escalate(now=dt.datetime(2026, 2, 20, 9, 0, tzinfo=HUE))
+        services.report_answer(report=reopened, status=Status.FIXED, answer="Đã vá.")
+        services.report_rate(report=reopened, token=reopened.reporter_token, satisfied=False)
+        services.report_reopen(report=reopened, token=reopened.reporter_token, reason="Vẫn còn")
+        # Past their deadline, the hourly escalation not yet run on them.
+        late = {
+            report_at(personas.commune_a, received_at=dt.datetime(2026, 1, d, 9, 0, tzinfo=HUE))
+            for d in (5, 7)
+        }
+        report_of_a(personas)
+        client = personas.client("official_a")
+        queue = page_of(client, "/feedback/staff/", overdue="1")
+        listed = client.get(API, {"overdue": "true"}).json()["results"]
+        stats = page_of(
+            client, "/feedback/stats/", unit="19789", **{"from": "2026-01-01", "to": "2026-03-02"}
+        )
+    assert {r["code"] for r in listed} == {r.code for r in late}
+    assert all(r.code in queue for r in late) and reopened.code not in queue
+    assert f"{len(late)} quá hạn" in stats
+
+
 def test_the_queue_flags_escalated_reports(personas):
     late = report_at(personas.commune_a, received_at=dt.datetime(2026, 1, 5, 9, 0, tzinfo=HUE))
     services.reports_escalate()
