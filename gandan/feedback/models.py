@@ -369,6 +369,10 @@ class Task(StampedModel):
     def __str__(self) -> str:
         return f"Nhiệm vụ {self.pk}: {self.lead}"
 
+    def is_late(self, today: dt.date) -> bool:
+        """Still open after its deadline."""
+        return self.status in TASK_OPEN and self.deadline < today
+
 
 class TaskNote(models.Model):
     task = models.ForeignKey(

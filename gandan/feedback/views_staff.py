@@ -23,29 +23,34 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from gandan.accounts.access import units_in_scope
 from gandan.core.calendar import WorkingCalendar
 from gandan.core.models import Event
 from gandan.feedback import services
-from gandan.feedback.access import access_report, may_handle_report, reports_in_scope
+from gandan.feedback.access import (
+    access_report,
+    may_enter_report,
+    may_handle_report,
+    may_read_report,
+)
 from gandan.feedback.events import ReportEvent
+from gandan.feedback.filters import StaffReportFilter
 from gandan.feedback.models import (
     ANSWERED_STATUSES,
-    Category,
     Channel,
     Report,
     Status,
 )
 from gandan.feedback.selectors import (
+    active_categories,
+    entry_communes,
     is_due_soon,
     nearby_open,
     report_events,
-    staff_reports,
+    report_extras,
 )
-from gandan.geo.models import Level, Unit
+from gandan.geo.models import Unit
 
 PAGE_SIZE = 50
-# "Sắp đến hạn": due within one working day (8 office hours) from now.
 
 # --- Answer templates ------------------------------------------------------------------------
 # Starting points for the public answer, per final status; the officer fills in the brackets.
@@ -166,26 +171,6 @@ _status_label = services.status_label
 
 # --- The queue -----------------------------------------------------------------------------------
 
-STATUS_FILTERS = [("open", "Đang mở (chưa trả lời)"), ("all", "Tất cả"), *Status.choices]
-
-
-class QueueFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        label="Trạng thái",
-        required=False,
-        choices=STATUS_FILTERS,
-        error_messages={"invalid_choice": "Trạng thái không hợp lệ; đang hiện các phản ánh mở."},
-    )
-    category = forms.ModelChoiceField(
-        label="Lĩnh vực",
-        required=False,
-        queryset=Category.objects.all(),
-        to_field_name="code",
-        empty_label="Tất cả lĩnh vực",
-        error_messages={"invalid_choice": "Lĩnh vực không hợp lệ; đang hiện tất cả."},
-    )
-    overdue = forms.BooleanField(label="Chỉ phản ánh quá hạn", required=False)
-
 
 @dataclass(frozen=True)
 class QueueRow:
@@ -198,26 +183,17 @@ class QueueRow:
 @require_http_methods(["GET"])
 def staff_queue(request: HttpRequest) -> HttpResponse:
     """Phản ánh cần xử lý: the reports in the user's scope, soonest due first."""
-    form = QueueFilterForm(request.GET)
-    form.is_valid()  # a bad field is reported and ignored; the others still apply
-    data = form.cleaned_data
     now = timezone.now()
-    found = staff_reports(
-        request.user,
-        now=now,
-        status=data.get("status") or "open",
-        category=data.get("category"),
-        overdue=bool(data.get("overdue")),
-    )
-    page: Page[Report] = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    found = StaffReportFilter(request.GET, user=request.user, now=now, default_status="open")
+    page: Page[Report] = Paginator(found.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     calendar = WorkingCalendar()
     rows = [QueueRow(r, r.is_overdue(now), is_due_soon(r, now, calendar)) for r in page.object_list]
     context = {
-        "form": form,
-        "status": data.get("status") or "open",
+        "form": found.form,
+        "status": found.status_shown(),
         "page": page,
         "rows": rows,
-        "can_enter": units_in_scope(request.user, for_write=True).exists(),
+        "can_enter": may_enter_report(request.user),
     }
     return render(request, "feedback/staff_queue.html", context)
 
@@ -334,6 +310,7 @@ def _report_page(
     }
     if bound is not None and bound[0] in action_forms:
         action_forms[bound[0]] = bound[1]
+    extras = report_extras(report)
     context = {
         "report": report,
         "now": now,
@@ -341,13 +318,10 @@ def _report_page(
         "due_soon": is_due_soon(report, now, WorkingCalendar()),
         "can_handle": handle,
         "show_contact": contact,
-        "photos": list(report.photos.order_by("pk")),
+        "photos": extras.photos,
         "timeline": _timeline(report),
-        "moderations": [
-            (m, MODERATION_LABELS.get(m.action, m.action))
-            for m in report.moderations.select_related("by")
-        ],
-        "duplicates": list(report.duplicates.order_by("received_at")),
+        "moderations": [(m, MODERATION_LABELS.get(m.action, m.action)) for m in extras.moderations],
+        "duplicates": extras.duplicates,
         "forms": action_forms,
         "failed": bound[0] if bound else "",
         "errors": errors or [],
@@ -389,7 +363,7 @@ def staff_report(request: HttpRequest, code: str) -> HttpResponse:
             request, report, bound=(action, form), errors=_errors(error), status=400
         )
     messages.success(request, done)
-    if reports_in_scope(request.user).filter(pk=report.pk).exists():
+    if may_read_report(request.user, report):
         return redirect("feedback:staff_report", code=report.code)
     return redirect("feedback:staff_queue")  # transferred out of the user's scope
 
@@ -414,7 +388,7 @@ class StaffNewForm(forms.Form):
     )
     category = forms.ModelChoiceField(
         label="Lĩnh vực",
-        queryset=Category.objects.filter(active=True),
+        queryset=active_categories(),
         to_field_name="code",
         empty_label="— Chọn lĩnh vực —",
     )
@@ -460,23 +434,13 @@ class StaffNewForm(forms.Form):
         return data
 
 
-def _entry_communes(user: Any) -> list[Unit]:
-    today = timezone.localdate()
-    return list(
-        units_in_scope(user, for_write=True)
-        .valid_on(today)
-        .filter(level=Level.COMMUNE, latitude__isnull=False)
-        .order_by("name")
-    )
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def staff_new(request: HttpRequest) -> HttpResponse:
     """Enter a report received by phone or at the counter; it is routed by place as usual."""
-    if not units_in_scope(request.user, for_write=True).exists():
+    if not may_enter_report(request.user):
         raise Http404("Không tìm thấy trang.")
-    communes = _entry_communes(request.user)
+    communes = entry_communes(request.user, timezone.localdate())
     if request.method != "POST":
         initial: dict[str, str] = {"channel": Channel.PHONE}
         if len(communes) == 1:  # a commune's own officer: its centre unless told otherwise
@@ -530,6 +494,6 @@ def _entered(request: HttpRequest, report: Report) -> HttpResponse:
             f"Có {len(similar)} phản ánh cùng lĩnh vực đang mở ở gần đó "
             f"({', '.join(r.code for r in similar[:5])}): xem xét gộp nếu trùng.",
         )
-    if reports_in_scope(request.user).filter(pk=report.pk).exists():
+    if may_read_report(request.user, report):
         return redirect("feedback:staff_report", code=report.code)
     return redirect(reverse("feedback:staff_queue"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -529,6 +530,29 @@ def test_the_api_filters_by_status_category_unit_and_overdue(personas):
     assert codes(unit="19777") == {late.code}
     assert codes(unit="46") == {road.code, light.code, late.code}
     assert codes(overdue="true") == {late.code}
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"status": "all"},
+        {"status": "open"},
+        {"status": "fixed"},
+        {"status": "all", "category": "lighting"},
+        {"status": "all", "unit": "19777"},
+        {"status": "all", "overdue": "1"},
+    ],
+)
+def test_the_queue_and_the_api_list_the_same_reports_for_the_same_filter(personas, params):
+    report_of_a(personas)
+    light = report_at(personas.commune_a, category="lighting")
+    report_at(personas.commune_b, received_at=dt.datetime(2026, 1, 5, 9, 0, tzinfo=HUE))
+    services.report_answer(report=light, status=Status.FIXED, answer="Đã thay bóng.")
+    client = personas.client("leader")
+    on_screen = set(re.findall(r"PA-[A-Z0-9]{7}", page_of(client, "/feedback/staff/", **params)))
+    response = client.get(API, params)
+    assert response.status_code == 200, response.content
+    assert on_screen == {r["code"] for r in response.json()["results"]}
 
 
 def test_the_api_refuses_an_unknown_category_in_vietnamese(personas):
