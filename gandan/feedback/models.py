@@ -83,6 +83,10 @@ ANSWERED_STATUSES = frozenset(
 )
 
 
+# What the public reads instead of a report's text hidden by moderation.
+HIDDEN_TEXT = "Nội dung đã được ẩn do vi phạm quy định"
+
+
 class Channel(models.TextChoices):
     WEB = "web", "Cổng thông tin"
     OPEN311 = "open311", "Ứng dụng (Open311)"

@@ -30,7 +30,7 @@ from rest_framework.exceptions import AuthenticationFailed
 from gandan.core.ratelimit import Limit
 from gandan.core.validators import check_phone
 from gandan.feedback import selectors
-from gandan.feedback.models import OPEN_STATUSES, Category, Channel, Report, Status
+from gandan.feedback.models import HIDDEN_TEXT, OPEN_STATUSES, Category, Channel, Report, Status
 from gandan.feedback.services import check_text, report_submit
 
 FORMATS = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
@@ -38,7 +38,6 @@ SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-03-01T00:00:00+07:00"  # when this endpoint's behaviour last changed
 MAX_RESULTS = 1000  # the standard's default cap on GET requests
 WINDOW = dt.timedelta(days=90)  # the standard's default and widest date range
-HIDDEN_TEXT = "Nội dung đã được ẩn do vi phạm quy định"
 YES_NO = [{"key": "yes", "name": "Có"}, {"key": "no", "name": "Không"}]
 OPEN311_TYPES = {"string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"}
 # XML 1.0 cannot carry these control characters at all, even escaped.

@@ -31,7 +31,7 @@ from gandan.core.ratelimit import Limit
 from gandan.feedback import selectors, services
 from gandan.feedback.access import access_report_for_reporter
 from gandan.feedback.forms import ListFilterForm, NearbyForm, ReopenForm, ReportForm
-from gandan.feedback.models import Category, Channel, Report
+from gandan.feedback.models import HIDDEN_TEXT, Category, Channel, Report
 from gandan.feedback.selectors import report_timeline
 from gandan.geo.maps import Projection, projection
 from gandan.geo.models import Level, Unit
@@ -42,7 +42,6 @@ PAGE_SIZE = 50
 # Five reports per client address per ten minutes (refused forms do not count).
 SUBMIT_LIMIT = Limit("feedback_submit", count=5, window_s=10 * 60)
 IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
-HIDDEN_TEXT = "Nội dung đã được ẩn do vi phạm quy định"
 ANSWERED = "Đã trả lời"
 STILL_OPEN = "Đang xử lý"
 # The service's error keys (shared with Open311) → the fields of the form.

@@ -40,6 +40,7 @@ from gandan.feedback.models import (
     Report,
     Status,
 )
+from gandan.feedback.rules import answer_templates
 from gandan.feedback.selectors import (
     active_categories,
     entry_communes,
@@ -51,116 +52,6 @@ from gandan.feedback.selectors import (
 from gandan.geo.models import Unit
 
 PAGE_SIZE = 50
-
-# --- Answer templates ------------------------------------------------------------------------
-# Starting points for the public answer, per final status; the officer fills in the brackets.
-
-ANSWER_TEMPLATES: dict[str, list[tuple[str, str]]] = {
-    Status.FIXED: [
-        (
-            "Đã khắc phục xong",
-            "Cảm ơn ông/bà đã phản ánh. Sau khi tiếp nhận, [đơn vị] đã kiểm tra thực tế và "
-            "khắc phục xong vào ngày [ngày/tháng/năm]. Kính mong ông/bà tiếp tục đồng hành, "
-            "phản ánh để xây dựng địa phương.",
-        ),
-        (
-            "Đã sửa chữa hạ tầng",
-            "[Đơn vị] đã phối hợp với đơn vị quản lý sửa chữa [hạng mục: mặt đường, đèn chiếu "
-            "sáng, cống thoát nước…] tại [địa điểm]. Công trình đã hoàn thành và đưa vào sử dụng "
-            "từ ngày [ngày/tháng/năm].",
-        ),
-        (
-            "Đã thu gom, dọn dẹp",
-            "[Đơn vị] đã chỉ đạo thu gom, dọn dẹp [rác thải, vật liệu…] tại [địa điểm] và giao "
-            "tổ dân phố theo dõi, nhắc nhở để không tái diễn.",
-        ),
-        (
-            "Đã xử lý vi phạm",
-            "Qua kiểm tra, [đơn vị] xác định có vi phạm như ông/bà phản ánh. [Đơn vị] đã lập biên "
-            "bản, yêu cầu [tổ chức, cá nhân] khắc phục và xử lý theo quy định. Hiện vi phạm đã "
-            "được chấm dứt.",
-        ),
-        (
-            "Đã giải đáp, hướng dẫn",
-            "Về nội dung ông/bà phản ánh, [đơn vị] xin trả lời như sau: [nội dung trả lời, căn "
-            "cứ pháp lý]. Nếu cần thêm thông tin, ông/bà vui lòng liên hệ [bộ phận, số điện "
-            "thoại] trong giờ hành chính.",
-        ),
-    ],
-    Status.CLOSED_NOT_FIXED: [
-        (
-            "Chưa đủ kinh phí, đã đưa vào kế hoạch",
-            "[Đơn vị] đã kiểm tra và ghi nhận phản ánh của ông/bà. Do chưa bố trí được kinh phí "
-            "trong năm, hạng mục này đã được đưa vào kế hoạch sửa chữa năm [năm]. Trong thời gian "
-            "chờ, [đơn vị] đã [biện pháp tạm thời: cắm biển cảnh báo…].",
-        ),
-        (
-            "Không phát hiện vi phạm",
-            "[Đơn vị] đã kiểm tra thực tế tại [địa điểm] vào ngày [ngày/tháng/năm] nhưng không "
-            "phát hiện sự việc như nội dung phản ánh. Nếu sự việc tái diễn, mong ông/bà phản ánh "
-            "kèm hình ảnh, thời điểm cụ thể để được xử lý kịp thời.",
-        ),
-        (
-            "Không xác định được địa điểm",
-            "[Đơn vị] chưa xác định được địa điểm theo thông tin phản ánh. Kính mong ông/bà gửi "
-            "lại phản ánh kèm địa chỉ hoặc vị trí trên bản đồ cụ thể hơn.",
-        ),
-        (
-            "Cần thêm thời gian do vướng mắc",
-            "Nội dung ông/bà phản ánh liên quan đến [vướng mắc: giải phóng mặt bằng, tranh chấp…] "
-            "nên chưa thể khắc phục trong thời hạn. [Đơn vị] sẽ tiếp tục theo dõi và thông báo "
-            "khi có kết quả.",
-        ),
-    ],
-    Status.NOT_COMPETENT: [
-        (
-            "Thuộc thẩm quyền của tòa án",
-            "Nội dung ông/bà phản ánh là tranh chấp dân sự, thuộc thẩm quyền giải quyết của Tòa án "
-            "nhân dân. Ông/bà có thể nộp đơn khởi kiện tại Tòa án nhân dân khu vực [tên] theo quy "
-            "định của Bộ luật Tố tụng dân sự.",
-        ),
-        (
-            "Thuộc thẩm quyền cơ quan cấp tỉnh",
-            "Nội dung phản ánh thuộc thẩm quyền của [Sở, ngành]. Ông/bà vui lòng liên hệ [cơ quan, "
-            "địa chỉ, số điện thoại] hoặc gửi phản ánh qua Cổng dịch vụ công để được giải quyết.",
-        ),
-        (
-            "Thuộc doanh nghiệp cung cấp dịch vụ",
-            "Nội dung phản ánh thuộc trách nhiệm của [doanh nghiệp: cấp nước, điện lực, viễn "
-            "thông…]. Ông/bà vui lòng liên hệ tổng đài [số điện thoại] của doanh nghiệp để được "
-            "hỗ trợ.",
-        ),
-        (
-            "Là khiếu nại, tố cáo",
-            "Nội dung ông/bà gửi có tính chất khiếu nại (tố cáo), cần thực hiện theo Luật Khiếu "
-            "nại (Luật Tố cáo). Đề nghị ông/bà gửi đơn có chữ ký đến [cơ quan] để được thụ lý "
-            "theo quy định.",
-        ),
-    ],
-    Status.TRANSFERRED: [
-        (
-            "Đã chuyển cơ quan có thẩm quyền",
-            "Nội dung ông/bà phản ánh thuộc thẩm quyền của [cơ quan]. [Đơn vị] đã chuyển phản ánh "
-            "đến [cơ quan] bằng văn bản số [số] ngày [ngày/tháng/năm]. Ông/bà có thể theo dõi kết "
-            "quả tại cơ quan này.",
-        ),
-        (
-            "Đã chuyển công an",
-            "Nội dung phản ánh liên quan đến an ninh, trật tự. [Đơn vị] đã chuyển thông tin đến "
-            "Công an [xã, phường] để xử lý theo thẩm quyền.",
-        ),
-        (
-            "Đã chuyển doanh nghiệp",
-            "[Đơn vị] đã chuyển phản ánh đến [doanh nghiệp] và đề nghị khắc phục trước ngày "
-            "[ngày/tháng/năm]. Ông/bà có thể liên hệ trực tiếp doanh nghiệp qua số [số điện thoại].",
-        ),
-        (
-            "Đã chuyển ban quản lý dự án",
-            "Phản ánh liên quan đến công trình do [ban quản lý dự án] làm chủ đầu tư. [Đơn vị] đã "
-            "chuyển nội dung đến chủ đầu tư để yêu cầu nhà thầu khắc phục.",
-        ),
-    ],
-}
 
 MODERATION_LABELS = services.MODERATION_ACTIONS
 _status_label = services.status_label
@@ -326,7 +217,7 @@ def _report_page(
         "failed": bound[0] if bound else "",
         "errors": errors or [],
         "answer_templates": [
-            (_status_label(s), s, templates) for s, templates in ANSWER_TEMPLATES.items()
+            (_status_label(s), s, templates) for s, templates in answer_templates().items()
         ],
     }
     return render(request, "feedback/staff_report.html", context, status=status)

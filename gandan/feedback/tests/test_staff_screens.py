@@ -4,43 +4,22 @@ received by phone or at the counter) and the staff API, for each persona of the 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
 
 from gandan.core.calendar import WorkingCalendar
 from gandan.core.models import AccessLog, Event
 from gandan.feedback import services
 from gandan.feedback.models import ANSWERED_STATUSES, Channel, Report, Status
+from gandan.feedback.rules import answer_templates
+from gandan.feedback.tests.helpers import HUE, png
 from gandan.feedback.tests.url_matrix_staff import new_report_data, report_at, report_of_a
-from gandan.feedback.views_staff import ANSWER_TEMPLATES
 
 pytestmark = pytest.mark.django_db
 
-HUE = ZoneInfo("Asia/Ho_Chi_Minh")
 MONDAY = dt.datetime(2026, 3, 2, 9, 0, tzinfo=HUE)
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-def png(name: str = "anh.png") -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new("RGB", (4, 4), "blue").save(buffer, format="PNG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
 
 
 def page_of(client, url, expect=200, **params):
@@ -400,8 +379,8 @@ def test_only_a_role_that_writes_for_the_commune_may_act(personas, persona):
 
 
 def test_answer_templates_cover_every_final_status_in_vietnamese(personas):
-    assert set(ANSWER_TEMPLATES) == set(ANSWERED_STATUSES)
-    for templates in ANSWER_TEMPLATES.values():
+    assert set(answer_templates()) == set(ANSWERED_STATUSES)
+    for templates in answer_templates().values():
         assert 4 <= len(templates) <= 5
     page = page_of(personas.client("official_a"), page_url(report_of_a(personas)))
     assert 'id="answer-template"' in page
