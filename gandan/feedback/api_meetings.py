@@ -14,8 +14,8 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from gandan.feedback import services
-from gandan.feedback.access import access_task, tasks_in_scope
+from gandan.feedback import selectors, services
+from gandan.feedback.access import access_task
 from gandan.feedback.api import _refused
 from gandan.feedback.models import Meeting, Opinion, Task
 
@@ -96,11 +96,7 @@ class MeetingViewSet(viewsets.ReadOnlyModelViewSet[Meeting]):
 
     permission_classes = [AllowAny]
     serializer_class = MeetingSerializer
-    queryset = (
-        Meeting.objects.select_related("host_unit")
-        .prefetch_related("opinions__tasks__lead")
-        .order_by("-held_on")
-    )
+    queryset = selectors.meetings()
 
 
 @extend_schema(tags=["Hội nghị, theo dõi ý kiến"])
@@ -111,11 +107,7 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet[Task]):
     serializer_class = TaskSerializer
 
     def get_queryset(self) -> Any:
-        return (
-            tasks_in_scope(self.request.user)
-            .select_related("lead", "opinion")
-            .order_by("deadline", "id")
-        )
+        return selectors.tasks_of(self.request.user)
 
     def get_serializer_class(self) -> Any:
         return TaskSerializer if self.action == "list" else TaskDetailSerializer

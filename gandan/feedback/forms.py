@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 
 from gandan.core.validators import check_phone
 from gandan.feedback.models import Category
+from gandan.feedback.selectors import active_categories
 from gandan.feedback.services import MAX_TEXT
 
 
@@ -56,10 +57,6 @@ class PhotosField(forms.FileField):
 class CategoryField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Category) -> str:
         return obj.name
-
-
-def active_categories() -> Any:
-    return Category.objects.filter(active=True).order_by("order", "code")
 
 
 class ReportForm(Form):

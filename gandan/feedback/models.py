@@ -3,6 +3,8 @@ themselves, their photos and their history."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -81,6 +83,10 @@ ANSWERED_STATUSES = frozenset(
 )
 
 
+# What the public reads instead of a report's text hidden by moderation.
+HIDDEN_TEXT = "Nội dung đã được ẩn do vi phạm quy định"
+
+
 class Channel(models.TextChoices):
     WEB = "web", "Cổng thông tin"
     OPEN311 = "open311", "Ứng dụng (Open311)"
@@ -89,12 +95,24 @@ class Channel(models.TextChoices):
     COUNTER = "counter", "Trực tiếp (cán bộ nhập)"
 
 
+def overdue_q(now: dt.datetime) -> Q:
+    """Overdue: still open (not answered) and past its legal deadline at ``now``.
+
+    Whether the unit above has been told (``escalated_at``) does not matter: that flag is set by
+    an hourly job and only says who was warned.
+    """
+    return Q(status__in=OPEN_STATUSES, due_at__lt=now)
+
+
 class ReportQuerySet(models.QuerySet["Report"]):
     def public(self) -> ReportQuerySet:
         return self.filter(duplicate_of__isnull=True)
 
     def open(self) -> ReportQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self, *, now: dt.datetime) -> ReportQuerySet:
+        return self.filter(overdue_q(now))
 
 
 class Report(StampedModel):
@@ -175,6 +193,10 @@ class Report(StampedModel):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    def is_overdue(self, now: dt.datetime) -> bool:
+        """The row-level twin of :func:`overdue_q`."""
+        return self.is_open and self.due_at < now
 
 
 class Photo(models.Model):
@@ -350,6 +372,10 @@ class Task(StampedModel):
 
     def __str__(self) -> str:
         return f"Nhiệm vụ {self.pk}: {self.lead}"
+
+    def is_late(self, today: dt.date) -> bool:
+        """Still open after its deadline."""
+        return self.status in TASK_OPEN and self.deadline < today
 
 
 class TaskNote(models.Model):

@@ -19,7 +19,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -31,7 +30,7 @@ from rest_framework.exceptions import AuthenticationFailed
 from gandan.core.ratelimit import Limit
 from gandan.core.validators import check_phone
 from gandan.feedback import selectors
-from gandan.feedback.models import OPEN_STATUSES, Category, Channel, Photo, Report, Status
+from gandan.feedback.models import HIDDEN_TEXT, OPEN_STATUSES, Category, Channel, Report, Status
 from gandan.feedback.services import check_text, report_submit
 
 FORMATS = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
@@ -39,7 +38,6 @@ SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-03-01T00:00:00+07:00"  # when this endpoint's behaviour last changed
 MAX_RESULTS = 1000  # the standard's default cap on GET requests
 WINDOW = dt.timedelta(days=90)  # the standard's default and widest date range
-HIDDEN_TEXT = "Nội dung đã được ẩn do vi phạm quy định"
 YES_NO = [{"key": "yes", "name": "Có"}, {"key": "no", "name": "Không"}]
 OPEN311_TYPES = {"string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"}
 # XML 1.0 cannot carry these control characters at all, even escaped.
@@ -194,7 +192,7 @@ def _service(category: Category) -> dict[str, Any]:
 @open311_view("GET")
 def services(request: HttpRequest, fmt: str) -> HttpResponse:
     """Every category still receiving reports."""
-    data = [_service(c) for c in Category.objects.filter(active=True).order_by("order", "code")]
+    data = [_service(c) for c in selectors.active_categories()]
     return _render(fmt, data, root="services", item="service")
 
 
@@ -233,7 +231,7 @@ def _attribute(order: int, question: dict[str, Any]) -> dict[str, Any]:
 @open311_view("GET")
 def service_definition(request: HttpRequest, service_code: str, fmt: str) -> HttpResponse:
     """The extra questions of a category, as Open311 attributes."""
-    category = Category.objects.filter(code=service_code, active=True).first()
+    category = selectors.active_category(service_code)
     if category is None:
         return _errors(fmt, 404, f"Không có lĩnh vực (service_code) “{service_code}”.")
     data = {
@@ -265,12 +263,6 @@ _FIELDS = (
 )
 
 
-def _first_public_photo() -> Subquery:
-    """The id of a report's first photo that moderation has not redacted (NULL if none)."""
-    photos = Photo.objects.filter(report=OuterRef("pk"), redacted=False).order_by("pk")
-    return Subquery(photos.values("pk")[:1])
-
-
 def _rows(
     reports: Any, *, duplicates: bool = False, limit: int | None = None
 ) -> list[dict[str, Any]]:
@@ -281,7 +273,7 @@ def _rows(
     hand-written query (docs/performance.md).
     """
     fields = (*_FIELDS, "duplicate_of__code") if duplicates else _FIELDS
-    page = reports.select_related(None).values(*fields, photo_id=_first_public_photo())
+    page = reports.select_related(None).values(*fields, photo_id=selectors.first_public_photo())
     return list(page[: limit or MAX_RESULTS])
 
 
@@ -354,17 +346,9 @@ def _instant(value: str, name: str, *, end: bool) -> dt.datetime:
 
 def _filtered(params: Any) -> Any:
     """Public reports matching the standard's filters, at most 90 days, newest first."""
-    reports = selectors.public_reports()
-    codes = _csv(params.get("service_code", ""))
-    if codes:
-        reports = reports.filter(category__code__in=codes)
     statuses = set(_csv(params.get("status", "").lower()))
     if statuses - {"open", "closed"}:
         raise ValidationError({"status": "Trạng thái (status) chỉ nhận open, closed."})
-    if statuses == {"open"}:
-        reports = reports.filter(status__in=OPEN_STATUSES)
-    elif statuses == {"closed"}:
-        reports = reports.exclude(status__in=OPEN_STATUSES)
     start = params.get("start_date", "").strip()
     end = params.get("end_date", "").strip()
     since = _instant(start, "start_date", end=False) if start else None
@@ -383,19 +367,18 @@ def _filtered(params: Any) -> Any:
             raise ValidationError(
                 {"end_date": "Khoảng thời gian tìm kiếm không được dài quá 90 ngày."}
             )
-        reports = reports.filter(received_at__lte=until)
-    return reports.filter(received_at__gte=since)
-
-
-def _by_codes(codes: list[str]) -> Any:
-    """Reports asked for by code: merged duplicates too, so a client can follow what it sent."""
-    return Report.objects.filter(code__in=codes).order_by("-received_at", "-id")
+    return selectors.public_reports_filtered(
+        categories=_csv(params.get("service_code", "")),
+        state=statuses.pop() if len(statuses) == 1 else "",
+        since=since,
+        until=until,
+    )
 
 
 def _list(request: HttpRequest, fmt: str) -> HttpResponse:
     codes = _csv(request.GET.get("service_request_id", ""))
     try:
-        reports = _by_codes(codes) if codes else _filtered(request.GET)
+        reports = selectors.reports_by_codes(codes) if codes else _filtered(request.GET)
     except ValidationError as error:
         return _validation_errors(fmt, error)
     data = [_request(request, row) for row in _rows(reports, duplicates=bool(codes))]
@@ -405,7 +388,7 @@ def _list(request: HttpRequest, fmt: str) -> HttpResponse:
 @open311_view("GET")
 def service_request(request: HttpRequest, service_request_id: str, fmt: str) -> HttpResponse:
     """One request, as a one-element list (as the standard says)."""
-    rows = _rows(_by_codes([service_request_id]), duplicates=True, limit=1)
+    rows = _rows(selectors.reports_by_codes([service_request_id]), duplicates=True, limit=1)
     if not rows:
         return _errors(fmt, 404, f"Không có phản ánh mã “{service_request_id}”.")
     return _render(fmt, [_request(request, rows[0])], root="service_requests", item="request")
@@ -461,7 +444,7 @@ def _answers(category: Category, data: Any) -> list[str]:
 def _submit(request: HttpRequest, user: Any) -> Report:
     data = request.POST
     code = data.get("service_code", "").strip()
-    category = Category.objects.filter(code=code, active=True).first()
+    category = selectors.active_category(code)
     if category is None:
         raise ValidationError({"service_code": f"Không có lĩnh vực (service_code) “{code}”."})
     latitude = _coordinate(data.get("lat", ""), "lat")

@@ -4,25 +4,37 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.utils import timezone
 
+from gandan.accounts.access import units_in_scope
 from gandan.core.calendar import WorkingCalendar
 from gandan.core.models import Event
 from gandan.core.numbers import percent
-from gandan.feedback.access import reports_in_scope
+from gandan.feedback.access import reports_in_scope, tasks_in_scope
 from gandan.feedback.events import PUBLIC_REPORT_EVENTS, ReportEvent
 from gandan.feedback.models import (
     ANSWERED_STATUSES,
     OPEN_STATUSES,
+    TASK_OPEN,
     Category,
+    Meeting,
+    Moderation,
+    Opinion,
+    Photo,
     Report,
     ReportQuerySet,
     Status,
+    Task,
+    overdue_q,
 )
 from gandan.feedback.services import distance_m
-from gandan.geo.models import Unit
+from gandan.geo.models import Level, Unit
+from gandan.geo.province import home_unit
+from gandan.geo.selectors import UnitNotFound, descendants
 
 DUPLICATE_RADIUS_M = 50.0
 _DEGREES_PER_M = 1 / 111_320  # one metre in degrees of latitude
@@ -66,11 +78,16 @@ def nearby_open(
     return [r for d, r in sorted(found, key=lambda pair: pair[0]) if d <= radius_m]
 
 
-def statistics(unit: Unit | None, date_from: dt.date, date_to: dt.date) -> dict[str, Any]:
+def statistics(
+    unit: Unit | None, date_from: dt.date, date_to: dt.date, *, now: dt.datetime | None = None
+) -> dict[str, Any]:
     """Received, answered, answered on time and satisfaction, for reports received in the period.
 
+    ``open`` and ``overdue`` are the reports' state at ``now`` (default: the present), overdue
+    as the staff queue and the API mean it (:func:`~gandan.feedback.models.overdue_q`).
     Grouped in the database by category and by handling unit.
     """
+    now = now or timezone.now()
     qs = Report.objects.public().filter(
         received_at__date__gte=date_from, received_at__date__lte=date_to
     )
@@ -83,7 +100,7 @@ def statistics(unit: Unit | None, date_from: dt.date, date_to: dt.date) -> dict[
             "id", filter=Q(status__in=ANSWERED_STATUSES, answered_at__lte=F("due_at"))
         ),
         "open": Count("id", filter=Q(status__in=OPEN_STATUSES)),
-        "overdue": Count("id", filter=Q(status__in=OPEN_STATUSES, escalated_at__isnull=False)),
+        "overdue": Count("id", filter=overdue_q(now)),
         "rated": Count("id", filter=Q(satisfied__isnull=False)),
         "satisfied": Count("id", filter=Q(satisfied=True)),
     }
@@ -114,8 +131,6 @@ def statistics(unit: Unit | None, date_from: dt.date, date_to: dt.date) -> dict[
 
 def task_counts(tasks: Any, as_of: dt.date) -> dict[str, int]:
     """Assigned, answered (on time / late), open (of which late) — one aggregate query."""
-    from gandan.feedback.models import TASK_OPEN
-
     answered = ~Q(status__in=TASK_OPEN)
     counts: dict[str, int] = tasks.aggregate(
         assigned=Count("id"),
@@ -131,8 +146,6 @@ def task_counts(tasks: Any, as_of: dt.date) -> dict[str, int]:
 
 def followup(unit: Unit | None, as_of: dt.date) -> dict[str, Any]:
     """Per agency and per meeting: how the follow-up tasks stand on ``as_of``."""
-    from gandan.feedback.models import TASK_OPEN, Meeting, Task
-
     tasks = Task.objects.filter(assigned_on__lte=as_of)
     meetings = Meeting.objects.filter(held_on__lte=as_of)
     if unit is not None:
@@ -214,17 +227,13 @@ def staff_reports(
             | Q(unit__parent__parent__code=unit_code)
         )
     if overdue:
-        found = found.open().filter(due_at__lt=now)
+        found = found.overdue(now=now)
     return found.order_by("due_at", "id")
-
-
-def is_overdue(report: Report, now: dt.datetime) -> bool:
-    return report.status in OPEN_STATUSES and report.due_at < now
 
 
 def is_due_soon(report: Report, now: dt.datetime, calendar: WorkingCalendar) -> bool:
     """Open, not yet overdue, and due within one working day of office time."""
-    if report.status not in OPEN_STATUSES or report.due_at < now:
+    if not report.is_open or report.is_overdue(now):
         return False
     return calendar.working_hours_between(now, report.due_at) <= DUE_SOON
 
@@ -255,3 +264,183 @@ def report_timeline(report: Report) -> list[dict[str, Any]]:
             label = f"{label}: {status_label.lower()}"
         steps.append({"at": event.occurred_at, "label": label, "kind": event.kind})
     return steps
+
+
+# --- What the public pages and Open311 list -------------------------------------------------------
+
+
+def active_categories() -> Any:
+    """The categories still receiving reports, in the order the form and Open311 show them."""
+    return Category.objects.filter(active=True).order_by("order", "code")
+
+
+def active_category(code: str) -> Category | None:
+    found: Category | None = active_categories().filter(code=code).first()
+    return found
+
+
+def home_communes(on: dt.date) -> list[Unit]:
+    """The home province's communes on ``on``, by name (none before the units are loaded)."""
+    try:
+        province = home_unit(as_of=on)
+    except UnitNotFound:
+        return []
+    return list(descendants(province, as_of=on).filter(level=Level.COMMUNE).order_by("search_name"))
+
+
+def units_with_reports() -> Any:
+    """Every unit some report went to, provinces first, then by name."""
+    return Unit.objects.filter(pk__in=Report.objects.values("unit_id")).order_by(
+        "level", "search_name"
+    )
+
+
+def public_reports_filtered(
+    *,
+    unit_code: str = "",
+    categories: Any = None,
+    state: str = "",
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+) -> ReportQuerySet:
+    """The public list (page and Open311) narrowed by handling unit, categories (objects or
+    codes), ``state`` ("open", "closed" or "" for both) and reception time."""
+    reports = public_reports()
+    if unit_code:
+        reports = reports.filter(unit__code=unit_code)
+    if categories:
+        codes = [c.code if isinstance(c, Category) else c for c in categories]
+        reports = reports.filter(category__code__in=codes)
+    if state == "open":
+        reports = reports.open()
+    elif state == "closed":
+        reports = reports.exclude(status__in=OPEN_STATUSES)
+    if since is not None:
+        reports = reports.filter(received_at__gte=since)
+    if until is not None:
+        reports = reports.filter(received_at__lte=until)
+    return reports
+
+
+def report_by_code(code: str) -> Report | None:
+    """Any report, merged duplicates too (their page sends the reader to the original)."""
+    found: Report | None = (
+        Report.objects.select_related("category", "unit", "duplicate_of").filter(code=code).first()
+    )
+    return found
+
+
+def reports_by_codes(codes: list[str]) -> ReportQuerySet:
+    """Reports asked for by code: merged duplicates too, so a client can follow what it sent."""
+    return Report.objects.filter(code__in=codes).order_by("-received_at", "-id")
+
+
+def public_photos(report: Report) -> list[Photo]:
+    """The photos moderation has not redacted, in the order they were sent."""
+    return list(report.photos.filter(redacted=False).order_by("pk"))
+
+
+def public_photo(photo_id: int) -> Photo | None:
+    found: Photo | None = Photo.objects.filter(pk=photo_id, redacted=False).first()
+    return found
+
+
+def first_public_photo() -> Subquery:
+    """The id of a report's first photo that moderation has not redacted (NULL if none)."""
+    photos = Photo.objects.filter(report=OuterRef("pk"), redacted=False).order_by("pk")
+    return Subquery(photos.values("pk")[:1])
+
+
+# --- What the staff pages show beside a report ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportExtras:
+    photos: list[Photo]
+    moderations: list[Moderation]
+    duplicates: list[Report]
+
+
+def report_extras(report: Report) -> ReportExtras:
+    """Every photo (redacted too), the moderation history and the reports merged into it."""
+    return ReportExtras(
+        photos=list(report.photos.order_by("pk")),
+        moderations=list(report.moderations.select_related("by")),
+        duplicates=list(report.duplicates.order_by("received_at")),
+    )
+
+
+def entry_communes(user: Any, on: dt.date) -> list[Unit]:
+    """The communes (with a centre) where the user may enter a report received by phone."""
+    return list(
+        units_in_scope(user, for_write=True)
+        .valid_on(on)
+        .filter(level=Level.COMMUNE, latitude__isnull=False)
+        .order_by("name")
+    )
+
+
+# --- Meetings and tasks ---------------------------------------------------------------------------
+
+
+def meetings() -> Any:
+    """Every meeting, newest first, with its opinions and their tasks (the API's list)."""
+    return (
+        Meeting.objects.select_related("host_unit")
+        .prefetch_related("opinions__tasks__lead")
+        .order_by("-held_on")
+    )
+
+
+def meeting_rows(today: dt.date, *, limit: int = 100) -> list[dict[str, Any]]:
+    """The latest meetings with how their follow-up stands today."""
+    return [
+        {
+            "meeting": m,
+            **task_counts(Task.objects.filter(opinion__meeting=m), today),
+            "opinions": m.opinions.count(),
+        }
+        for m in Meeting.objects.select_related("host_unit").order_by("-held_on")[:limit]
+    ]
+
+
+@dataclass(frozen=True)
+class MeetingPage:
+    meeting: Meeting
+    opinions: list[Opinion]
+    counts: dict[str, int]
+
+
+def meeting_page(meeting_id: int, today: dt.date) -> MeetingPage | None:
+    """One meeting, its opinions in order with their tasks, and how the follow-up stands."""
+    meeting = Meeting.objects.select_related("host_unit").filter(pk=meeting_id).first()
+    if meeting is None:
+        return None
+    opinions = list(
+        meeting.opinions.select_related("author_unit")
+        .prefetch_related("tasks__lead")
+        .order_by("number")
+    )
+    counts = task_counts(Task.objects.filter(opinion__meeting=meeting), today)
+    return MeetingPage(meeting, opinions, counts)
+
+
+def tasks_of(user: Any) -> Any:
+    """The tasks in the user's scope, soonest deadline first (the API's list)."""
+    return tasks_in_scope(user).select_related("lead", "opinion").order_by("deadline", "id")
+
+
+def open_tasks_by_urgency(user: Any, today: dt.date) -> dict[str, list[Task]]:
+    """The open tasks in the user's scope: overdue, due within a week, later."""
+    tasks = tasks_in_scope(user).filter(status__in=TASK_OPEN)
+    week = today + dt.timedelta(days=7)
+    found = list(tasks.select_related("lead", "opinion__meeting").order_by("deadline"))
+    return {
+        "overdue": [t for t in found if t.deadline < today],
+        "soon": [t for t in found if today <= t.deadline <= week],
+        "later": [t for t in found if t.deadline > week],
+    }
+
+
+def task_notes(task: Task) -> Any:
+    return task.notes.select_related("by")

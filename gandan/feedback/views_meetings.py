@@ -2,69 +2,44 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from gandan.feedback import selectors, services
-from gandan.feedback.access import access_task, tasks_in_scope
-from gandan.feedback.models import TASK_OPEN, Meeting, Task
+from gandan.feedback.access import access_task
 
 
 def meeting_list(request: HttpRequest) -> HttpResponse:
     """Every meeting with the state of its follow-up: public, for accountability."""
     today = timezone.localdate()
-    meetings = Meeting.objects.select_related("host_unit").order_by("-held_on")[:100]
-    rows = [
-        {
-            "meeting": m,
-            **selectors.task_counts(Task.objects.filter(opinion__meeting=m), today),
-            "opinions": m.opinions.count(),
-        }
-        for m in meetings
-    ]
+    rows = selectors.meeting_rows(today)
     return render(request, "feedback/meetings.html", {"rows": rows, "today": today})
 
 
 def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = get_object_or_404(Meeting.objects.select_related("host_unit"), pk=meeting_id)
     today = timezone.localdate()
-    opinions = (
-        meeting.opinions.select_related("author_unit")
-        .prefetch_related("tasks__lead")
-        .order_by("number")
-    )
-    counts = selectors.task_counts(Task.objects.filter(opinion__meeting=meeting), today)
-    return render(
-        request,
-        "feedback/meeting.html",
-        {"meeting": meeting, "opinions": opinions, "counts": counts, "today": today},
-    )
+    page = selectors.meeting_page(meeting_id, today)
+    if page is None:
+        raise Http404("Không tìm thấy cuộc họp.")
+    context = {
+        "meeting": page.meeting,
+        "opinions": page.opinions,
+        "counts": page.counts,
+        "today": today,
+    }
+    return render(request, "feedback/meeting.html", context)
 
 
 @login_required
 def task_list(request: HttpRequest) -> HttpResponse:
     """Tasks in the user's scope: overdue first, then due within a week, then the rest."""
     today = timezone.localdate()
-    tasks = (
-        tasks_in_scope(request.user).select_related("lead", "opinion__meeting").order_by("deadline")
-    )
-    open_tasks = [t for t in tasks if t.status in TASK_OPEN]
-    return render(
-        request,
-        "feedback/tasks.html",
-        {
-            "overdue": [t for t in open_tasks if t.deadline < today],
-            "soon": [t for t in open_tasks if today <= t.deadline <= today + dt.timedelta(days=7)],
-            "later": [t for t in open_tasks if t.deadline > today + dt.timedelta(days=7)],
-            "today": today,
-        },
-    )
+    context = {**selectors.open_tasks_by_urgency(request.user, today), "today": today}
+    return render(request, "feedback/tasks.html", context)
 
 
 @login_required
@@ -96,9 +71,9 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
         "feedback/task.html",
         {
             "task": task,
-            "notes": task.notes.select_related("by"),
+            "notes": selectors.task_notes(task),
             "actions": services.task_actions(request.user, task),
-            "late": task.status in TASK_OPEN and task.deadline < today,
+            "late": task.is_late(today),
             "today": today,
         },
         status=status,

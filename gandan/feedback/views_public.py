@@ -31,19 +31,17 @@ from gandan.core.ratelimit import Limit
 from gandan.feedback import selectors, services
 from gandan.feedback.access import access_report_for_reporter
 from gandan.feedback.forms import ListFilterForm, NearbyForm, ReopenForm, ReportForm
-from gandan.feedback.models import OPEN_STATUSES, Category, Channel, Photo, Report
+from gandan.feedback.models import HIDDEN_TEXT, Category, Channel, Report
 from gandan.feedback.selectors import report_timeline
 from gandan.geo.maps import Projection, projection
 from gandan.geo.models import Level, Unit
-from gandan.geo.province import home_code, home_name, home_unit
-from gandan.geo.selectors import UnitNotFound, descendants
+from gandan.geo.province import home_code, home_name
 from gandan.reports.registry import ReportError, build_request, run_report
 
 PAGE_SIZE = 50
 # Five reports per client address per ten minutes (refused forms do not count).
 SUBMIT_LIMIT = Limit("feedback_submit", count=5, window_s=10 * 60)
 IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
-HIDDEN_TEXT = "Nội dung đã được ẩn do vi phạm quy định"
 ANSWERED = "Đã trả lời"
 STILL_OPEN = "Đang xử lý"
 # The service's error keys (shared with Open311) → the fields of the form.
@@ -83,14 +81,6 @@ class ReportMap:
     places: list[Dot]  # the communes, for orientation
     reports: list[Dot]
     unplaced: int  # reports without a position, not drawn
-
-
-def _home_communes(on: dt.date) -> list[Unit]:
-    try:
-        province = home_unit(as_of=on)
-    except UnitNotFound:
-        return []
-    return list(descendants(province, as_of=on).filter(level=Level.COMMUNE).order_by("search_name"))
 
 
 def _commune_dots(communes: list[Unit], proj: Projection) -> list[Dot]:
@@ -149,10 +139,7 @@ def _unit_choices(communes: list[Unit]) -> list[Any]:
     home = [(u.code, u.name) for u in communes]
     codes = {code for code, _name in home}
     others: dict[str, str] = {}
-    handling = Unit.objects.filter(pk__in=Report.objects.values("unit_id")).order_by(
-        "level", "search_name"
-    )
-    for unit in handling:
+    for unit in selectors.units_with_reports():
         if unit.code not in codes and unit.code not in others:
             others[unit.code] = (
                 f"{unit.name} (sở, ngành)" if unit.level == Level.PROVINCE else unit.name
@@ -172,19 +159,16 @@ def _unit_choices(communes: list[Unit]) -> list[Any]:
 def report_list(request: HttpRequest) -> HttpResponse:
     """Every public report, newest first, filtered by commune, category and status, with a map."""
     today = timezone.localdate()
-    communes = _home_communes(today)
+    communes = selectors.home_communes(today)
     form = ListFilterForm(request.GET, units=_unit_choices(communes))
     form.is_valid()  # invalid filters are dropped and their errors shown
     chosen = form.cleaned_data
-    reports = selectors.public_reports()
-    if chosen.get("unit"):
-        reports = reports.filter(unit__code=chosen["unit"])
-    if chosen.get("category"):
-        reports = reports.filter(category=chosen["category"])
-    if chosen.get("status") == "open":
-        reports = reports.filter(status__in=OPEN_STATUSES)
-    elif chosen.get("status") == "closed":
-        reports = reports.exclude(status__in=OPEN_STATUSES)
+    category = chosen.get("category")
+    reports = selectors.public_reports_filtered(
+        unit_code=chosen.get("unit") or "",
+        categories=[category] if category else None,
+        state=chosen.get("status") or "",
+    )
     page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
     shown = list(page.object_list)
     return render(
@@ -203,9 +187,9 @@ def report_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def report_detail(request: HttpRequest, code: str) -> HttpResponse:
     """One report: its public fields, photos, steps, answer and followers."""
-    report = get_object_or_404(
-        Report.objects.select_related("category", "unit", "duplicate_of"), code=code
-    )
+    report = selectors.report_by_code(code)
+    if report is None:
+        raise Http404("Không tìm thấy phản ánh.")
     if report.duplicate_of is not None:
         # Merged into another report: that one carries the handling and the answer.
         return redirect("feedback:detail", code=report.duplicate_of.code)
@@ -214,10 +198,10 @@ def report_detail(request: HttpRequest, code: str) -> HttpResponse:
         "feedback/public_detail.html",
         {
             "report": report,
-            "photos": list(report.photos.filter(redacted=False).order_by("pk")),
+            "photos": selectors.public_photos(report),
             "timeline": report_timeline(report),
             "hidden_text": HIDDEN_TEXT,
-            "map": _report_map([report], _home_communes(timezone.localdate())),
+            "map": _report_map([report], selectors.home_communes(timezone.localdate())),
         },
     )
 
@@ -250,9 +234,9 @@ def report_follow(request: HttpRequest, code: str) -> HttpResponse:
 
 def _submit_context(form: ReportForm, **extra: Any) -> dict[str, Any]:
     today = timezone.localdate()
-    communes = _home_communes(today)
+    communes = selectors.home_communes(today)
     proj = projection([(u.latitude, u.longitude) for u in communes if u.latitude and u.longitude])
-    categories = list(Category.objects.filter(active=True).order_by("order", "code"))
+    categories = list(selectors.active_categories())
     groups: dict[str, list[Category]] = {}
     for category in categories:
         groups.setdefault(category.group, []).append(category)
@@ -389,7 +373,7 @@ def _reporter_page(
             "can_rate": answered and report.rated_at is None,
             "can_reopen": answered and report.satisfied is False and report.reopened < 1,
             "reopen_form": reopen_form or ReopenForm(),
-            "photos": list(report.photos.filter(redacted=False).order_by("pk")),
+            "photos": selectors.public_photos(report),
             "timeline": report_timeline(report),
             "hidden_text": HIDDEN_TEXT,
         },
@@ -451,7 +435,9 @@ def reporter_reopen(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def report_photo(request: HttpRequest, photo_id: int) -> HttpResponseBase:
     """A report's photo, unless moderation redacted it. Only JPEG, PNG and WebP are served."""
-    photo = get_object_or_404(Photo, pk=photo_id, redacted=False)
+    photo = selectors.public_photo(photo_id)
+    if photo is None:
+        raise Http404("Không tìm thấy ảnh.")
     try:
         handle = photo.image.open("rb")
     except (OSError, ValueError):
@@ -495,7 +481,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
     except ReportError as error:
         errors.append(error.message)
     units = [(home_code(), f"Toàn {_in_sentence(home_name())}")]
-    units += [(u.code, u.name) for u in _home_communes(today)]
+    units += [(u.code, u.name) for u in selectors.home_communes(today)]
     if report and report["unit"] and report["unit"]["code"] not in {c for c, _n in units}:
         units.append((report["unit"]["code"], report["unit"]["name"]))
     return render(

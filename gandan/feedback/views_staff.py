@@ -23,140 +23,35 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from gandan.accounts.access import units_in_scope
 from gandan.core.calendar import WorkingCalendar
 from gandan.core.models import Event
 from gandan.feedback import services
-from gandan.feedback.access import access_report, may_handle_report, reports_in_scope
+from gandan.feedback.access import (
+    access_report,
+    may_enter_report,
+    may_handle_report,
+    may_read_report,
+)
 from gandan.feedback.events import ReportEvent
+from gandan.feedback.filters import StaffReportFilter
 from gandan.feedback.models import (
     ANSWERED_STATUSES,
-    Category,
     Channel,
     Report,
     Status,
 )
+from gandan.feedback.rules import answer_templates
 from gandan.feedback.selectors import (
+    active_categories,
+    entry_communes,
     is_due_soon,
-    is_overdue,
     nearby_open,
     report_events,
-    staff_reports,
+    report_extras,
 )
-from gandan.geo.models import Level, Unit
+from gandan.geo.models import Unit
 
 PAGE_SIZE = 50
-# "Sắp đến hạn": due within one working day (8 office hours) from now.
-
-# --- Answer templates ------------------------------------------------------------------------
-# Starting points for the public answer, per final status; the officer fills in the brackets.
-
-ANSWER_TEMPLATES: dict[str, list[tuple[str, str]]] = {
-    Status.FIXED: [
-        (
-            "Đã khắc phục xong",
-            "Cảm ơn ông/bà đã phản ánh. Sau khi tiếp nhận, [đơn vị] đã kiểm tra thực tế và "
-            "khắc phục xong vào ngày [ngày/tháng/năm]. Kính mong ông/bà tiếp tục đồng hành, "
-            "phản ánh để xây dựng địa phương.",
-        ),
-        (
-            "Đã sửa chữa hạ tầng",
-            "[Đơn vị] đã phối hợp với đơn vị quản lý sửa chữa [hạng mục: mặt đường, đèn chiếu "
-            "sáng, cống thoát nước…] tại [địa điểm]. Công trình đã hoàn thành và đưa vào sử dụng "
-            "từ ngày [ngày/tháng/năm].",
-        ),
-        (
-            "Đã thu gom, dọn dẹp",
-            "[Đơn vị] đã chỉ đạo thu gom, dọn dẹp [rác thải, vật liệu…] tại [địa điểm] và giao "
-            "tổ dân phố theo dõi, nhắc nhở để không tái diễn.",
-        ),
-        (
-            "Đã xử lý vi phạm",
-            "Qua kiểm tra, [đơn vị] xác định có vi phạm như ông/bà phản ánh. [Đơn vị] đã lập biên "
-            "bản, yêu cầu [tổ chức, cá nhân] khắc phục và xử lý theo quy định. Hiện vi phạm đã "
-            "được chấm dứt.",
-        ),
-        (
-            "Đã giải đáp, hướng dẫn",
-            "Về nội dung ông/bà phản ánh, [đơn vị] xin trả lời như sau: [nội dung trả lời, căn "
-            "cứ pháp lý]. Nếu cần thêm thông tin, ông/bà vui lòng liên hệ [bộ phận, số điện "
-            "thoại] trong giờ hành chính.",
-        ),
-    ],
-    Status.CLOSED_NOT_FIXED: [
-        (
-            "Chưa đủ kinh phí, đã đưa vào kế hoạch",
-            "[Đơn vị] đã kiểm tra và ghi nhận phản ánh của ông/bà. Do chưa bố trí được kinh phí "
-            "trong năm, hạng mục này đã được đưa vào kế hoạch sửa chữa năm [năm]. Trong thời gian "
-            "chờ, [đơn vị] đã [biện pháp tạm thời: cắm biển cảnh báo…].",
-        ),
-        (
-            "Không phát hiện vi phạm",
-            "[Đơn vị] đã kiểm tra thực tế tại [địa điểm] vào ngày [ngày/tháng/năm] nhưng không "
-            "phát hiện sự việc như nội dung phản ánh. Nếu sự việc tái diễn, mong ông/bà phản ánh "
-            "kèm hình ảnh, thời điểm cụ thể để được xử lý kịp thời.",
-        ),
-        (
-            "Không xác định được địa điểm",
-            "[Đơn vị] chưa xác định được địa điểm theo thông tin phản ánh. Kính mong ông/bà gửi "
-            "lại phản ánh kèm địa chỉ hoặc vị trí trên bản đồ cụ thể hơn.",
-        ),
-        (
-            "Cần thêm thời gian do vướng mắc",
-            "Nội dung ông/bà phản ánh liên quan đến [vướng mắc: giải phóng mặt bằng, tranh chấp…] "
-            "nên chưa thể khắc phục trong thời hạn. [Đơn vị] sẽ tiếp tục theo dõi và thông báo "
-            "khi có kết quả.",
-        ),
-    ],
-    Status.NOT_COMPETENT: [
-        (
-            "Thuộc thẩm quyền của tòa án",
-            "Nội dung ông/bà phản ánh là tranh chấp dân sự, thuộc thẩm quyền giải quyết của Tòa án "
-            "nhân dân. Ông/bà có thể nộp đơn khởi kiện tại Tòa án nhân dân khu vực [tên] theo quy "
-            "định của Bộ luật Tố tụng dân sự.",
-        ),
-        (
-            "Thuộc thẩm quyền cơ quan cấp tỉnh",
-            "Nội dung phản ánh thuộc thẩm quyền của [Sở, ngành]. Ông/bà vui lòng liên hệ [cơ quan, "
-            "địa chỉ, số điện thoại] hoặc gửi phản ánh qua Cổng dịch vụ công để được giải quyết.",
-        ),
-        (
-            "Thuộc doanh nghiệp cung cấp dịch vụ",
-            "Nội dung phản ánh thuộc trách nhiệm của [doanh nghiệp: cấp nước, điện lực, viễn "
-            "thông…]. Ông/bà vui lòng liên hệ tổng đài [số điện thoại] của doanh nghiệp để được "
-            "hỗ trợ.",
-        ),
-        (
-            "Là khiếu nại, tố cáo",
-            "Nội dung ông/bà gửi có tính chất khiếu nại (tố cáo), cần thực hiện theo Luật Khiếu "
-            "nại (Luật Tố cáo). Đề nghị ông/bà gửi đơn có chữ ký đến [cơ quan] để được thụ lý "
-            "theo quy định.",
-        ),
-    ],
-    Status.TRANSFERRED: [
-        (
-            "Đã chuyển cơ quan có thẩm quyền",
-            "Nội dung ông/bà phản ánh thuộc thẩm quyền của [cơ quan]. [Đơn vị] đã chuyển phản ánh "
-            "đến [cơ quan] bằng văn bản số [số] ngày [ngày/tháng/năm]. Ông/bà có thể theo dõi kết "
-            "quả tại cơ quan này.",
-        ),
-        (
-            "Đã chuyển công an",
-            "Nội dung phản ánh liên quan đến an ninh, trật tự. [Đơn vị] đã chuyển thông tin đến "
-            "Công an [xã, phường] để xử lý theo thẩm quyền.",
-        ),
-        (
-            "Đã chuyển doanh nghiệp",
-            "[Đơn vị] đã chuyển phản ánh đến [doanh nghiệp] và đề nghị khắc phục trước ngày "
-            "[ngày/tháng/năm]. Ông/bà có thể liên hệ trực tiếp doanh nghiệp qua số [số điện thoại].",
-        ),
-        (
-            "Đã chuyển ban quản lý dự án",
-            "Phản ánh liên quan đến công trình do [ban quản lý dự án] làm chủ đầu tư. [Đơn vị] đã "
-            "chuyển nội dung đến chủ đầu tư để yêu cầu nhà thầu khắc phục.",
-        ),
-    ],
-}
 
 MODERATION_LABELS = services.MODERATION_ACTIONS
 _status_label = services.status_label
@@ -166,26 +61,6 @@ _status_label = services.status_label
 
 
 # --- The queue -----------------------------------------------------------------------------------
-
-STATUS_FILTERS = [("open", "Đang mở (chưa trả lời)"), ("all", "Tất cả"), *Status.choices]
-
-
-class QueueFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        label="Trạng thái",
-        required=False,
-        choices=STATUS_FILTERS,
-        error_messages={"invalid_choice": "Trạng thái không hợp lệ; đang hiện các phản ánh mở."},
-    )
-    category = forms.ModelChoiceField(
-        label="Lĩnh vực",
-        required=False,
-        queryset=Category.objects.all(),
-        to_field_name="code",
-        empty_label="Tất cả lĩnh vực",
-        error_messages={"invalid_choice": "Lĩnh vực không hợp lệ; đang hiện tất cả."},
-    )
-    overdue = forms.BooleanField(label="Chỉ phản ánh quá hạn", required=False)
 
 
 @dataclass(frozen=True)
@@ -199,28 +74,17 @@ class QueueRow:
 @require_http_methods(["GET"])
 def staff_queue(request: HttpRequest) -> HttpResponse:
     """Phản ánh cần xử lý: the reports in the user's scope, soonest due first."""
-    form = QueueFilterForm(request.GET)
-    form.is_valid()  # a bad field is reported and ignored; the others still apply
-    data = form.cleaned_data
     now = timezone.now()
-    found = staff_reports(
-        request.user,
-        now=now,
-        status=data.get("status") or "open",
-        category=data.get("category"),
-        overdue=bool(data.get("overdue")),
-    )
-    page: Page[Report] = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    found = StaffReportFilter(request.GET, user=request.user, now=now, default_status="open")
+    page: Page[Report] = Paginator(found.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     calendar = WorkingCalendar()
-    rows = [
-        QueueRow(r, is_overdue(r, now), is_due_soon(r, now, calendar)) for r in page.object_list
-    ]
+    rows = [QueueRow(r, r.is_overdue(now), is_due_soon(r, now, calendar)) for r in page.object_list]
     context = {
-        "form": form,
-        "status": data.get("status") or "open",
+        "form": found.form,
+        "status": found.status_shown(),
         "page": page,
         "rows": rows,
-        "can_enter": units_in_scope(request.user, for_write=True).exists(),
+        "can_enter": may_enter_report(request.user),
     }
     return render(request, "feedback/staff_queue.html", context)
 
@@ -337,25 +201,23 @@ def _report_page(
     }
     if bound is not None and bound[0] in action_forms:
         action_forms[bound[0]] = bound[1]
+    extras = report_extras(report)
     context = {
         "report": report,
         "now": now,
-        "overdue": is_overdue(report, now),
+        "overdue": report.is_overdue(now),
         "due_soon": is_due_soon(report, now, WorkingCalendar()),
         "can_handle": handle,
         "show_contact": contact,
-        "photos": list(report.photos.order_by("pk")),
+        "photos": extras.photos,
         "timeline": _timeline(report),
-        "moderations": [
-            (m, MODERATION_LABELS.get(m.action, m.action))
-            for m in report.moderations.select_related("by")
-        ],
-        "duplicates": list(report.duplicates.order_by("received_at")),
+        "moderations": [(m, MODERATION_LABELS.get(m.action, m.action)) for m in extras.moderations],
+        "duplicates": extras.duplicates,
         "forms": action_forms,
         "failed": bound[0] if bound else "",
         "errors": errors or [],
         "answer_templates": [
-            (_status_label(s), s, templates) for s, templates in ANSWER_TEMPLATES.items()
+            (_status_label(s), s, templates) for s, templates in answer_templates().items()
         ],
     }
     return render(request, "feedback/staff_report.html", context, status=status)
@@ -392,7 +254,7 @@ def staff_report(request: HttpRequest, code: str) -> HttpResponse:
             request, report, bound=(action, form), errors=_errors(error), status=400
         )
     messages.success(request, done)
-    if reports_in_scope(request.user).filter(pk=report.pk).exists():
+    if may_read_report(request.user, report):
         return redirect("feedback:staff_report", code=report.code)
     return redirect("feedback:staff_queue")  # transferred out of the user's scope
 
@@ -417,7 +279,7 @@ class StaffNewForm(forms.Form):
     )
     category = forms.ModelChoiceField(
         label="Lĩnh vực",
-        queryset=Category.objects.filter(active=True),
+        queryset=active_categories(),
         to_field_name="code",
         empty_label="— Chọn lĩnh vực —",
     )
@@ -463,23 +325,13 @@ class StaffNewForm(forms.Form):
         return data
 
 
-def _entry_communes(user: Any) -> list[Unit]:
-    today = timezone.localdate()
-    return list(
-        units_in_scope(user, for_write=True)
-        .valid_on(today)
-        .filter(level=Level.COMMUNE, latitude__isnull=False)
-        .order_by("name")
-    )
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def staff_new(request: HttpRequest) -> HttpResponse:
     """Enter a report received by phone or at the counter; it is routed by place as usual."""
-    if not units_in_scope(request.user, for_write=True).exists():
+    if not may_enter_report(request.user):
         raise Http404("Không tìm thấy trang.")
-    communes = _entry_communes(request.user)
+    communes = entry_communes(request.user, timezone.localdate())
     if request.method != "POST":
         initial: dict[str, str] = {"channel": Channel.PHONE}
         if len(communes) == 1:  # a commune's own officer: its centre unless told otherwise
@@ -533,6 +385,6 @@ def _entered(request: HttpRequest, report: Report) -> HttpResponse:
             f"Có {len(similar)} phản ánh cùng lĩnh vực đang mở ở gần đó "
             f"({', '.join(r.code for r in similar[:5])}): xem xét gộp nếu trùng.",
         )
-    if reports_in_scope(request.user).filter(pk=report.pk).exists():
+    if may_read_report(request.user, report):
         return redirect("feedback:staff_report", code=report.code)
     return redirect(reverse("feedback:staff_queue"))

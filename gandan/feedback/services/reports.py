@@ -22,7 +22,6 @@ from gandan.core.validators import check_phone
 from gandan.feedback.events import ReportEvent
 from gandan.feedback.models import (
     ANSWERED_STATUSES,
-    OPEN_STATUSES,
     Category,
     Channel,
     Moderation,
@@ -347,9 +346,7 @@ def report_moderate(
 def reports_escalate(*, now: dt.datetime | None = None) -> int:
     """Flag open reports past their legal deadline to the unit above (once each)."""
     now = now or timezone.now()
-    overdue = Report.objects.filter(
-        status__in=OPEN_STATUSES, due_at__lt=now, escalated_at__isnull=True
-    )
+    overdue = Report.objects.overdue(now=now).filter(escalated_at__isnull=True)
     count = 0
     for report in overdue.only("id", "province_code"):
         event_record(kind=ReportEvent.ESCALATED, subject=report, province_code=report.province_code)

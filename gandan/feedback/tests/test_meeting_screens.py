@@ -1,7 +1,6 @@
 """The meeting pages are public; a task is handled by the lead agency's staff and accepted by the author's commune."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -9,15 +8,10 @@ import time_machine
 from gandan.accounts.services import membership_grant
 from gandan.feedback import services
 from gandan.feedback.models import TaskStatus
+from gandan.feedback.tests.helpers import HUE
 from gandan.feedback.tests.meeting_fixtures import meeting_task
 
 pytestmark = pytest.mark.django_db
-HUE = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def test_the_public_meeting_page_shows_opinions_and_their_follow_up(client, personas):

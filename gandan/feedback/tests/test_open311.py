@@ -26,8 +26,7 @@ from PIL import Image
 
 from gandan.accounts.models import User
 from gandan.accounts.services import token_renew
-from gandan.feedback.models import Category, Channel, Photo, Report, Status
-from gandan.feedback.open311 import HIDDEN_TEXT
+from gandan.feedback.models import HIDDEN_TEXT, Category, Channel, Photo, Report, Status
 from gandan.feedback.services import (
     report_answer,
     report_merge,

@@ -5,32 +5,24 @@ escalation."""
 from __future__ import annotations
 
 import datetime as dt
-import io
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
 
 from gandan.core.calendar import WorkingCalendar
 from gandan.core.models import Event
 from gandan.feedback import services
 from gandan.feedback.models import CaseType, Category, Channel, Moderation, Report, Status
+from gandan.feedback.tests.helpers import HUE, png
 from gandan.feedback.tests.url_matrix_staff import report_at
 from gandan.geo.selectors import unit_by_code
 
 pytestmark = pytest.mark.django_db
 
-HUE = ZoneInfo("Asia/Ho_Chi_Minh")
 # Friday afternoon before Tết Bính Ngọ: offices close from Saturday 14/02 to Sunday 22/02/2026.
 BEFORE_TET = dt.datetime(2026, 2, 13, 16, 30, tzinfo=HUE)
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -41,18 +33,6 @@ def thuan_hoa():
 @pytest.fixture
 def vy_da():
     return unit_by_code("19777", as_of=dt.date(2026, 3, 2))
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-def png(name: str = "anh.png") -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new("RGB", (4, 4), "red").save(buffer, format="PNG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
 
 
 def category_with_clock(case_type: str) -> Category:

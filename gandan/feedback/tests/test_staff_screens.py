@@ -4,42 +4,22 @@ received by phone or at the counter) and the staff API, for each persona of the 
 from __future__ import annotations
 
 import datetime as dt
-import io
-from zoneinfo import ZoneInfo
+import re
 
 import pytest
 import time_machine
-from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
 
 from gandan.core.calendar import WorkingCalendar
 from gandan.core.models import AccessLog, Event
 from gandan.feedback import services
 from gandan.feedback.models import ANSWERED_STATUSES, Channel, Report, Status
+from gandan.feedback.rules import answer_templates
+from gandan.feedback.tests.helpers import HUE, png
 from gandan.feedback.tests.url_matrix_staff import new_report_data, report_at, report_of_a
-from gandan.feedback.views_staff import ANSWER_TEMPLATES
 
 pytestmark = pytest.mark.django_db
 
-HUE = ZoneInfo("Asia/Ho_Chi_Minh")
 MONDAY = dt.datetime(2026, 3, 2, 9, 0, tzinfo=HUE)
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-def png(name: str = "anh.png") -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new("RGB", (4, 4), "blue").save(buffer, format="PNG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
 
 
 def page_of(client, url, expect=200, **params):
@@ -148,6 +128,36 @@ def test_the_overdue_filter_keeps_only_overdue_open_reports(personas):
     fresh = report_of_a(personas)
     page = page_of(personas.client("official_a"), "/feedback/staff/", overdue="1")
     assert late.code in page and fresh.code not in page
+
+
+def test_the_statistics_count_as_overdue_exactly_the_reports_the_queue_and_the_api_call_overdue(
+    personas,
+):
+    now = dt.datetime(2026, 3, 2, 9, 0, tzinfo=HUE)
+    with time_machine.travel(now, tick=False):
+        # Told to the unit above in February, then answered and reopened: a fresh clock runs.
+        reopened = report_at(
+            personas.commune_a, received_at=dt.datetime(2026, 1, 6, 9, 0, tzinfo=HUE)
+        )
+        services.reports_escalate(now=dt.datetime(2026, 2, 20, 9, 0, tzinfo=HUE))
+        services.report_answer(report=reopened, status=Status.FIXED, answer="Đã vá.")
+        services.report_rate(report=reopened, token=reopened.reporter_token, satisfied=False)
+        services.report_reopen(report=reopened, token=reopened.reporter_token, reason="Vẫn còn")
+        # Past their deadline, the hourly escalation not yet run on them.
+        late = {
+            report_at(personas.commune_a, received_at=dt.datetime(2026, 1, d, 9, 0, tzinfo=HUE))
+            for d in (5, 7)
+        }
+        report_of_a(personas)
+        client = personas.client("official_a")
+        queue = page_of(client, "/feedback/staff/", overdue="1")
+        listed = client.get(API, {"overdue": "true"}).json()["results"]
+        stats = page_of(
+            client, "/feedback/stats/", unit="19789", **{"from": "2026-01-01", "to": "2026-03-02"}
+        )
+    assert {r["code"] for r in listed} == {r.code for r in late}
+    assert all(r.code in queue for r in late) and reopened.code not in queue
+    assert f"{len(late)} quá hạn" in stats
 
 
 def test_the_queue_flags_escalated_reports(personas):
@@ -369,8 +379,8 @@ def test_only_a_role_that_writes_for_the_commune_may_act(personas, persona):
 
 
 def test_answer_templates_cover_every_final_status_in_vietnamese(personas):
-    assert set(ANSWER_TEMPLATES) == set(ANSWERED_STATUSES)
-    for templates in ANSWER_TEMPLATES.values():
+    assert set(answer_templates()) == set(ANSWERED_STATUSES)
+    for templates in answer_templates().values():
         assert 4 <= len(templates) <= 5
     page = page_of(personas.client("official_a"), page_url(report_of_a(personas)))
     assert 'id="answer-template"' in page
@@ -499,6 +509,29 @@ def test_the_api_filters_by_status_category_unit_and_overdue(personas):
     assert codes(unit="19777") == {late.code}
     assert codes(unit="46") == {road.code, light.code, late.code}
     assert codes(overdue="true") == {late.code}
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"status": "all"},
+        {"status": "open"},
+        {"status": "fixed"},
+        {"status": "all", "category": "lighting"},
+        {"status": "all", "unit": "19777"},
+        {"status": "all", "overdue": "1"},
+    ],
+)
+def test_the_queue_and_the_api_list_the_same_reports_for_the_same_filter(personas, params):
+    report_of_a(personas)
+    light = report_at(personas.commune_a, category="lighting")
+    report_at(personas.commune_b, received_at=dt.datetime(2026, 1, 5, 9, 0, tzinfo=HUE))
+    services.report_answer(report=light, status=Status.FIXED, answer="Đã thay bóng.")
+    client = personas.client("leader")
+    on_screen = set(re.findall(r"PA-[A-Z0-9]{7}", page_of(client, "/feedback/staff/", **params)))
+    response = client.get(API, params)
+    assert response.status_code == 200, response.content
+    assert on_screen == {r["code"] for r in response.json()["results"]}
 
 
 def test_the_api_refuses_an_unknown_category_in_vietnamese(personas):
