@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
+from gandan.accounts.events import AccountEvent
 from gandan.accounts.models import Membership, Role, User
 from gandan.core.services import event_record
 from gandan.geo.models import Hamlet, Level, Unit
@@ -76,14 +77,20 @@ def membership_grant(
             user.set_unusable_password()
         user.save()
         event_record(
-            kind="user.created", subject=user, actor=actor, province_code=unit.province_code
+            kind=AccountEvent.USER_CREATED,
+            subject=user,
+            actor=actor,
+            province_code=unit.province_code,
         )
     elif password:
         validate_password(password, user)
         user.set_password(password)
         user.save(update_fields=["password"])
         event_record(
-            kind="user.password_set", subject=user, actor=actor, province_code=unit.province_code
+            kind=AccountEvent.PASSWORD_SET,
+            subject=user,
+            actor=actor,
+            province_code=unit.province_code,
         )
     membership = Membership(
         user=user,
@@ -97,7 +104,7 @@ def membership_grant(
     membership.full_clean()
     membership.save()
     event_record(
-        kind="membership.granted",
+        kind=AccountEvent.MEMBERSHIP_GRANTED,
         subject=membership,
         actor=actor,
         province_code=unit.province_code,
@@ -111,5 +118,5 @@ def token_renew(*, user: User, actor: Any = None) -> str:
     """Replace the user's API token with a new one and return it (the old one stops working)."""
     Token.objects.filter(user=user).delete()
     token = Token.objects.create(user=user)
-    event_record(kind="token.renewed", subject=user, actor=actor)
+    event_record(kind=AccountEvent.TOKEN_RENEWED, subject=user, actor=actor)
     return str(token.key)

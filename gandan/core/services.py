@@ -9,6 +9,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from gandan.core.actors import acting_user
+from gandan.core.events import is_declared
 from gandan.core.models import Event
 
 
@@ -24,9 +25,12 @@ def event_record(
     """Write one event row for a state change of ``subject``.
 
     Call it inside the service's transaction, so that the change and its event land together.
+    ``kind`` is a member of an app's event kinds (``<app>/events.py``); a free string is refused.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("event_record must run inside the transaction of the change it records")
+    if not is_declared(kind):
+        raise ValueError(f"event kind {kind!r} is not declared in any app's events.py")
     return Event.objects.create(
         kind=kind,
         actor=acting_user(actor),

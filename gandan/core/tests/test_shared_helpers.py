@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import caches
@@ -104,3 +106,29 @@ def test_an_event_kind_has_one_wording():
         @event_kinds
         class Other(models.TextChoices):
             SAMPLE = "test.sample", "Khác"
+
+
+@pytest.mark.django_db
+def test_an_event_of_an_undeclared_kind_is_refused():
+    from django.db import transaction
+
+    from gandan.core.services import event_record
+    from gandan.geo.models import Unit
+
+    unit = Unit.objects.first()
+    with transaction.atomic(), pytest.raises(ValueError, match="not declared"):
+        event_record(kind="free.string", subject=unit)
+
+
+def test_no_module_writes_an_event_with_a_free_string():
+    from pathlib import Path
+
+    import gandan
+
+    root = Path(gandan.__file__).parent
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if "tests" not in path.parts and re.search(r'\bkind="[a-z_]+\.[a-z_.]+"', path.read_text())
+    ]
+    assert offenders == []

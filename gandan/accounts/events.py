@@ -1,0 +1,13 @@
+"""Event kinds of accounts, roles and API tokens."""
+
+from django.db import models
+
+from gandan.core.events import event_kinds
+
+
+@event_kinds
+class AccountEvent(models.TextChoices):
+    USER_CREATED = "user.created", "Tạo tài khoản"
+    PASSWORD_SET = "user.password_set", "Đặt mật khẩu"
+    MEMBERSHIP_GRANTED = "membership.granted", "Giao vai trò"
+    TOKEN_RENEWED = "token.renewed", "Cấp mới mã truy cập API"
