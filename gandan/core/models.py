@@ -13,8 +13,8 @@ from django.utils import timezone
 
 class FoldedCharField(models.CharField):  # type: ignore[type-arg]
     """:func:`~gandan.core.text.fold` of the field named ``source``, set whenever the row is
-    written (``pre_save``: by ``save()``, ``bulk_create`` and ``core.statements.insert``) — a
-    search column that finds "Nguyễn Thị Hoà" when "nguyen thi hoa" is typed."""
+    written (``pre_save``: by ``save()`` and ``bulk_create``) — a search column that finds
+    "Nguyễn Thị Hoà" when "nguyen thi hoa" is typed."""
 
     def __init__(self, *args: Any, source: str, **kwargs: Any) -> None:
         self.source = source

@@ -63,38 +63,3 @@ def test_production_starts_with_a_good_key_and_postgres(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "postgresql False" in result.stdout
-
-
-@pytest.mark.parametrize(
-    ("switch", "expected"),
-    [
-        ({}, "2147483647 -c plan_cache_mode=force_generic_plan"),
-        ({"GANDAN_DB_PREPARE": "0"}, "None "),
-    ],
-)
-def test_postgresql_prepares_gandans_hot_statements_unless_turned_off(tmp_path, switch, expected):
-    # core.statements asks psycopg to prepare; a pooler in transaction mode needs it off.
-    environment = {
-        k: v for k, v in os.environ.items() if not k.startswith(("GANDAN_", "DATABASE_URL"))
-    }
-    environment.update(
-        {
-            "GANDAN_VAR_DIR": str(tmp_path),
-            "DATABASE_URL": "postgres://gandan@db.example/g",
-            **switch,
-        }
-    )
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import gandan.settings as s; o = s.DATABASES['default']['OPTIONS']; "
-            "print(o['prepare_threshold'], o.get('options', ''))",
-        ],
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.rstrip("\n") == expected
