@@ -127,3 +127,38 @@ def may_see_full_citizen_ids(user: Any, household: Household) -> bool:
 def may_decide(user: Any, unit: Unit) -> bool:
     """Only the commune's leader (the chair of the People's Committee) signs the decision."""
     return bool(units_for_roles(user, frozenset({Role.COMMUNE_LEADER})).filter(pk=unit.pk).exists())
+
+
+def _placed_in_own_village(user: Any, household: Household, on: dt.date) -> bool:
+    place = Placement.objects.valid_on(on).filter(household=household).first()
+    return bool(
+        place is not None
+        and place.hamlet_id is not None
+        and hamlets_in_scope(user, for_write=True).filter(pk=place.hamlet_id).exists()
+    )
+
+
+def may_write_commune_wide(user: Any, household: Household, on: dt.date) -> bool:
+    """The household is registered on ``on`` in a commune the user writes for (not only as
+    the head of its village)."""
+    return bool(households_in_scope(user, for_write=True, on=on).filter(pk=household.pk).exists())
+
+
+def access_household_for_write(user: Any, household_id: int, on: dt.date) -> Household:
+    """The household if the user may change it on ``on``: registered in a commune he writes
+    for, or (a village head) in his own village. 404 otherwise, as for a missing household."""
+    household = access_household(user, household_id)
+    if may_write_commune_wide(user, household, on) or _placed_in_own_village(user, household, on):
+        return household
+    raise Http404("Không tìm thấy hộ.")
+
+
+def may_write_household(user: Any, household: Household, on: dt.date) -> bool:
+    """The household is not dissolved and the user may change it on ``on``."""
+    if household.dissolved_on is not None:
+        return False
+    try:
+        access_household_for_write(user, household.pk, on)
+    except Http404:
+        return False
+    return True

@@ -30,44 +30,12 @@ from gandan.households.models import (
     ReviewAction,
     ReviewRequest,
     ReviewStatus,
-    Standing,
     VillageMeeting,
 )
 
 FIRST_YEAR, LAST_YEAR = 1945, 2100  # the years a report may ask for, as gandan.reports
 
 # --- Query parameters ---------------------------------------------------------------------------
-
-
-class HouseholdQuerySerializer(serializers.Serializer[dict[str, Any]]):
-    unit = serializers.CharField(
-        required=False,
-        max_length=10,
-        help_text="Mã đơn vị hành chính trong phạm vi của bạn (xã, phường hoặc tỉnh): hộ cư trú "
-        f"ở đó vào ngày {REVIEW_END[1]}/{REVIEW_END[0]} của năm rà soát (không có năm: hôm nay)",
-    )
-    hamlet = serializers.IntegerField(
-        required=False, min_value=1, help_text="Mã thôn, tổ dân phố (id) trong phạm vi của bạn"
-    )
-    year = serializers.IntegerField(
-        required=False,
-        min_value=FIRST_YEAR,
-        max_value=LAST_YEAR,
-        help_text="Năm rà soát: chỉ các hộ có kết quả rà soát năm này",
-    )
-    standing = serializers.ChoiceField(
-        choices=Standing.choices,
-        required=False,
-        help_text="Kết quả phân loại trong năm rà soát (cần kèm year)",
-    )
-    q = serializers.CharField(required=False, max_length=32, help_text="Tìm theo mã hộ")
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if attrs.get("standing") and not attrs.get("year"):
-            raise serializers.ValidationError(
-                {"standing": "Cần chọn năm rà soát (year) khi lọc theo kết quả phân loại."}
-            )
-        return attrs
 
 
 class HouseholdFileQuerySerializer(serializers.Serializer[dict[str, Any]]):
