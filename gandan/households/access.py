@@ -99,10 +99,9 @@ def may_open_reviews(user: Any) -> bool:
 
 
 def access_request(user: Any, request_id: int, *, for_write: bool = False) -> ReviewRequest:
-    units = units_in_scope(user, for_write=for_write).values("pk")
     try:
         request: ReviewRequest = (
-            ReviewRequest.objects.filter(unit__in=units)
+            requests_in_scope(user, for_write=for_write)
             .select_related("household", "unit")
             .get(pk=request_id)
         )
@@ -162,3 +161,25 @@ def may_write_household(user: Any, household: Household, on: dt.date) -> bool:
     except Http404:
         return False
     return True
+
+
+def requests_in_scope(user: Any, *, for_write: bool = False) -> Any:
+    """Requests for a regular review received in the units of the user's scope."""
+    units = units_in_scope(user, for_write=for_write).values("pk")
+    return ReviewRequest.objects.filter(unit__in=units)
+
+
+def may_receive_requests(user: Any) -> bool:
+    """Roles that write for some unit receive households' requests (Mẫu 04)."""
+    return may_open_reviews(user)
+
+
+def may_decide_request(user: Any, request: ReviewRequest) -> bool:
+    """The user writes for the commune the request was received in."""
+    return bool(units_in_scope(user, for_write=True).filter(pk=request.unit_id).exists())
+
+
+def may_import_households(user: Any) -> bool:
+    """Roles that write for some unit may import review results (each row is checked against
+    the places they write for)."""
+    return may_open_reviews(user)

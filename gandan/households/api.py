@@ -34,7 +34,6 @@ from rest_framework.response import Response
 
 from gandan.accounts.access import (
     access_hamlet,
-    units_in_scope,
     user_covers_unit,
 )
 from gandan.core.services import access_log_record
@@ -46,7 +45,7 @@ from gandan.households.access import (
     access_household,
     access_review,
     access_review_for_write,
-    households_in_scope,
+    may_receive_requests,
     may_see_full_citizen_ids,
     reviews_in_scope,
 )
@@ -61,6 +60,7 @@ from gandan.households.models import (
     ReviewRequest,
     review_date,
 )
+from gandan.households.selectors import requests as request_selectors
 from gandan.households.serializers import (
     AssessmentSerializer,
     HouseholdDetailSerializer,
@@ -411,14 +411,10 @@ class RequestViewSet(viewsets.GenericViewSet[ReviewRequest]):
         params = ReviewRequestQuerySerializer(data=self.request.query_params)
         params.is_valid(raise_exception=True)
         data = params.validated_data
-        units = units_in_scope(self.request.user).values("pk")
-        requests = ReviewRequest.objects.filter(unit__in=units)
-        if data.get("unit"):
-            unit = _unit_in_scope(self.request.user, data["unit"], None)
-            requests = requests.filter(unit__in=_within(unit))
-        if data.get("status"):
-            requests = requests.filter(status=data["status"])
-        return requests.select_related("household", "unit").order_by("-received_on", "-pk")
+        unit = _unit_in_scope(self.request.user, data["unit"], None) if data.get("unit") else None
+        return request_selectors.review_requests(
+            self.request.user, unit=unit, status=data.get("status") or ""
+        )
 
     @extend_schema(
         summary="Các đề nghị rà soát thường xuyên trong phạm vi",
@@ -440,20 +436,20 @@ class RequestViewSet(viewsets.GenericViewSet[ReviewRequest]):
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Receive a request for a household registered now in a commune you write for."""
-        if not units_in_scope(request.user, for_write=True).exists():
+        if not may_receive_requests(request.user):
             raise NotFound("Không tìm thấy trang.")
         payload = ReviewRequestInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         code = data["household"].strip()
-        found = list(households_in_scope(request.user, for_write=True).filter(code=code)[:2])
-        if len(found) != 1:
+        found = request_selectors.household_to_receive(request.user, code)
+        if found is None:
             raise serializers.ValidationError(
                 {"household": [f"Không tìm thấy hộ mã {code} đang cư trú trong phạm vi của bạn."]}
             )
         try:
             received = services.request_receive(
-                household=found[0],
+                household=found,
                 received_on=data.get("received_on") or timezone.localdate(),
                 asks=data["asks"],
                 reason=data["reason"],

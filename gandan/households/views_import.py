@@ -12,44 +12,26 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from gandan.accounts.access import hamlets_in_scope, units_in_scope
 from gandan.core.imports import run_import
-from gandan.geo.models import Level
+from gandan.households.access import may_import_households
 from gandan.households.forms_import import MAX_UPLOAD_MB, ImportForm
 from gandan.households.imports import AREAS, COLUMNS, MAX_MEMBERS
-from gandan.households.models import PovertyStandard
+from gandan.households.selectors import places
 
 TEMPLATE = "households/import.html"
 MAX_LISTED = 60  # communes listed with their villages' codes on the page
 
 
 def _page(request: HttpRequest, form: ImportForm, **context: Any) -> dict[str, Any]:
-    today = timezone.localdate()
-    communes = list(
-        units_in_scope(request.user, for_write=True)
-        .valid_on(today)
-        .filter(level=Level.COMMUNE)
-        .order_by("name")
-        .only("pk", "code", "name")[: MAX_LISTED + 1]
-    )
-    villages: dict[int, list[Any]] = {}
-    shown = communes[:MAX_LISTED]
-    for hamlet in (
-        hamlets_in_scope(request.user, for_write=True)
-        .valid_on(today)
-        .filter(commune__in=[c.pk for c in shown])
-        .order_by("name")
-        .only("pk", "name", "commune_id")
-    ):
-        villages.setdefault(hamlet.commune_id, []).append(hamlet)
+    communes = places.communes_to_write(request.user, timezone.localdate(), MAX_LISTED)
     return {
         "form": form,
         "columns": COLUMNS,
         "areas": sorted(set(AREAS.values())),
         "max_members": MAX_MEMBERS,
         "max_mb": MAX_UPLOAD_MB,
-        "standards": PovertyStandard.objects.prefetch_related("indicators").order_by("first_year"),
-        "communes": [(commune, villages.get(commune.pk, [])) for commune in shown],
+        "standards": places.standards(),
+        "communes": communes[:MAX_LISTED],
         "more_communes": len(communes) > MAX_LISTED,
         **context,
     }
@@ -59,7 +41,7 @@ def _page(request: HttpRequest, form: ImportForm, **context: Any) -> dict[str, A
 @require_http_methods(["GET", "POST"])
 def household_import(request: HttpRequest) -> HttpResponse:
     """Upload a year's (or several years') review results; all rows are saved, or none."""
-    if not units_in_scope(request.user, for_write=True).exists():
+    if not may_import_households(request.user):
         raise Http404("Không tìm thấy trang.")
     if request.method != "POST":
         return render(request, TEMPLATE, _page(request, ImportForm()))
