@@ -16,7 +16,6 @@ A unit or village outside the scope is not a filter error but a place not found:
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import django_filters
@@ -36,16 +35,12 @@ from gandan.households.models import (
     Standing,
     review_date,
 )
+from gandan.households.services.common import lists_year
 
 FIRST_YEAR, LAST_YEAR = 1945, 2100  # the years a report may ask for, as gandan.reports
 OTHER = "other"  # not on the poor or near-poor lists of the year (assessed otherwise, or not)
 LISTED = (Standing.POOR, Standing.NEAR_POOR)
 STANDING_CHOICES = [*Standing.choices, (OTHER, "Không có trong danh sách hộ nghèo, cận nghèo")]
-
-
-def lists_year(on: dt.date) -> int:
-    """The review year whose lists are in force on ``on`` (the last periodic review before it)."""
-    return on.year if on >= review_date(on.year) else on.year - 1
 
 
 class HouseholdFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-filter ships no types

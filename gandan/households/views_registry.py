@@ -35,7 +35,7 @@ from gandan.households.access import (
     may_write_commune_wide,
     may_write_household,
 )
-from gandan.households.filters import HouseholdFilter, lists_year
+from gandan.households.filters import HouseholdFilter
 from gandan.households.forms import (
     HouseholdCreateForm,
     HouseholdDissolveForm,
@@ -45,6 +45,7 @@ from gandan.households.forms import (
 )
 from gandan.households.models import Assessment, Household, Member, standing_label
 from gandan.households.selectors import registry as selectors
+from gandan.households.services.common import lists_year
 
 __all__ = ["lists_year", "timeline"]
 

@@ -13,7 +13,6 @@ from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from gandan.accounts.access import hamlets_in_scope, units_in_scope
 from gandan.core.models import Event
 from gandan.geo.models import Hamlet, Level, Unit
-from gandan.households.filters import lists_year
 from gandan.households.models import (
     Assessment,
     Household,
@@ -21,6 +20,7 @@ from gandan.households.models import (
     Placement,
     ReviewRequest,
 )
+from gandan.households.services.common import lists_year
 
 __all__ = [
     "ListPlaces",
