@@ -5,7 +5,6 @@ and the poverty report of ``/api/v1/reports/poverty/``."""
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -29,6 +28,8 @@ from gandan.households.models import (
     VillageMeeting,
 )
 from gandan.households.tests.factories import NEAR_POOR, NOT_POOR, assess, household
+from gandan.households.tests.helpers import HUE  # noqa: E402
+from gandan.households.tests.helpers import signed_in as client_of  # noqa: E402
 from gandan.households.tests.url_matrix_api import (
     household_of_a,
     meeting_data,
@@ -39,7 +40,6 @@ from gandan.households.tests.url_matrix_api import (
 
 pytestmark = pytest.mark.django_db
 
-HUE = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = dt.datetime(2026, 11, 2, 9, 0, tzinfo=HUE)  # a Monday, during the 2026 review
 AN_ID = "046090001234"
 REPORT_KEYS = {
@@ -73,20 +73,9 @@ REPORT_KEYS = {
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _now():
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-def client_of(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def grant(personas, username, role, unit, **extra):

@@ -22,8 +22,7 @@ ROW = re.compile(r'<td><a href="/households/registry/\d+/">([^<]+)</a></td>')
 
 
 @pytest.fixture(autouse=True)
-def _spring(time_machine, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _spring(time_machine):
     time_machine.move_to(SPRING_2027, tick=False)
 
 

@@ -1,0 +1,31 @@
+"""Helpers shared by the households tests: Huế's clock, users with a role, signed-in clients."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.test import Client
+
+from gandan.accounts.services import membership_grant
+from gandan.core.testing.personas import PASSWORD
+
+HUE = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def signed_in(user: Any) -> Client:
+    """A client signed in as ``user``."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def grant(personas: Any, username: str, role: str, *, unit: Any = None, **extra: Any) -> Any:
+    """A new user ``username`` with ``role`` in ``unit`` (commune A by default)."""
+    return membership_grant(
+        username=username,
+        role=role,
+        unit=unit or personas.commune_a,
+        password=PASSWORD,
+        **extra,
+    ).user
