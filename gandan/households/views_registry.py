@@ -10,6 +10,7 @@ data for the household's commune (province specialist, commune leader), and then
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from gandan.core.crypto import mask_citizen_id
 from gandan.core.models import Event
 from gandan.core.services import access_log_record
+from gandan.geo.models import Unit
 from gandan.geo.selectors import UnitNotFound, unit_by_code
 from gandan.households import services
 from gandan.households.access import (
@@ -261,6 +263,29 @@ class FormPage:
         }
         return render(request, "households/household_form.html", context, status=status)
 
+    def handle(
+        self,
+        request: HttpRequest,
+        form: forms.Form,
+        write: Callable[[dict[str, Any]], Any],
+        done: Callable[[Any], str],
+    ) -> HttpResponse:
+        """Show the form; on a valid POST call ``write(cleaned_data)`` (one service). A
+        ValidationError is shown on the form (400); otherwise ``done(result)`` is the message
+        and the household's page follows."""
+        if request.method != "POST":
+            return self.render(request, form)
+        if not form.is_valid():
+            return self.render(request, form, 400)
+        try:
+            result = write(form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.render(request, form, 400)
+        messages.success(request, done(result))
+        household = self.household or result
+        return redirect("households:household", pk=household.pk)
+
 
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -273,13 +298,10 @@ def household_create(request: HttpRequest) -> HttpResponse:
     form = HouseholdCreateForm(request.POST if request.method == "POST" else None)
     form.set_places(units=places.units, hamlets=places.hamlets, commune_wide=places.commune_wide)
     page = FormPage("Đăng ký hộ mới", "Đăng ký hộ")
-    if request.method != "POST":
-        return page.render(request, form)
-    if not form.is_valid():
-        return page.render(request, form, 400)
-    data = form.cleaned_data
-    try:
-        created = services.household_create(
+    return page.handle(
+        request,
+        form,
+        lambda data: services.household_create(
             code=data["code"],
             unit=data["unit"],
             head_name=data["head_name"],
@@ -289,12 +311,9 @@ def household_create(request: HttpRequest) -> HttpResponse:
             farming=data["farming"],
             formed_on=data["formed_on"],
             actor=request.user,
-        )
-    except ValidationError as error:
-        add_service_errors(form, error)
-        return page.render(request, form, 400)
-    messages.success(request, f"Đã đăng ký hộ {created.code} — {created.head_name}.")
-    return redirect("households:household", pk=created.pk)
+        ),
+        lambda created: f"Đã đăng ký hộ {created.code} — {created.head_name}.",
+    )
 
 
 @login_required
@@ -312,40 +331,38 @@ def household_move(request: HttpRequest, pk: int) -> HttpResponse:
         hamlets=places.hamlets,
     )
     page = FormPage("Chuyển nơi cư trú", "Chuyển", found)
-    if request.method != "POST":
-        return page.render(request, form)
-    if not form.is_valid():
-        return page.render(request, form, 400)
-    data = form.cleaned_data
-    hamlet = data["hamlet"]
-    try:
-        unit = unit_by_code(data["unit"], as_of=data["on"])
-    except UnitNotFound as error:
-        form.add_error("unit", str(error))
-        return page.render(request, form, 400)
     # A village head moves households only between villages of his own.
     village_head_only = not may_write_commune_wide(request.user, found, today)
-    if hamlet is None and village_head_only:
-        form.add_error(
-            "hamlet", "Trưởng thôn, tổ trưởng chỉ chuyển hộ đến thôn, tổ trong phạm vi của mình."
-        )
-        return page.render(request, form, 400)
-    try:
+
+    def move(data: dict[str, Any]) -> Unit:
+        try:
+            unit = unit_by_code(data["unit"], as_of=data["on"])
+        except UnitNotFound as error:
+            raise ValidationError({"unit": str(error)}) from None
+        if data["hamlet"] is None and village_head_only:
+            raise ValidationError(
+                {
+                    "hamlet": "Trưởng thôn, tổ trưởng chỉ chuyển hộ đến thôn, tổ trong phạm vi của mình."
+                }
+            )
         services.household_move(
             household=found,
             unit=unit,
-            hamlet=hamlet,
+            hamlet=data["hamlet"],
             on=data["on"],
             area=data["area"] or None,
             actor=request.user,
         )
-    except ValidationError as error:
-        add_service_errors(form, error)
-        return page.render(request, form, 400)
-    messages.success(
-        request, f"Đã chuyển hộ {found.code} đến {unit.name} từ ngày {data['on']:%d/%m/%Y}."
+        return unit
+
+    return page.handle(
+        request,
+        form,
+        move,
+        lambda unit: (
+            f"Đã chuyển hộ {found.code} đến {unit.name} từ ngày {form.cleaned_data['on']:%d/%m/%Y}."
+        ),
     )
-    return redirect("households:household", pk=found.pk)
 
 
 @login_required
@@ -363,23 +380,23 @@ def household_dissolve(request: HttpRequest, pk: int) -> HttpResponse:
         found,
         "Hộ đã xóa vẫn được giữ trong sổ cùng toàn bộ lịch sử; chỉ không còn cư trú từ ngày xóa.",
     )
-    if request.method != "POST":
-        return page.render(request, form)
-    if not form.is_valid():
-        return page.render(request, form, 400)
-    try:
-        services.household_dissolve(
-            household=found,
-            on=form.cleaned_data["on"],
-            reason=form.cleaned_data["reason"],
-            actor=request.user,
-        )
-    except ValidationError as error:
-        add_service_errors(form, error)
-        found.refresh_from_db()
-        return page.render(request, form, 400)
-    messages.success(request, f"Đã xóa hộ {found.code} từ ngày {form.cleaned_data['on']:%d/%m/%Y}.")
-    return redirect("households:household", pk=found.pk)
+
+    def dissolve(data: dict[str, Any]) -> Household:
+        try:
+            services.household_dissolve(
+                household=found, on=data["on"], reason=data["reason"], actor=request.user
+            )
+        except ValidationError:
+            found.refresh_from_db()
+            raise
+        return found
+
+    return page.handle(
+        request,
+        form,
+        dissolve,
+        lambda _: f"Đã xóa hộ {found.code} từ ngày {form.cleaned_data['on']:%d/%m/%Y}.",
+    )
 
 
 @login_required
@@ -394,13 +411,10 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
         found,
         "Số định danh cá nhân được mã hóa khi lưu và được che khi hiển thị.",
     )
-    if request.method != "POST":
-        return page.render(request, form)
-    if not form.is_valid():
-        return page.render(request, form, 400)
-    data = form.cleaned_data
-    try:
-        member = services.member_add(
+    return page.handle(
+        request,
+        form,
+        lambda data: services.member_add(
             household=found,
             full_name=data["full_name"],
             birth_date=data["birth_date"],
@@ -409,9 +423,6 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
             citizen_id=data["citizen_id"],
             on=data["on"],
             actor=request.user,
-        )
-    except ValidationError as error:
-        add_service_errors(form, error)
-        return page.render(request, form, 400)
-    messages.success(request, f"Đã thêm {member.full_name} vào hộ {found.code}.")
-    return redirect("households:household", pk=found.pk)
+        ),
+        lambda member: f"Đã thêm {member.full_name} vào hộ {found.code}.",
+    )
