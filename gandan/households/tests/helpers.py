@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.test import Client
@@ -10,7 +12,37 @@ from django.test import Client
 from gandan.accounts.services import membership_grant
 from gandan.core.testing.personas import PASSWORD
 
+T = TypeVar("T")
 HUE = ZoneInfo("Asia/Ho_Chi_Minh")
+# Every key of the poverty report (`gandan report poverty`, /api/v1/reports/poverty/).
+REPORT_KEYS = {
+    "unit",
+    "year",
+    "as_of",
+    "standard",
+    "households",
+    "poor",
+    "poor_rate",
+    "near_poor",
+    "near_poor_rate",
+    "poor_start",
+    "escaped",
+    "left",
+    "fell_back",
+    "newly_poor",
+    "moved_in",
+    "moved_out",
+    "near_poor_start",
+    "near_poor_escaped",
+    "near_poor_left",
+    "near_poor_fell_back",
+    "newly_near_poor",
+    "near_poor_moved_in",
+    "near_poor_moved_out",
+    "breakdown",
+    "review",
+    "by_unit",
+}
 
 
 def signed_in(user: Any) -> Client:
@@ -29,3 +61,19 @@ def grant(personas: Any, username: str, role: str, *, unit: Any = None, **extra:
         password=PASSWORD,
         **extra,
     ).user
+
+
+def kept_on_personas(make: Callable[[Any], T]) -> Callable[[Any], T]:
+    """Make a row's test data once per test: the first call makes it, later calls (other rows
+    of the URL matrix, the test itself) get the same object, kept on the personas object."""
+    name = f"_kept_{make.__name__}"
+
+    @functools.wraps(make)
+    def get(personas: Any) -> T:
+        found: T | None = getattr(personas, name, None)
+        if found is None:
+            found = make(personas)
+            setattr(personas, name, found)
+        return found
+
+    return get

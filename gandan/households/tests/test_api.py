@@ -28,8 +28,8 @@ from gandan.households.models import (
     VillageMeeting,
 )
 from gandan.households.tests.factories import NEAR_POOR, NOT_POOR, assess, household
-from gandan.households.tests.helpers import HUE  # noqa: E402
-from gandan.households.tests.helpers import signed_in as client_of  # noqa: E402
+from gandan.households.tests.helpers import HUE, REPORT_KEYS
+from gandan.households.tests.helpers import signed_in as client_of
 from gandan.households.tests.url_matrix_api import (
     household_of_a,
     meeting_data,
@@ -42,34 +42,6 @@ pytestmark = pytest.mark.django_db
 
 NOW = dt.datetime(2026, 11, 2, 9, 0, tzinfo=HUE)  # a Monday, during the 2026 review
 AN_ID = "046090001234"
-REPORT_KEYS = {
-    "unit",
-    "year",
-    "as_of",
-    "standard",
-    "households",
-    "poor",
-    "poor_rate",
-    "near_poor",
-    "near_poor_rate",
-    "poor_start",
-    "escaped",
-    "left",
-    "fell_back",
-    "newly_poor",
-    "moved_in",
-    "moved_out",
-    "near_poor_start",
-    "near_poor_escaped",
-    "near_poor_left",
-    "near_poor_fell_back",
-    "newly_near_poor",
-    "near_poor_moved_in",
-    "near_poor_moved_out",
-    "breakdown",
-    "review",
-    "by_unit",
-}
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,7 @@ from gandan.geo.services import hamlet_create
 from gandan.households import services
 from gandan.households.models import Household, Member, Placement
 from gandan.households.tests.factories import NEAR_POOR, assess, household
-from gandan.households.tests.helpers import HUE, grant, signed_in  # noqa: E402
+from gandan.households.tests.helpers import HUE, grant, signed_in
 from gandan.households.tests.url_matrix_registry import CITIZEN_ID, registry_household_of_a
 
 pytestmark = pytest.mark.django_db

@@ -25,7 +25,7 @@ from gandan.households.models import (
     VillageMeeting,
 )
 from gandan.households.tests.factories import assess, household
-from gandan.households.tests.helpers import HUE, grant, signed_in  # noqa: E402
+from gandan.households.tests.helpers import HUE, grant, signed_in
 
 pytestmark = pytest.mark.django_db
 
