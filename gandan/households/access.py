@@ -28,10 +28,8 @@ def households_in_scope(user: Any, *, for_write: bool = False, on: dt.date | Non
 
 
 def access_household(user: Any, household_id: int, *, for_write: bool = False) -> Household:
-    try:
-        household: Household = households_in_scope(user, for_write=for_write).get(pk=household_id)
-    except Household.DoesNotExist:
-        raise Http404("Không tìm thấy hộ.") from None
+    rows = households_in_scope(user, for_write=for_write)
+    household: Household = _one_or_404(rows, household_id, "Không tìm thấy hộ.")
     return household
 
 
@@ -39,15 +37,18 @@ def reviews_in_scope(user: Any, *, for_write: bool = False) -> Any:
     return Review.objects.filter(unit__in=units_in_scope(user, for_write=for_write).values("pk"))
 
 
-def access_review(user: Any, review_id: int, *, for_write: bool = False) -> Review:
+def _one_or_404(rows: Any, pk: int, missing: str) -> Any:
+    """The row ``pk`` of the scoped ``rows``; 404 with ``missing`` whether it does not exist
+    or lies outside the scope."""
     try:
-        review: Review = (
-            reviews_in_scope(user, for_write=for_write)
-            .select_related("unit", "standard")
-            .get(pk=review_id)
-        )
-    except Review.DoesNotExist:
-        raise Http404("Không tìm thấy đợt rà soát.") from None
+        return rows.get(pk=pk)
+    except rows.model.DoesNotExist:
+        raise Http404(missing) from None
+
+
+def access_review(user: Any, review_id: int, *, for_write: bool = False) -> Review:
+    rows = reviews_in_scope(user, for_write=for_write).select_related("unit", "standard")
+    review: Review = _one_or_404(rows, review_id, "Không tìm thấy đợt rà soát.")
     return review
 
 
@@ -99,14 +100,8 @@ def may_open_reviews(user: Any) -> bool:
 
 
 def access_request(user: Any, request_id: int, *, for_write: bool = False) -> ReviewRequest:
-    try:
-        request: ReviewRequest = (
-            requests_in_scope(user, for_write=for_write)
-            .select_related("household", "unit")
-            .get(pk=request_id)
-        )
-    except ReviewRequest.DoesNotExist:
-        raise Http404("Không tìm thấy đề nghị.") from None
+    rows = requests_in_scope(user, for_write=for_write).select_related("household", "unit")
+    request: ReviewRequest = _one_or_404(rows, request_id, "Không tìm thấy đề nghị.")
     return request
 
 

@@ -231,29 +231,23 @@ def _flow_steps(
 
 
 def _flow_charts(report: Mapping[str, Any], year: int) -> dict[str, Any]:
-    poor = waterfall_chart(
-        _flow_steps(report, "poor_start", "poor", POOR_FLOWS, year),
-        title=f"Biến động hộ nghèo năm {year}",
-        unit="hộ",
-        legend=[
-            (TOTAL, "Đầu kỳ, cuối kỳ"),
-            (OUT, "Thoát nghèo"),
-            (IN, "Tái nghèo, phát sinh"),
-            (MOVE, "Chuyển đi, chuyển đến, xóa hộ"),
-        ],
-    )
-    near_poor = waterfall_chart(
-        _flow_steps(report, "near_poor_start", "near_poor", NEAR_POOR_FLOWS, year),
-        title=f"Biến động hộ cận nghèo năm {year}",
-        unit="hộ",
-        legend=[
-            (TOTAL, "Đầu kỳ, cuối kỳ"),
-            (OUT, "Thoát cận nghèo"),
-            (IN, "Tái cận nghèo, phát sinh"),
-            (MOVE, "Chuyển đi, chuyển đến, xóa hộ"),
-        ],
-    )
-    return {"poor_chart": poor, "near_poor_chart": near_poor}
+    charts = {}
+    for key, flows, noun, out, back in (
+        ("poor", POOR_FLOWS, "hộ nghèo", "Thoát nghèo", "Tái nghèo"),
+        ("near_poor", NEAR_POOR_FLOWS, "hộ cận nghèo", "Thoát cận nghèo", "Tái cận nghèo"),
+    ):
+        charts[f"{key}_chart"] = waterfall_chart(
+            _flow_steps(report, f"{key}_start", key, flows, year),
+            title=f"Biến động {noun} năm {year}",
+            unit="hộ",
+            legend=[
+                (TOTAL, "Đầu kỳ, cuối kỳ"),
+                (OUT, out),
+                (IN, f"{back}, phát sinh"),
+                (MOVE, "Chuyển đi, chuyển đến, xóa hộ"),
+            ],
+        )
+    return charts
 
 
 def _trend(shown: Shown) -> dict[str, Any]:
