@@ -28,10 +28,8 @@ def households_in_scope(user: Any, *, for_write: bool = False, on: dt.date | Non
 
 
 def access_household(user: Any, household_id: int, *, for_write: bool = False) -> Household:
-    try:
-        household: Household = households_in_scope(user, for_write=for_write).get(pk=household_id)
-    except Household.DoesNotExist:
-        raise Http404("Không tìm thấy hộ.") from None
+    rows = households_in_scope(user, for_write=for_write)
+    household: Household = _one_or_404(rows, household_id, "Không tìm thấy hộ.")
     return household
 
 
@@ -39,15 +37,18 @@ def reviews_in_scope(user: Any, *, for_write: bool = False) -> Any:
     return Review.objects.filter(unit__in=units_in_scope(user, for_write=for_write).values("pk"))
 
 
-def access_review(user: Any, review_id: int, *, for_write: bool = False) -> Review:
+def _one_or_404(rows: Any, pk: int, missing: str) -> Any:
+    """The row ``pk`` of the scoped ``rows``; 404 with ``missing`` whether it does not exist
+    or lies outside the scope."""
     try:
-        review: Review = (
-            reviews_in_scope(user, for_write=for_write)
-            .select_related("unit", "standard")
-            .get(pk=review_id)
-        )
-    except Review.DoesNotExist:
-        raise Http404("Không tìm thấy đợt rà soát.") from None
+        return rows.get(pk=pk)
+    except rows.model.DoesNotExist:
+        raise Http404(missing) from None
+
+
+def access_review(user: Any, review_id: int, *, for_write: bool = False) -> Review:
+    rows = reviews_in_scope(user, for_write=for_write).select_related("unit", "standard")
+    review: Review = _one_or_404(rows, review_id, "Không tìm thấy đợt rà soát.")
     return review
 
 
@@ -99,15 +100,8 @@ def may_open_reviews(user: Any) -> bool:
 
 
 def access_request(user: Any, request_id: int, *, for_write: bool = False) -> ReviewRequest:
-    units = units_in_scope(user, for_write=for_write).values("pk")
-    try:
-        request: ReviewRequest = (
-            ReviewRequest.objects.filter(unit__in=units)
-            .select_related("household", "unit")
-            .get(pk=request_id)
-        )
-    except ReviewRequest.DoesNotExist:
-        raise Http404("Không tìm thấy đề nghị.") from None
+    rows = requests_in_scope(user, for_write=for_write).select_related("household", "unit")
+    request: ReviewRequest = _one_or_404(rows, request_id, "Không tìm thấy đề nghị.")
     return request
 
 
@@ -127,3 +121,60 @@ def may_see_full_citizen_ids(user: Any, household: Household) -> bool:
 def may_decide(user: Any, unit: Unit) -> bool:
     """Only the commune's leader (the chair of the People's Committee) signs the decision."""
     return bool(units_for_roles(user, frozenset({Role.COMMUNE_LEADER})).filter(pk=unit.pk).exists())
+
+
+def _placed_in_own_village(user: Any, household: Household, on: dt.date) -> bool:
+    place = Placement.objects.valid_on(on).filter(household=household).first()
+    return bool(
+        place is not None
+        and place.hamlet_id is not None
+        and hamlets_in_scope(user, for_write=True).filter(pk=place.hamlet_id).exists()
+    )
+
+
+def may_write_commune_wide(user: Any, household: Household, on: dt.date) -> bool:
+    """The household is registered on ``on`` in a commune the user writes for (not only as
+    the head of its village)."""
+    return bool(households_in_scope(user, for_write=True, on=on).filter(pk=household.pk).exists())
+
+
+def access_household_for_write(user: Any, household_id: int, on: dt.date) -> Household:
+    """The household if the user may change it on ``on``: registered in a commune he writes
+    for, or (a village head) in his own village. 404 otherwise, as for a missing household."""
+    household = access_household(user, household_id)
+    if may_write_commune_wide(user, household, on) or _placed_in_own_village(user, household, on):
+        return household
+    raise Http404("Không tìm thấy hộ.")
+
+
+def may_write_household(user: Any, household: Household, on: dt.date) -> bool:
+    """The household is not dissolved and the user may change it on ``on``."""
+    if household.dissolved_on is not None:
+        return False
+    try:
+        access_household_for_write(user, household.pk, on)
+    except Http404:
+        return False
+    return True
+
+
+def requests_in_scope(user: Any, *, for_write: bool = False) -> Any:
+    """Requests for a regular review received in the units of the user's scope."""
+    units = units_in_scope(user, for_write=for_write).values("pk")
+    return ReviewRequest.objects.filter(unit__in=units)
+
+
+def may_receive_requests(user: Any) -> bool:
+    """Roles that write for some unit receive households' requests (Mẫu 04)."""
+    return may_open_reviews(user)
+
+
+def may_decide_request(user: Any, request: ReviewRequest) -> bool:
+    """The user writes for the commune the request was received in."""
+    return bool(units_in_scope(user, for_write=True).filter(pk=request.unit_id).exists())
+
+
+def may_import_households(user: Any) -> bool:
+    """Roles that write for some unit may import review results (each row is checked against
+    the places they write for)."""
+    return may_open_reviews(user)

@@ -14,7 +14,6 @@ does); each such read is logged.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -22,6 +21,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, F
 from django.http import Http404
 from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
@@ -33,8 +34,6 @@ from rest_framework.response import Response
 
 from gandan.accounts.access import (
     access_hamlet,
-    hamlets_in_scope,
-    units_in_scope,
     user_covers_unit,
 )
 from gandan.core.services import access_log_record
@@ -46,10 +45,11 @@ from gandan.households.access import (
     access_household,
     access_review,
     access_review_for_write,
-    households_in_scope,
+    may_receive_requests,
     may_see_full_citizen_ids,
     reviews_in_scope,
 )
+from gandan.households.filters import HouseholdFilter
 from gandan.households.models import (
     Assessment,
     Household,
@@ -60,13 +60,13 @@ from gandan.households.models import (
     ReviewRequest,
     review_date,
 )
+from gandan.households.selectors import requests as request_selectors
 from gandan.households.serializers import (
     AssessmentSerializer,
     HouseholdDetailSerializer,
     HouseholdFile,
     HouseholdFileQuerySerializer,
     HouseholdListSerializer,
-    HouseholdQuerySerializer,
     MeetingInputSerializer,
     PovertyStandardSerializer,
     ReviewDetailSerializer,
@@ -115,13 +115,6 @@ def _within(unit: Unit) -> Any:
 # --- Households ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class HouseholdFilter:
-    households: Any  # the scoped, filtered queryset
-    on: dt.date  # the day places are shown for
-    year: int | None
-
-
 def _places_on(household_ids: list[int], on: dt.date) -> dict[int, Placement]:
     """Each household's place on ``on``, else its last place."""
     found: dict[int, Placement] = {}
@@ -150,58 +143,39 @@ class HouseholdViewSet(viewsets.GenericViewSet[Household]):
     """Households ever registered in the units of your scope, with their places and results."""
 
     serializer_class = HouseholdListSerializer
-    filter_backends: list[Any] = []  # the query parameters are read by _filter
+    filter_backends = [DjangoFilterBackend]  # for the schema; the list runs the filter itself
+    filterset_class = HouseholdFilter
     lookup_value_regex = r"\d+"
 
     def _filter(self) -> HouseholdFilter:
-        params = HouseholdQuerySerializer(data=self.request.query_params)
-        params.is_valid(raise_exception=True)
-        data = params.validated_data
-        user = self.request.user
-        year: int | None = data.get("year")
-        on = review_date(year) if year else timezone.localdate()
-        households = households_in_scope(user)
-        placed = Placement.objects.valid_on(on)
-        if data.get("unit"):
-            unit = _unit_in_scope(user, data["unit"], on)
-            households = households.filter(
-                pk__in=placed.filter(unit__in=_within(unit)).values("household_id")
-            )
-        if data.get("hamlet"):
-            hamlet = hamlets_in_scope(user).filter(pk=data["hamlet"]).first()
-            if hamlet is None:
-                raise NotFound("hamlet: không tìm thấy thôn, tổ dân phố trong phạm vi của bạn.")
-            households = households.filter(
-                pk__in=placed.filter(hamlet=hamlet).values("household_id")
-            )
-        if year:
-            assessed = Assessment.objects.current().filter(year=year)
-            if data.get("standing"):
-                assessed = assessed.filter(standing=data["standing"])
-            households = households.filter(pk__in=assessed.values("household_id"))
-        if data.get("q", "").strip():
-            households = households.filter(code__icontains=data["q"].strip())
-        return HouseholdFilter(households=households.order_by("code", "pk"), on=on, year=year)
+        """The same filter as the registry screen; a place outside the scope is a 404."""
+        found = HouseholdFilter(self.request.query_params, request=self.request)
+        if not found.is_valid():
+            raise translate_validation(found.errors)
+        found.qs  # noqa: B018  # runs the filter, which finds the places
+        for name, error in found.not_found.items():
+            raise NotFound(f"{name}: {error}")
+        return found
 
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):  # drf-spectacular building the schema
             return Household.objects.none()
-        return self._filter().households
+        return self._filter().qs
 
     @extend_schema(
         summary="Danh sách hộ trong phạm vi",
-        parameters=[HouseholdQuerySerializer],
         responses=HouseholdListSerializer(many=True),
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Households in your scope, by code; each with its place and result of the year."""
         found = self._filter()
-        page = self.paginate_queryset(found.households)
+        page = self.paginate_queryset(found.qs)
         households = list(page) if page is not None else []
         ids = [h.pk for h in households]
+        year = found.form.cleaned_data.get("year")
         context = {
             "places": _places_on(ids, found.on),
-            "assessments": _assessments_of(ids, found.year),
+            "assessments": _assessments_of(ids, int(year) if year else None),
         }
         serializer = HouseholdListSerializer(households, many=True, context=context)
         return self.get_paginated_response(serializer.data)
@@ -437,14 +411,10 @@ class RequestViewSet(viewsets.GenericViewSet[ReviewRequest]):
         params = ReviewRequestQuerySerializer(data=self.request.query_params)
         params.is_valid(raise_exception=True)
         data = params.validated_data
-        units = units_in_scope(self.request.user).values("pk")
-        requests = ReviewRequest.objects.filter(unit__in=units)
-        if data.get("unit"):
-            unit = _unit_in_scope(self.request.user, data["unit"], None)
-            requests = requests.filter(unit__in=_within(unit))
-        if data.get("status"):
-            requests = requests.filter(status=data["status"])
-        return requests.select_related("household", "unit").order_by("-received_on", "-pk")
+        unit = _unit_in_scope(self.request.user, data["unit"], None) if data.get("unit") else None
+        return request_selectors.review_requests(
+            self.request.user, unit=unit, status=data.get("status") or ""
+        )
 
     @extend_schema(
         summary="Các đề nghị rà soát thường xuyên trong phạm vi",
@@ -466,20 +436,20 @@ class RequestViewSet(viewsets.GenericViewSet[ReviewRequest]):
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Receive a request for a household registered now in a commune you write for."""
-        if not units_in_scope(request.user, for_write=True).exists():
+        if not may_receive_requests(request.user):
             raise NotFound("Không tìm thấy trang.")
         payload = ReviewRequestInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         code = data["household"].strip()
-        found = list(households_in_scope(request.user, for_write=True).filter(code=code)[:2])
-        if len(found) != 1:
+        found = request_selectors.household_to_receive(request.user, code)
+        if found is None:
             raise serializers.ValidationError(
                 {"household": [f"Không tìm thấy hộ mã {code} đang cư trú trong phạm vi của bạn."]}
             )
         try:
             received = services.request_receive(
-                household=found[0],
+                household=found,
                 received_on=data.get("received_on") or timezone.localdate(),
                 asks=data["asks"],
                 reason=data["reason"],

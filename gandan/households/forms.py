@@ -20,7 +20,6 @@ from gandan.households.models import (
     PovertyStandard,
     Relation,
     Sex,
-    Standing,
 )
 from gandan.households.services import Survey
 
@@ -68,26 +67,6 @@ class HamletChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 
 # --- The registry ------------------------------------------------------------------------------
-
-STANDING_FILTERS = [
-    ("", "Tất cả"),
-    (Standing.POOR.value, "Hộ nghèo"),
-    (Standing.NEAR_POOR.value, "Hộ cận nghèo"),
-    ("other", "Không thuộc hộ nghèo, cận nghèo"),
-]
-
-
-class HouseholdFilterForm(forms.Form):
-    q = forms.CharField(label="Tìm theo mã hộ hoặc tên chủ hộ", required=False, max_length=100)
-    unit = forms.CharField(label="Xã, phường", required=False, max_length=10)
-    hamlet = forms.IntegerField(label="Thôn, tổ dân phố", required=False)
-    standing = forms.ChoiceField(
-        label="Diện hộ",
-        required=False,
-        choices=STANDING_FILTERS,
-        error_messages={"invalid_choice": "Diện hộ không hợp lệ; đang hiện tất cả."},
-    )
-    dissolved = forms.BooleanField(label="Hiện cả hộ đã xóa", required=False)
 
 
 class PlaceChoicesMixin:

@@ -25,11 +25,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from gandan.accounts.access import access_unit_for_staff, current_memberships, units_in_scope
+from gandan.accounts.access import access_unit_for_staff, current_memberships
 from gandan.core import charts
 from gandan.geo import selectors as geo
 from gandan.geo.maps import unit_map
-from gandan.geo.models import Level, Unit
+from gandan.geo.models import Unit
 from gandan.geo.province import home_code
 from gandan.households import selectors
 from gandan.households.charts import IN, MOVE, OUT, TOTAL, Step, rate_map, waterfall_chart
@@ -41,6 +41,7 @@ from gandan.households.exports import (
     poverty_workbook,
 )
 from gandan.households.models import ReviewStatus, review_date
+from gandan.households.selectors import places
 
 MAX_PICKER_UNITS = 400  # a province has at most a few hundred communes
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -230,29 +231,23 @@ def _flow_steps(
 
 
 def _flow_charts(report: Mapping[str, Any], year: int) -> dict[str, Any]:
-    poor = waterfall_chart(
-        _flow_steps(report, "poor_start", "poor", POOR_FLOWS, year),
-        title=f"Biến động hộ nghèo năm {year}",
-        unit="hộ",
-        legend=[
-            (TOTAL, "Đầu kỳ, cuối kỳ"),
-            (OUT, "Thoát nghèo"),
-            (IN, "Tái nghèo, phát sinh"),
-            (MOVE, "Chuyển đi, chuyển đến, xóa hộ"),
-        ],
-    )
-    near_poor = waterfall_chart(
-        _flow_steps(report, "near_poor_start", "near_poor", NEAR_POOR_FLOWS, year),
-        title=f"Biến động hộ cận nghèo năm {year}",
-        unit="hộ",
-        legend=[
-            (TOTAL, "Đầu kỳ, cuối kỳ"),
-            (OUT, "Thoát cận nghèo"),
-            (IN, "Tái cận nghèo, phát sinh"),
-            (MOVE, "Chuyển đi, chuyển đến, xóa hộ"),
-        ],
-    )
-    return {"poor_chart": poor, "near_poor_chart": near_poor}
+    charts = {}
+    for key, flows, noun, out, back in (
+        ("poor", POOR_FLOWS, "hộ nghèo", "Thoát nghèo", "Tái nghèo"),
+        ("near_poor", NEAR_POOR_FLOWS, "hộ cận nghèo", "Thoát cận nghèo", "Tái cận nghèo"),
+    ):
+        charts[f"{key}_chart"] = waterfall_chart(
+            _flow_steps(report, f"{key}_start", key, flows, year),
+            title=f"Biến động {noun} năm {year}",
+            unit="hộ",
+            legend=[
+                (TOTAL, "Đầu kỳ, cuối kỳ"),
+                (OUT, out),
+                (IN, f"{back}, phát sinh"),
+                (MOVE, "Chuyển đi, chuyển đến, xóa hộ"),
+            ],
+        )
+    return charts
 
 
 def _trend(shown: Shown) -> dict[str, Any]:
@@ -315,8 +310,7 @@ def _map(shown: Shown, report: Mapping[str, Any]) -> Any:
     if not rows or shown.unit is None:
         return None
     on = dt.date.fromisoformat(report["as_of"])
-    children = Unit.objects.valid_on(on).filter(parent=shown.unit, code__in=list(rows))
-    drawn = unit_map(children.order_by("code"))
+    drawn = unit_map(places.child_units(shown.unit, on, list(rows)))
     if drawn is None:
         return None
     return rate_map(drawn, rows, url=lambda unit: _report_url(shown, unit.code))
@@ -331,12 +325,7 @@ def _progress(shown: Shown, report: Mapping[str, Any]) -> dict[str, Any] | None:
     unit = shown.unit
     if unit is None or not unit.is_valid_on(review_date(shown.year)):
         return None
-    if unit.level == Level.COMMUNE:
-        expected = 1
-    else:
-        expected = (
-            geo.descendants(unit, as_of=review_date(shown.year)).filter(level=Level.COMMUNE).count()
-        )
+    expected = places.communes_count(unit, review_date(shown.year))
     counts: Mapping[str, int] = report["review"]
     opened = sum(counts.values())
     decided = counts.get(ReviewStatus.DECIDED, 0)
@@ -364,17 +353,7 @@ def _unit_rows(shown: Shown, report: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 def _picker_units(user: Any, shown: Shown) -> list[Unit]:
     """Units of the user's scope that existed on the day shown, in the shown unit's province."""
-    units = units_in_scope(user).valid_on(shown.day)
-    if shown.unit is not None:
-        province = shown.unit
-        while province.parent is not None:
-            province = province.parent
-        units = units.descendants_of([province.pk])
-    rank = {Level.PROVINCE: 0, Level.DISTRICT: 1, Level.COMMUNE: 2}
-    picked = sorted(
-        units.filter(level__in=list(rank)).only("code", "name", "level")[:MAX_PICKER_UNITS],
-        key=lambda u: (rank[Level(u.level)], u.name),
-    )
+    picked = places.picker_units(user, shown.unit, shown.day, MAX_PICKER_UNITS)
     if shown.unit is not None and shown.unit.pk not in {u.pk for u in picked}:
         picked.insert(0, shown.unit)
     return picked

@@ -28,15 +28,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gandan.accounts.access import units_in_scope
 from gandan.households import selectors, services
 from gandan.households.access import (
     access_request,
     access_review,
     access_review_for_write,
-    households_in_scope,
     may_decide,
+    may_decide_request,
     may_open_reviews,
+    may_receive_requests,
 )
 from gandan.households.forms import (
     DecisionForm,
@@ -59,6 +59,7 @@ from gandan.households.models import (
     ReviewRequest,
 )
 from gandan.households.selectors import STEPS, standard_or_none
+from gandan.households.selectors import requests as request_selectors
 from gandan.households.views_registry import lists_year, timeline
 
 PAGE_SIZE = 50
@@ -420,14 +421,9 @@ def requests(request: HttpRequest) -> HttpResponse:
     """Requests for a regular review in the user's units, the late ones marked."""
     today = _today()
     show = request.GET.get("show", "pending")
-    found = ReviewRequest.objects.filter(
-        unit__in=units_in_scope(request.user).values("pk")
-    ).select_related("household", "unit")
     if show != "all":
         show = "pending"
-        found = found.filter(status=RequestStatus.PENDING).order_by("due_on", "pk")
-    else:
-        found = found.order_by("-received_on", "-pk")
+    found = request_selectors.review_requests(request.user, pending=show == "pending")
     page: Page[ReviewRequest] = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         RequestRow(r, r.is_late(today), r.status == RequestStatus.PENDING) for r in page.object_list
@@ -437,12 +433,8 @@ def requests(request: HttpRequest) -> HttpResponse:
         "page": page,
         "show": show,
         "today": today,
-        "late_count": ReviewRequest.objects.filter(
-            unit__in=units_in_scope(request.user).values("pk"),
-            status=RequestStatus.PENDING,
-            due_on__lt=today,
-        ).count(),
-        "can_receive": units_in_scope(request.user, for_write=True).exists(),
+        "late_count": request_selectors.late_requests(request.user, today),
+        "can_receive": may_receive_requests(request.user),
     }
     return render(request, "households/requests.html", context)
 
@@ -451,7 +443,7 @@ def requests(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def request_new(request: HttpRequest) -> HttpResponse:
     """Receive a household's request (Mẫu 04); the decision is due in the legal time."""
-    if not units_in_scope(request.user, for_write=True).exists():
+    if not may_receive_requests(request.user):
         raise PermissionDenied("Vai trò của bạn không được tiếp nhận đề nghị.")
     form = RequestReceiveForm(
         request.POST if request.method == "POST" else None, initial={"received_on": _today()}
@@ -461,12 +453,8 @@ def request_new(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         code = data["code"].strip()
-        matches = list(
-            households_in_scope(request.user, for_write=True, on=data["received_on"]).filter(
-                code=code
-            )[:2]
-        )
-        if len(matches) != 1:
+        found = request_selectors.household_to_receive(request.user, code, data["received_on"])
+        if found is None:
             form.add_error(
                 "code",
                 f"Không tìm thấy hộ mã {code!r} đang cư trú trong phạm vi của bạn vào ngày "
@@ -475,7 +463,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 received = services.request_receive(
-                    household=matches[0],
+                    household=found,
                     received_on=data["received_on"],
                     asks=data["asks"],
                     reason=data["reason"],
@@ -486,7 +474,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    f"Đã nhận đề nghị của hộ {matches[0].code}; hạn giải quyết "
+                    f"Đã nhận đề nghị của hộ {found.code}; hạn giải quyết "
                     f"{received.due_on:%d/%m/%Y}.",
                 )
                 return redirect("households:request", pk=received.pk)
@@ -501,7 +489,7 @@ def _request_page(
     status: int = 200,
 ) -> HttpResponse:
     today = _today()
-    writable = units_in_scope(request.user, for_write=True).filter(pk=found.unit_id).exists()
+    writable = may_decide_request(request.user, found)
     standard = standard_or_none(lists_year(today))
     pending = found.status == RequestStatus.PENDING
     if form is None and writable and pending and standard is not None:

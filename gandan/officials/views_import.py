@@ -3,50 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
-from typing import IO, Any, cast
+from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
-from gandan.accounts.access import access_unit_for_staff, current_memberships, units_in_scope
-from gandan.core.imports import FORMATS, run_import
+from gandan.accounts.access import (
+    access_unit_for_staff,
+    current_memberships,
+    may_write_somewhere,
+    units_in_scope,
+)
+from gandan.core.import_screen import ImportScreen, import_view
 from gandan.geo.models import Level
 from gandan.geo.selectors import UnitNotFound, unit_by_code
 from gandan.officials.imports import COLUMNS, export_officials
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_UPLOAD_MB = 10
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label="Tệp danh sách (.xlsx hoặc .csv)",
-        error_messages={
-            "required": "Hãy chọn tệp để nhập.",
-            "empty": "Tệp trống.",
-            "invalid": "Không nhận được tệp: hãy chọn lại.",
-        },
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
-    )
-    dry_run = forms.BooleanField(label="Chỉ kiểm tra (không lưu)", required=False)
-
-    def clean_file(self) -> UploadedFile:
-        upload: UploadedFile = self.cleaned_data["file"]
-        if (upload.size or 0) > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                f"Tệp quá lớn ({(upload.size or 0) / 1024 / 1024:.1f} MB): tối đa 10 MB. "
-                "Hãy chia danh sách thành nhiều tệp nhỏ hơn."
-            )
-        if Path(upload.name or "").suffix.lower() not in FORMATS:
-            raise forms.ValidationError("Chỉ nhận tệp .xlsx hoặc .csv.")
-        return upload
 
 
 class ExportForm(forms.Form):
@@ -59,52 +36,34 @@ class ExportForm(forms.Form):
     )
 
 
-def _page(request: HttpRequest, form: ImportForm, **context: Any) -> dict[str, Any]:
+def _page(request: HttpRequest) -> dict[str, Any]:
+    """The file layout, and the export form beside the upload (same layout both ways)."""
     today = timezone.localdate()
     memberships = current_memberships(request.user)
     scope = units_in_scope(request.user).valid_on(today)
     return {
-        "form": form,
         "columns": COLUMNS,
-        "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024),
         "export_form": ExportForm(
             initial={"unit": memberships[0].unit.code if memberships else "", "as_of": today}
         ),
         "export_units": scope.filter(level__in=[Level.PROVINCE, Level.DISTRICT, Level.COMMUNE])
         .order_by("level", "name")
         .only("code", "name")[:300],
-        **context,
     }
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def official_import(request: HttpRequest) -> HttpResponse:
-    """Upload a list of officials (one row per posting); all rows are saved, or none."""
-    if not units_in_scope(request.user, for_write=True).exists():
-        raise Http404("Không tìm thấy trang.")
-    if request.method != "POST":
-        return render(request, "officials/import.html", _page(request, ImportForm()))
-    form = ImportForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return render(request, "officials/import.html", _page(request, form), status=400)
-    upload: UploadedFile = form.cleaned_data["file"]
-    report = run_import(
-        "officials",
-        cast("IO[bytes]", upload.file),  # a received upload always has its file
-        filename=upload.name,
-        dry_run=form.cleaned_data["dry_run"],
-        user=request.user,
-    )
-    if report.ok and not report.dry_run:
-        messages.success(request, report.summary())
-        return redirect("officials:import")
-    return render(
-        request,
-        "officials/import.html",
-        _page(request, ImportForm(), report=report, filename=upload.name),
-        status=200 if report.ok else 400,
-    )
+SCREEN = ImportScreen(
+    kind="officials",
+    template="officials/import.html",
+    title="Nhập danh sách cán bộ, công chức",
+    url_name="officials:import",
+    file_label="Tệp danh sách (.xlsx hoặc .csv)",
+    max_mb=MAX_UPLOAD_MB,
+    too_big_hint="Hãy chia danh sách thành nhiều tệp nhỏ hơn.",
+    may_import=may_write_somewhere,
+    page=_page,
+)
+official_import = import_view(SCREEN)
 
 
 @login_required

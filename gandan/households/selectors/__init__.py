@@ -4,15 +4,12 @@ periodic review shows on its screen and through the API (:mod:`.review`)."""
 from gandan.households.selectors.report import (
     FLOW_KEYS,
     LISTS,
-    NO_HAMLET,
     PAIR_WORK_MEM,
-    Scope,
     Tally,
     households_on_lists,
     poverty_report,
     poverty_trend,
     review_progress,
-    scope_for,
     standard_or_none,
     years_with_data,
 )
@@ -42,6 +39,7 @@ from gandan.households.selectors.review import (
     review_years,
     reviews_of_year,
 )
+from gandan.households.selectors.scope import NO_HAMLET, Scope, scope_for
 
 __all__ = [
     "EntryRow",

@@ -3,7 +3,6 @@ reported by row and column, registrations that follow the rows (moves, the 2025 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from io import BytesIO, StringIO
 
@@ -21,34 +20,10 @@ from gandan.households import selectors, services
 from gandan.households.imports import COLUMNS
 from gandan.households.models import Assessment, Household, Placement, review_date
 from gandan.households.tests.factories import POOR, assess, household
+from gandan.households.tests.import_rows import as_csv, row, run
 
 pytestmark = pytest.mark.django_db
 REFORM = dt.date(2025, 7, 1)
-
-GOOD = {
-    "household_code": "H001",
-    "commune_code": "19789",
-    "hamlet_code": "",
-    "year": "2025",
-    "area": "urban",
-    "income_per_capita": "1200000",
-    "deprived": "water;latrine;telecom",
-    "ethnic_minority": "0",
-    "members": "4",
-    "head_name": "Nguyễn Văn An",
-}
-
-
-def row(**changes: str) -> dict[str, str]:
-    return {**GOOD, **changes}
-
-
-def as_csv(rows: list[dict[str, str]], delimiter: str = ",") -> BytesIO:
-    text = StringIO()
-    writer = csv.DictWriter(text, fieldnames=COLUMNS, delimiter=delimiter)
-    writer.writeheader()
-    writer.writerows(rows)
-    return BytesIO(text.getvalue().encode("utf-8"))
 
 
 def as_xlsx(rows: list[list[object]]) -> BytesIO:
@@ -59,10 +34,6 @@ def as_xlsx(rows: list[list[object]]) -> BytesIO:
     buffer = BytesIO()
     book.save(buffer)
     return buffer
-
-
-def run(rows: list[dict[str, str]], **options: object):
-    return run_import("households", as_csv(rows), filename="ho.csv", **options)
 
 
 def saved() -> tuple[int, int, int, int]:

@@ -2,61 +2,27 @@
 
 from __future__ import annotations
 
-import csv
-from io import BytesIO, StringIO
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from openpyxl import Workbook
 
 from gandan.accounts.models import Role
 from gandan.accounts.services import membership_grant
 from gandan.core.testing.personas import PASSWORD
+from gandan.core.testing.uploads import csv_upload, xlsx_upload
 from gandan.households.imports import COLUMNS
 from gandan.households.models import Assessment, Household, Placement
+from gandan.households.tests.import_rows import row
 
 pytestmark = pytest.mark.django_db
 URL = "/households/import/"
 
-GOOD = {
-    "household_code": "H001",
-    "commune_code": "19789",
-    "hamlet_code": "",
-    "year": "2025",
-    "area": "urban",
-    "income_per_capita": "1200000",
-    "deprived": "water;latrine;telecom",
-    "ethnic_minority": "0",
-    "members": "4",
-    "head_name": "Nguyễn Văn An",
-}
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def row(**changes: str) -> dict[str, str]:
-    return {**GOOD, **changes}
-
 
 def xlsx(rows, name="ho.xlsx"):
-    book = Workbook()
-    book.active.append(list(COLUMNS))
-    for values in rows:
-        book.active.append([values.get(column, "") for column in COLUMNS])
-    buffer = BytesIO()
-    book.save(buffer)
-    return SimpleUploadedFile(name, buffer.getvalue())
+    return xlsx_upload(COLUMNS, rows, name)
 
 
 def csv_file(rows, name="ho.csv"):
-    text = StringIO()
-    writer = csv.DictWriter(text, fieldnames=COLUMNS)
-    writer.writeheader()
-    writer.writerows(rows)
-    return SimpleUploadedFile(name, text.getvalue().encode("utf-8"))
+    return csv_upload(COLUMNS, rows, name)
 
 
 def counts():

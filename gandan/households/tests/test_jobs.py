@@ -44,11 +44,6 @@ def immediate(settings: Any) -> None:
     settings.TASKS = IMMEDIATE
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def specialist_of(code: str, username: str = "chuyenvien_46") -> User:
     province = Unit.objects.get(level=Level.PROVINCE, code=code, valid_to__isnull=True)
     return membership_grant(

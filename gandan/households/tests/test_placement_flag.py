@@ -3,19 +3,16 @@ from them: every way a registration is made, or the flag changed, keeps the two 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-from io import BytesIO, StringIO
 
 import pytest
 from django.db.models import OuterRef, Subquery
 
-from gandan.core.imports import run_import
 from gandan.geo.selectors import unit_by_code
 from gandan.households import selectors, services
-from gandan.households.imports import COLUMNS
 from gandan.households.models import Household, Placement
 from gandan.households.tests.factories import household
+from gandan.households.tests.import_rows import row, run
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 3, 2)
@@ -37,30 +34,6 @@ def in_step() -> bool:
     """Every registration has its household's flag."""
     flag = Subquery(Household.objects.filter(pk=OuterRef("household_id")).values("ethnic_minority"))
     return not Placement.objects.exclude(ethnic_minority=flag).exists()
-
-
-def import_rows(rows: list[dict[str, str]]):
-    text = StringIO()
-    writer = csv.DictWriter(text, fieldnames=COLUMNS)
-    writer.writeheader()
-    writer.writerows(rows)
-    return run_import("households", BytesIO(text.getvalue().encode()), filename="ho.csv")
-
-
-def row(**changes: str) -> dict[str, str]:
-    return {
-        "household_code": "H001",
-        "commune_code": "19789",
-        "hamlet_code": "",
-        "year": "2025",
-        "area": "urban",
-        "income_per_capita": "1200000",
-        "deprived": "water;latrine;telecom",
-        "ethnic_minority": "0",
-        "members": "4",
-        "head_name": "Nguyễn Văn An",
-        **changes,
-    }
 
 
 def test_a_new_household_and_its_moves_carry_its_flag():
@@ -96,7 +69,7 @@ def test_the_reform_carries_the_flag_to_the_successor():
 
 
 def test_an_import_registers_new_households_with_the_flag_of_their_latest_row():
-    report = import_rows(
+    report = run(
         [
             row(year="2024", commune_code="19786", ethnic_minority="1"),
             row(household_code="H002", year="2025", ethnic_minority="1"),
@@ -112,7 +85,7 @@ def test_an_import_registers_new_households_with_the_flag_of_their_latest_row():
 def test_an_import_that_changes_a_registered_households_flag_changes_its_registrations():
     registered = household(unit("19789"), code="H001")
     services.household_move(household=registered, unit=unit("19777"), on=dt.date(2026, 1, 5))
-    report = import_rows([row(year="2026", commune_code="19777", ethnic_minority="1")])
+    report = run([row(year="2026", commune_code="19777", ethnic_minority="1")])
     assert report.ok, report.lines()
     assert Household.objects.get(code="H001").ethnic_minority is True
     assert flags("H001") == [True, True]

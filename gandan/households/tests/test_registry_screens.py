@@ -3,55 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils.html import escape
 
-from gandan.accounts.services import membership_grant
 from gandan.core.crypto import mask_citizen_id
 from gandan.core.models import AccessLog, Event
-from gandan.core.testing.personas import PASSWORD
 from gandan.geo.models import HamletKind
 from gandan.geo.services import hamlet_create
 from gandan.households import services
 from gandan.households.models import Household, Member, Placement
 from gandan.households.tests.factories import NEAR_POOR, assess, household
+from gandan.households.tests.helpers import HUE, grant, signed_in
 from gandan.households.tests.url_matrix_registry import CITIZEN_ID, registry_household_of_a
 
 pytestmark = pytest.mark.django_db
 
-HUE = ZoneInfo("Asia/Ho_Chi_Minh")
 # 1 March 2027: the lists in force are those of the 2026 review.
 SPRING_2027 = dt.datetime(2027, 3, 1, 9, 0, tzinfo=HUE)
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
 def spring(time_machine):
     time_machine.move_to(SPRING_2027, tick=False)
-
-
-def grant(personas, username, role, *, unit=None, hamlet=None):
-    return membership_grant(
-        username=username,
-        role=role,
-        unit=unit or personas.commune_a,
-        hamlet=hamlet,
-        password=PASSWORD,
-    ).user
-
-
-def signed_in(user):
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def page(client, url, status=200, **params):

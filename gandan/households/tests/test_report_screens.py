@@ -34,11 +34,6 @@ HUE = ZoneInfo("Asia/Ho_Chi_Minh")
 SVG_NUMBER_ATTRIBUTE = re.compile(r'\s(?:x|y|cx|cy|r|dx|dy|width|height)="([^"]*)"')
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def data(personas: Personas) -> dict[str, Any]:
     a, b = personas.commune_a, personas.commune_b

@@ -5,15 +5,11 @@ the regular review on request (Mẫu 04) with its 15-working-day clock."""
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
-from django.test import Client
 from django.utils.html import escape
 
-from gandan.accounts.services import membership_grant
 from gandan.core.models import Event
-from gandan.core.testing.personas import PASSWORD
 from gandan.geo.models import HamletKind
 from gandan.geo.services import hamlet_create
 from gandan.households import services
@@ -29,10 +25,10 @@ from gandan.households.models import (
     VillageMeeting,
 )
 from gandan.households.tests.factories import assess, household
+from gandan.households.tests.helpers import HUE, grant, signed_in
 
 pytestmark = pytest.mark.django_db
 
-HUE = ZoneInfo("Asia/Ho_Chi_Minh")
 AUTUMN = dt.datetime(2026, 10, 1, 9, 0, tzinfo=HUE)  # inside the 2026 review window
 SPRING = dt.datetime(2026, 3, 2, 9, 0, tzinfo=HUE)  # outside it
 YEAR = 2026
@@ -48,31 +44,10 @@ NEAR_POOR = {"income_per_capita": "900000", "members": "3", "deprived_water": "o
 NOT_POOR = {"income_per_capita": "5000000", "members": "3"}
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def autumn(time_machine):
     time_machine.move_to(AUTUMN, tick=False)
     return time_machine
-
-
-def signed_in(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def grant(personas, username, role, *, unit=None, hamlet=None):
-    return membership_grant(
-        username=username,
-        role=role,
-        unit=unit or personas.commune_a,
-        hamlet=hamlet,
-        password=PASSWORD,
-    ).user
 
 
 def page(client, url, status=200, **params):

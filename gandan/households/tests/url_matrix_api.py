@@ -15,31 +15,28 @@ from gandan.core.testing.url_matrix import API_SIGNED_IN, Row, everyone, expect
 from gandan.households import services
 from gandan.households.models import Household, Review
 from gandan.households.tests.factories import POOR, household
+from gandan.households.tests.helpers import kept_on_personas
 
 YEAR = 2026  # a review year of the current communes, under Nghị định 351/2025
 OPENED_ON = dt.date(YEAR, 9, 1)
 
 
+@kept_on_personas
 def household_of_a(personas: Personas) -> Household:
     """A household registered in village ``hamlet_a`` of commune A."""
-    found: Household | None = getattr(personas, "_household_a", None)
-    if found is None:
-        found = household(personas.commune_a, hamlet=personas.hamlet_a, code="HA0001")
-        personas._household_a = found  # type: ignore[attr-defined]
+    found = household(personas.commune_a, hamlet=personas.hamlet_a, code="HA0001")
     return found
 
 
+@kept_on_personas
 def review_of_a(personas: Personas) -> Review:
     """Commune A's review of 2026, listing :func:`household_of_a` (on request), surveyed."""
-    found: Review | None = getattr(personas, "_review_a", None)
-    if found is None:
-        listed = household_of_a(personas)
-        found = services.review_open(
-            unit=personas.commune_a, year=YEAR, on=OPENED_ON, requests=[listed]
-        )
-        services.review_survey(review=found, household=listed, survey=POOR)
-        found.refresh_from_db()
-        personas._review_a = found  # type: ignore[attr-defined]
+    listed = household_of_a(personas)
+    found = services.review_open(
+        unit=personas.commune_a, year=YEAR, on=OPENED_ON, requests=[listed]
+    )
+    services.review_survey(review=found, household=listed, survey=POOR)
+    found.refresh_from_db()
     return found
 
 

@@ -11,17 +11,16 @@ from __future__ import annotations
 from gandan.core.models import Job
 from gandan.core.testing.personas import Personas
 from gandan.core.testing.url_matrix import LOGIN, STAFF_ONLY, Row, expect
+from gandan.households.tests.helpers import kept_on_personas
 
 YEAR = 2026
 
 
+@kept_on_personas
 def job_of_hue(personas: Personas) -> Job:
-    found: Job | None = getattr(personas, "_job_of_hue", None)
-    if found is None:
-        from gandan.households.tasks import reclassify_job
+    from gandan.households.tasks import reclassify_job
 
-        found = reclassify_job(year=YEAR, province_code=personas.province.code, enqueue=False)
-        personas._job_of_hue = found  # type: ignore[attr-defined]
+    found = reclassify_job(year=YEAR, province_code=personas.province.code, enqueue=False)
     return found
 
 

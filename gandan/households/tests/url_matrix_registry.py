@@ -15,26 +15,25 @@ from gandan.core.testing.url_matrix import LOGIN, STAFF_ONLY, Row, expect
 from gandan.households import services
 from gandan.households.models import Household
 from gandan.households.tests.factories import household
+from gandan.households.tests.helpers import kept_on_personas
 
 CITIZEN_ID = "046080001234"
 
 
+@kept_on_personas
 def registry_household_of_a(personas: Personas) -> Household:
     """Household RA-0001 of village ``hamlet_a`` (commune A), its head with a citizen ID."""
-    found: Household | None = getattr(personas, "_registry_household_a", None)
-    if found is None:
-        found = household(
-            personas.commune_a, hamlet=personas.hamlet_a, code="RA-0001", head_name="Lê Văn Tám"
-        )
-        services.member_add(
-            household=found,
-            full_name="Lê Văn Tám",
-            birth_date=dt.date(1980, 4, 1),
-            sex="male",
-            relation="head",
-            citizen_id=CITIZEN_ID,
-        )
-        personas._registry_household_a = found  # type: ignore[attr-defined]
+    found = household(
+        personas.commune_a, hamlet=personas.hamlet_a, code="RA-0001", head_name="Lê Văn Tám"
+    )
+    services.member_add(
+        household=found,
+        full_name="Lê Văn Tám",
+        birth_date=dt.date(1980, 4, 1),
+        sex="male",
+        relation="head",
+        citizen_id=CITIZEN_ID,
+    )
     return found
 
 

@@ -15,6 +15,7 @@ from gandan.core.testing.url_matrix import LOGIN, STAFF_ONLY, Row, expect
 from gandan.households import services
 from gandan.households.models import Household, Review, ReviewRequest
 from gandan.households.tests.factories import household
+from gandan.households.tests.helpers import kept_on_personas
 from gandan.households.tests.url_matrix_registry import (
     ANY_WRITER,
     SCOPED_READ,
@@ -26,37 +27,31 @@ YEAR = 2026
 OPENED_ON = dt.date(YEAR, 9, 1)
 
 
+@kept_on_personas
 def screen_review_of_a(personas: Personas) -> Review:
-    found: Review | None = getattr(personas, "_screen_review_a", None)
-    if found is None:
-        found = services.review_open(
-            unit=personas.commune_a,
-            year=YEAR,
-            on=OPENED_ON,
-            requests=[registry_household_of_a(personas)],
-        )
-        personas._screen_review_a = found  # type: ignore[attr-defined]
+    found = services.review_open(
+        unit=personas.commune_a,
+        year=YEAR,
+        on=OPENED_ON,
+        requests=[registry_household_of_a(personas)],
+    )
     return found
 
 
+@kept_on_personas
 def other_household_of_a(personas: Personas) -> Household:
-    found: Household | None = getattr(personas, "_other_household_a", None)
-    if found is None:
-        found = household(personas.commune_a, hamlet=personas.hamlet_a, code="RA-0002")
-        personas._other_household_a = found  # type: ignore[attr-defined]
+    found = household(personas.commune_a, hamlet=personas.hamlet_a, code="RA-0002")
     return found
 
 
+@kept_on_personas
 def request_of_a(personas: Personas) -> ReviewRequest:
-    found: ReviewRequest | None = getattr(personas, "_request_a", None)
-    if found is None:
-        found = services.request_receive(
-            household=registry_household_of_a(personas),
-            received_on=dt.date(YEAR, 3, 2),
-            asks="enter",
-            reason="Chồng mất sức lao động sau tai nạn, thu nhập giảm mạnh.",
-        )
-        personas._request_a = found  # type: ignore[attr-defined]
+    found = services.request_receive(
+        household=registry_household_of_a(personas),
+        received_on=dt.date(YEAR, 3, 2),
+        asks="enter",
+        reason="Chồng mất sức lao động sau tai nạn, thu nhập giảm mạnh.",
+    )
     return found
 
 

@@ -7,11 +7,12 @@ from io import BytesIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from gandan.accounts.models import Role
 from gandan.accounts.services import membership_grant
 from gandan.core.models import AccessLog
+from gandan.core.testing.uploads import xlsx_upload
 from gandan.officials import services
 from gandan.officials.imports import COLUMNS
 from gandan.officials.models import Official, Position, Posting, PostingKind, Qualification
@@ -40,13 +41,7 @@ def _fast_passwords(settings):
 
 
 def upload(rows, name="can-bo.xlsx"):
-    book = Workbook()
-    book.active.append(list(COLUMNS))
-    for values in rows:
-        book.active.append([values.get(column, "") for column in COLUMNS])
-    buffer = BytesIO()
-    book.save(buffer)
-    return SimpleUploadedFile(name, buffer.getvalue())
+    return xlsx_upload(COLUMNS, rows, name)
 
 
 def counts():
