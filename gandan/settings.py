@@ -146,6 +146,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("GANDAN_TEST_SQLITE") or None}
 else:
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("GANDAN_TEST_DATABASE", "test_gandan")}
+    # psycopg prepares only the statements gandan asks it to (gandan.core.statements: a few
+    # run on every request); Django's own cursors bind on the client and are never prepared.
+    # Those statements are look-ups by key and inserts, planned once (a generic plan) rather
+    # than again whenever PostgreSQL's estimates waver. A connection pooler in transaction
+    # mode that cannot keep prepared statements needs GANDAN_DB_PREPARE=0
+    # (docs/decisions/0009).
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    if _env_bool("GANDAN_DB_PREPARE", default=True):
+        _options["prepare_threshold"] = 2**31 - 1
+        _options["options"] = " ".join(
+            filter(None, [_options.get("options", ""), "-c plan_cache_mode=force_generic_plan"])
+        )
+    else:
+        _options["prepare_threshold"] = None
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from gandan.core import statements
 from gandan.core.actors import acting_user
 from gandan.core.events import is_declared
 from gandan.core.models import Event
@@ -31,7 +32,7 @@ def event_record(
         raise RuntimeError("event_record must run inside the transaction of the change it records")
     if not is_declared(kind):
         raise ValueError(f"event kind {kind!r} is not declared in any app's events.py")
-    return Event.objects.create(
+    event = Event(
         kind=kind,
         actor=acting_user(actor),
         subject_type=subject._meta.label_lower,
@@ -40,6 +41,9 @@ def event_record(
         data=data or {},
         occurred_at=occurred_at or timezone.now(),
     )
+    # One prepared statement (core.statements): every change of every app writes one.
+    statements.insert([event])
+    return event
 
 
 def access_log_record(
