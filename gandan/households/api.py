@@ -18,7 +18,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Count, F
+from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
@@ -47,19 +47,18 @@ from gandan.households.access import (
     access_review_for_write,
     may_receive_requests,
     may_see_full_citizen_ids,
-    reviews_in_scope,
 )
 from gandan.households.filters import HouseholdFilter
 from gandan.households.models import (
-    Assessment,
     Household,
-    Placement,
     PovertyStandard,
     Review,
     ReviewAction,
     ReviewRequest,
     review_date,
 )
+from gandan.households.selectors import places as place_selectors
+from gandan.households.selectors import registry as registry_selectors
 from gandan.households.selectors import requests as request_selectors
 from gandan.households.serializers import (
     AssessmentSerializer,
@@ -108,34 +107,7 @@ def _unit_in_scope(user: Any, code: str, as_of: dt.date | None) -> Unit:
     return unit
 
 
-def _within(unit: Unit) -> Any:
-    return Unit.objects.descendants_of([unit.pk]).values("pk")
-
-
 # --- Households ----------------------------------------------------------------------------------
-
-
-def _places_on(household_ids: list[int], on: dt.date) -> dict[int, Placement]:
-    """Each household's place on ``on``, else its last place."""
-    found: dict[int, Placement] = {}
-    rows = (
-        Placement.objects.filter(household_id__in=household_ids)
-        .select_related("unit", "hamlet")
-        .order_by("household_id", F("valid_from").asc(nulls_first=True), "pk")
-    )
-    for place in rows:
-        current = found.get(place.household_id)
-        if current is None or not current.is_valid_on(on):
-            found[place.household_id] = place
-    return found
-
-
-def _assessments_of(household_ids: list[int], year: int | None) -> dict[int, Assessment]:
-    """Each household's current result of ``year``, or of its latest year."""
-    rows = Assessment.objects.current().filter(household_id__in=household_ids)
-    if year is not None:
-        rows = rows.filter(year=year)
-    return {row.household_id: row for row in rows.order_by("household_id", "year")}
 
 
 @extend_schema(tags=[HOUSEHOLDS_TAG])
@@ -174,8 +146,10 @@ class HouseholdViewSet(viewsets.GenericViewSet[Household]):
         ids = [h.pk for h in households]
         year = found.form.cleaned_data.get("year")
         context = {
-            "places": _places_on(ids, found.on),
-            "assessments": _assessments_of(ids, int(year) if year else None),
+            "places": registry_selectors.household_places_on(ids, found.on),
+            "assessments": registry_selectors.household_assessments_of(
+                ids, int(year) if year else None
+            ),
         }
         serializer = HouseholdListSerializer(households, many=True, context=context)
         return self.get_paginated_response(serializer.data)
@@ -237,7 +211,7 @@ class StandardViewSet(viewsets.ReadOnlyModelViewSet[PovertyStandard]):
 
     permission_classes = [AllowAny]
     serializer_class = PovertyStandardSerializer
-    queryset = PovertyStandard.objects.prefetch_related("indicators").order_by("first_year")
+    queryset = place_selectors.standards()
     filter_backends: list[Any] = []
     lookup_field = "code"
     lookup_value_regex = r"[a-z0-9-]+"
@@ -291,19 +265,10 @@ class ReviewViewSet(viewsets.GenericViewSet[Review]):
         params = ReviewQuerySerializer(data=self.request.query_params)
         params.is_valid(raise_exception=True)
         data = params.validated_data
-        reviews = reviews_in_scope(self.request.user)
-        if data.get("year"):
-            reviews = reviews.filter(year=data["year"])
-        if data.get("status"):
-            reviews = reviews.filter(status=data["status"])
-        if data.get("unit"):
-            as_of = review_date(data["year"]) if data.get("year") else None
-            unit = _unit_in_scope(self.request.user, data["unit"], as_of)
-            reviews = reviews.filter(unit__in=_within(unit))
-        return (
-            reviews.select_related("unit", "standard")
-            .annotate(listed=Count("entries"))
-            .order_by("-year", "unit__code", "pk")
+        as_of = review_date(data["year"]) if data.get("year") else None
+        unit = _unit_in_scope(self.request.user, data["unit"], as_of) if data.get("unit") else None
+        return selectors.reviews_listed(
+            self.request.user, year=data.get("year"), status=data.get("status") or "", unit=unit
         )
 
     @extend_schema(

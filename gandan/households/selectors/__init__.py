@@ -37,6 +37,8 @@ from gandan.households.selectors.review import (
     review_meetings,
     review_steps,
     review_years,
+    reviews_filtered,
+    reviews_listed,
     reviews_of_year,
 )
 from gandan.households.selectors.scope import NO_HAMLET, Scope, scope_for
@@ -75,6 +77,8 @@ __all__ = [
     "review_progress",
     "review_steps",
     "review_years",
+    "reviews_filtered",
+    "reviews_listed",
     "reviews_of_year",
     "scope_for",
     "standard_or_none",

@@ -25,9 +25,11 @@ from gandan.households.services.common import lists_year
 __all__ = [
     "ListPlaces",
     "WritePlaces",
+    "household_assessments_of",
     "household_events",
     "household_members",
     "household_placements",
+    "household_places_on",
     "household_requests",
     "household_results",
     "list_places",
@@ -106,6 +108,29 @@ def write_places(user: Any, on: dt.date) -> WritePlaces:
 
 
 # --- One household ------------------------------------------------------------------------------
+
+
+def household_places_on(household_ids: list[int], on: dt.date) -> dict[int, Placement]:
+    """Each household's place on ``on``, else its last place."""
+    found: dict[int, Placement] = {}
+    rows = (
+        Placement.objects.filter(household_id__in=household_ids)
+        .select_related("unit", "hamlet")
+        .order_by("household_id", F("valid_from").asc(nulls_first=True), "pk")
+    )
+    for place in rows:
+        current = found.get(place.household_id)
+        if current is None or not current.is_valid_on(on):
+            found[place.household_id] = place
+    return found
+
+
+def household_assessments_of(household_ids: list[int], year: int | None) -> dict[int, Assessment]:
+    """Each household's current result of ``year``, or of its latest year."""
+    rows = Assessment.objects.current().filter(household_id__in=household_ids)
+    if year is not None:
+        rows = rows.filter(year=year)
+    return {row.household_id: row for row in rows.order_by("household_id", "year")}
 
 
 def household_members(household: Household) -> list[Member]:

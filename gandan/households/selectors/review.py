@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 
 from gandan.accounts.access import units_in_scope
 from gandan.geo.models import Hamlet, Level, Unit
@@ -211,11 +211,45 @@ class ReviewRow:
     counts: ReviewCounts
 
 
+def reviews_filtered(
+    user: Any,
+    *,
+    year: int | None = None,
+    status: str = "",
+    unit: Unit | None = None,
+) -> QuerySet[Review]:
+    """The reviews of the user's scope, of ``year`` and at ``status`` when given, and of the
+    communes within ``unit`` (the unit itself and below it) when given; unordered. The screen's
+    list and the API's list both read it."""
+    reviews = reviews_in_scope(user)
+    if year:
+        reviews = reviews.filter(year=year)
+    if status:
+        reviews = reviews.filter(status=status)
+    if unit is not None:
+        reviews = reviews.filter(unit__in=Unit.objects.descendants_of([unit.pk]).values("pk"))
+    return reviews.select_related("unit", "standard")  # type: ignore[no-any-return]
+
+
+def reviews_listed(
+    user: Any,
+    *,
+    year: int | None = None,
+    status: str = "",
+    unit: Unit | None = None,
+) -> QuerySet[Review]:
+    """The API's list: :func:`reviews_filtered`, latest year first, each with its ``listed``
+    count of households."""
+    return (
+        reviews_filtered(user, year=year, status=status, unit=unit)
+        .annotate(listed=Count("entries"))
+        .order_by("-year", "unit__code", "pk")
+    )
+
+
 def reviews_of_year(user: Any, year: int) -> list[ReviewRow]:
     """The reviews of ``year`` in the user's scope by commune name, each with its counts."""
-    reviews = list(
-        reviews_in_scope(user).filter(year=year).select_related("unit").order_by("unit__name")
-    )
+    reviews = list(reviews_filtered(user, year=year).order_by("unit__name"))
     counts = review_counts(reviews)
     return [ReviewRow(review, counts[review.pk]) for review in reviews]
 

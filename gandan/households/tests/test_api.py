@@ -461,6 +461,23 @@ def test_the_reviews_are_scoped_and_filtered_by_year_and_unit(personas):
     assert_refused(leader.get("/api/v1/poverty/reviews/", {"status": "done"}), "status")
 
 
+def test_the_reviews_screen_and_the_api_list_the_same_reviews_for_the_same_year(personas):
+    review_of_a(personas)
+    listed_b = household(personas.commune_b, hamlet=personas.hamlet_b)
+    services.review_open(
+        unit=personas.commune_b, year=2026, on=dt.date(2026, 9, 2), requests=[listed_b]
+    )
+    for name in ("official_a", "viewer_a", "official_b", "leader"):
+        client = personas.client(name)
+        for year in (2025, 2026):
+            api = client.get("/api/v1/poverty/reviews/", {"year": year}).json()["results"]
+            screen = client.get("/households/reviews/", {"year": year}).context["reviews"]
+            assert sorted(row["id"] for row in api) == sorted(row.review.pk for row in screen), (
+                name,
+                year,
+            )
+
+
 def test_a_review_shows_its_steps_counts_and_villages(personas):
     review = review_of_a(personas)
     waiting = household(personas.commune_a, hamlet=personas.hamlet_a, code="HA0009")
