@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 import django_filters
-from django.db.models import Q
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
@@ -105,12 +104,12 @@ class UnitFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-filt
         return queryset.valid_on(value)
 
     def filter_parent(self, queryset: Any, name: str, value: str) -> Any:
-        parents = Unit.objects.filter(code=value.strip())
-        if not parents.exists():
+        try:
+            return selectors.units_with_parent_code(queryset, value)
+        except selectors.UnitNotFound:
             raise serializers.ValidationError(
                 {"parent": [f"Không có đơn vị hành chính mã {value!r}."]}
-            )
-        return queryset.filter(Q(parent__in=parents))
+            ) from None
 
     def filter_q(self, queryset: Any, name: str, value: str) -> Any:
         return queryset.search(value)
@@ -122,9 +121,9 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet[Unit]):
 
     permission_classes = [AllowAny]
     filterset_class = UnitFilter
-    queryset = Unit.objects.select_related("parent").order_by(
-        "level", "province_code", "code", "valid_from"
-    )
+
+    def get_queryset(self) -> Any:
+        return selectors.units_listed()
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer[Unit]]:
         return UnitDetailSerializer if self.action == "retrieve" else UnitSerializer

@@ -53,6 +53,22 @@ def unit_by_code(code: str, *, as_of: dt.date | None = None) -> Unit:
     return found
 
 
+def units_listed() -> UnitQuerySet:
+    """Every unit of every date with its parent, by level, province and code (the API's list)."""
+    return Unit.objects.select_related("parent").order_by(
+        "level", "province_code", "code", "valid_from"
+    )
+
+
+def units_with_parent_code(units: UnitQuerySet, code: str) -> UnitQuerySet:
+    """Those of ``units`` whose parent has this code (on any date); :class:`UnitNotFound` if no
+    unit ever had it."""
+    parents = Unit.objects.filter(code=code.strip())
+    if not parents.exists():
+        raise UnitNotFound(code.strip())
+    return units.filter(parent__in=parents)
+
+
 def unit_by_id(unit_id: int) -> Unit:
     """A unit by its key, with its parent and grandparent; 404 if there is none (units are public)."""
     try:
