@@ -38,7 +38,8 @@ from gandan.onestop.selectors import (
     actions_available,
     dossier_list,
     procedure_with_version,
-    unit_staff,
+    procedures_in_force,
+    staff_member,
     unit_today,
 )
 
@@ -109,12 +110,7 @@ class ProcedureViewSet(viewsets.ReadOnlyModelViewSet[ProcedureVersion]):
             on = dt.date.fromisoformat(raw) if raw else timezone.localdate()
         except ValueError:
             raise serializers.ValidationError({"on": [f"Ngày không hợp lệ: {raw!r}."]}) from None
-        return (
-            ProcedureVersion.objects.in_force(on)
-            .select_related("procedure")
-            .prefetch_related("steps")
-            .order_by("procedure__field", "procedure__name")
-        )
+        return procedures_in_force(on)
 
 
 class ReceiveSerializer(serializers.Serializer[Any]):
@@ -214,7 +210,7 @@ class TransitionSerializer(serializers.Serializer[Any]):
         if name:
             dossier: Dossier = self.context["dossier"]
             unit = values["to_unit"] or dossier.current_unit
-            values["to_user"] = unit_staff(unit).filter(username=name).first()
+            values["to_user"] = staff_member(unit, name)
             if values["to_user"] is None:
                 raise serializers.ValidationError(
                     {"to_user": [f"{unit.name} không có cán bộ {name!r}."]}

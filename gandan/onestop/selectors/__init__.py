@@ -8,6 +8,7 @@ from gandan.onestop.selectors.catalogue import (
     LOCAL,
     period_bounds,
     procedure_with_version,
+    procedures_in_force,
     version_in_force,
 )
 from gandan.onestop.selectors.dossier import (
@@ -19,6 +20,7 @@ from gandan.onestop.selectors.dossier import (
     dossier_events,
     dossier_lookup,
     public_timeline,
+    staff_member,
     tracking_sheet,
     unit_staff,
     unit_today,
@@ -58,6 +60,7 @@ __all__ = [
     "LOCAL",
     "HOURS_PER_DAY",
     "procedure_with_version",
+    "procedures_in_force",
     "version_in_force",
     "period_bounds",
     "Figures",
@@ -74,6 +77,7 @@ __all__ = [
     "desk_timeline",
     "public_timeline",
     "actions_available",
+    "staff_member",
     "unit_staff",
     "unit_today",
     "dossier_forms",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from django.db.models import QuerySet
+
 from gandan.core import statements
 from gandan.onestop.models import (
     Procedure,
@@ -53,6 +55,17 @@ def version_in_force(procedure: Procedure, on: dt.date) -> ProcedureVersion | No
         version: ProcedureVersion = remembered[1]
         return version
     return procedure.versions.in_force(on).order_by("-valid_from").first()
+
+
+def procedures_in_force(on: dt.date) -> QuerySet[ProcedureVersion]:
+    """The procedure versions in force on ``on`` with their procedure and steps, by field and
+    name (the public catalogue)."""
+    return (
+        ProcedureVersion.objects.in_force(on)
+        .select_related("procedure")
+        .prefetch_related("steps")
+        .order_by("procedure__field", "procedure__name")
+    )
 
 
 def period_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:

@@ -232,6 +232,11 @@ def unit_staff(unit: Unit) -> QuerySet[Any]:
     return staff
 
 
+def staff_member(unit: Unit, username: str) -> Any:
+    """The person of :func:`unit_staff` with ``username``, or None."""
+    return unit_staff(unit).filter(username=username).first()
+
+
 def unit_today(code: str) -> Unit | None:
     """The unit with ``code`` in force today (the highest level if a code is shared)."""
     from gandan.core.models import valid_on_q
