@@ -15,11 +15,10 @@ from gandan.accounts.access import (
     access_unit_for_staff,
     current_memberships,
     may_write_somewhere,
-    units_in_scope,
 )
 from gandan.core.import_screen import ImportScreen, import_view
-from gandan.geo.models import Level
 from gandan.geo.selectors import UnitNotFound, unit_by_code
+from gandan.officials import selectors
 from gandan.officials.imports import COLUMNS, export_officials
 
 MAX_UPLOAD_MB = 10
@@ -40,15 +39,12 @@ def _page(request: HttpRequest) -> dict[str, Any]:
     """The file layout, and the export form beside the upload (same layout both ways)."""
     today = timezone.localdate()
     memberships = current_memberships(request.user)
-    scope = units_in_scope(request.user).valid_on(today)
     return {
         "columns": COLUMNS,
         "export_form": ExportForm(
             initial={"unit": memberships[0].unit.code if memberships else "", "as_of": today}
         ),
-        "export_units": scope.filter(level__in=[Level.PROVINCE, Level.DISTRICT, Level.COMMUNE])
-        .order_by("level", "name")
-        .only("code", "name")[:300],
+        "export_units": selectors.export_units(request.user, on=today),
     }
 
 

@@ -32,6 +32,18 @@ from gandan.officials.models import (
 from gandan.officials.selectors.common import communes_under
 
 
+def export_units(user: Any, *, on: dt.date, limit: int = 300) -> list[Unit]:
+    """The provinces, districts and communes of the user's scope valid on ``on`` that the
+    export offers, by level and name; their code and name only."""
+    return list(
+        units_in_scope(user)
+        .valid_on(on)
+        .filter(level__in=[Level.PROVINCE, Level.DISTRICT, Level.COMMUNE])
+        .order_by("level", "name")
+        .only("code", "name")[:limit]
+    )
+
+
 def people_on(
     user: Any, *, as_of: dt.date, q: str = "", category: str = "", unit: Unit | None = None
 ) -> OfficialQuerySet:
