@@ -18,7 +18,6 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
@@ -81,8 +80,6 @@ from gandan.households.serializers import (
 HOUSEHOLDS_TAG = "Hộ gia đình"
 STANDARDS_TAG = "Chuẩn nghèo"
 REVIEW_TAG = "Rà soát hộ nghèo, hộ cận nghèo"
-
-# Roles that keep the households' records and so see members' full citizen IDs in their scope.
 
 
 def _refused(error: DjangoValidationError) -> serializers.ValidationError:
@@ -173,10 +170,8 @@ class HouseholdViewSet(viewsets.GenericViewSet[Household]):
         params.is_valid(raise_exception=True)
         may_see = may_see_full_citizen_ids(request.user, household)
         full_ids = may_see and params.validated_data["full"]
-        members = list(
-            household.members.order_by(F("valid_from").asc(nulls_first=True), "birth_date", "pk")
-        )
-        if full_ids and any(member.citizen_id for member in members):
+        found = registry_selectors.household_record(household)
+        if full_ids and any(member.citizen_id for member in found.members):
             access_log_record(
                 user=request.user,
                 subject=household,
@@ -185,17 +180,9 @@ class HouseholdViewSet(viewsets.GenericViewSet[Household]):
             )
         record = HouseholdFile(
             household=household,
-            places=list(
-                household.placements.select_related("unit", "hamlet").order_by(
-                    F("valid_from").asc(nulls_first=True), "pk"
-                )
-            ),
-            members=members,
-            assessments=list(
-                household.assessments.select_related("standard", "unit", "hamlet").order_by(
-                    "-year", F("superseded_on").desc(nulls_first=True), "-recorded_on", "-pk"
-                )
-            ),
+            places=found.places,
+            members=found.members,
+            assessments=found.assessments,
             full_ids=full_ids,
             may_see_full_ids=may_see,
         )

@@ -26,10 +26,12 @@ __all__ = [
     "ListPlaces",
     "WritePlaces",
     "household_assessments_of",
+    "HouseholdRecord",
     "household_events",
     "household_members",
     "household_placements",
     "household_places_on",
+    "household_record",
     "household_requests",
     "household_results",
     "list_places",
@@ -131,6 +133,34 @@ def household_assessments_of(household_ids: list[int], year: int | None) -> dict
     if year is not None:
         rows = rows.filter(year=year)
     return {row.household_id: row for row in rows.order_by("household_id", "year")}
+
+
+@dataclass(frozen=True)
+class HouseholdRecord:
+    """A household's places and members, oldest first, and its results, latest year first
+    (each year's current result first): what the API's household shows."""
+
+    places: list[Placement]
+    members: list[Member]
+    assessments: list[Assessment]
+
+
+def household_record(household: Household) -> HouseholdRecord:
+    return HouseholdRecord(
+        places=list(
+            household.placements.select_related("unit", "hamlet").order_by(
+                F("valid_from").asc(nulls_first=True), "pk"
+            )
+        ),
+        members=list(
+            household.members.order_by(F("valid_from").asc(nulls_first=True), "birth_date", "pk")
+        ),
+        assessments=list(
+            household.assessments.select_related("standard", "unit", "hamlet").order_by(
+                "-year", F("superseded_on").desc(nulls_first=True), "-recorded_on", "-pk"
+            )
+        ),
+    )
 
 
 def household_members(household: Household) -> list[Member]:
