@@ -72,13 +72,13 @@ URLS: dict[str, Row] = {
     ),
     "api/v1/^dossiers/(?P<code>[^/.]+)/transitions/$": Row(
         lambda p: _dossier(p, "/transitions/"),
-        POST_ONLY,
+        SCOPED_API,
         post_data=forward_data,
         post=WRITERS_OF_A,
     ),
     r"api/v1/^dossiers/(?P<code>[^/.]+)/transitions\.(?P<format>[a-z0-9]+)/?$": Row(
         lambda p: _dossier(p, "/transitions.json"),
-        POST_ONLY,
+        SCOPED_API,
         post_data=forward_data,
         post=WRITERS_OF_A,
     ),
