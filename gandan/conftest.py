@@ -46,6 +46,14 @@ def pytest_configure(config: Any) -> None:
     }
 
 
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    # A browser test starts a live server with a small demo (about two minutes once per run):
+    # it belongs to the slow step, with the full-scale demo, not to `make check`.
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     from gandan.core.rules import load_all
