@@ -177,13 +177,7 @@ def job_start(job_id: int) -> Job:
     job.started_at = timezone.now()
     job.message = "Đang thực hiện."
     job.save(update_fields=["status", "started_at", "message"])
-    event_record(
-        kind=JobEvent.STARTED,
-        subject=job,
-        actor=job.created_by,
-        province_code=job.province_code,
-        data={"kind": job.kind},
-    )
+    event_record(kind=JobEvent.STARTED, subject=job, actor=job.created_by, data={"kind": job.kind})
     return job
 
 
@@ -209,7 +203,6 @@ def job_finish(job_id: int, result: dict[str, Any]) -> Job:
         kind=JobEvent.DONE,
         subject=job,
         actor=job.created_by,
-        province_code=job.province_code,
         data={"kind": job.kind, "result": result},
     )
     return job
@@ -239,7 +232,6 @@ def job_fail(job_id: int, error: BaseException) -> Job:
         kind=JobEvent.FAILED,
         subject=job,
         actor=job.created_by,
-        province_code=job.province_code,
         data={"kind": job.kind, "error": type(error).__name__, "done": job.done},
     )
     return job

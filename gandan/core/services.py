@@ -19,7 +19,7 @@ def event_record(
     kind: str,
     subject: models.Model,
     actor: Any = None,
-    province_code: str = "",
+    province_code: str | None = None,
     data: dict[str, Any] | None = None,
     occurred_at: dt.datetime | None = None,
 ) -> Event:
@@ -27,6 +27,7 @@ def event_record(
 
     Call it inside the service's transaction, so that the change and its event land together.
     ``kind`` is a member of an app's event kinds (``<app>/events.py``); a free string is refused.
+    The province is the subject's own (``subject.province_code``) unless given.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("event_record must run inside the transaction of the change it records")
@@ -37,7 +38,9 @@ def event_record(
         actor=acting_user(actor),
         subject_type=subject._meta.label_lower,
         subject_id=str(subject.pk),
-        province_code=province_code,
+        province_code=(
+            getattr(subject, "province_code", "") if province_code is None else province_code
+        ),
         data=data or {},
         occurred_at=occurred_at or timezone.now(),
     )

@@ -248,7 +248,6 @@ def hamlet_create(
         kind=GeoEvent.HAMLET_CREATED,
         subject=hamlet,
         actor=actor,
-        province_code=hamlet.province_code,
         data={"name": name, "kind": kind, "commune": commune.code},
     )
     return hamlet
@@ -265,7 +264,6 @@ def hamlet_update(*, hamlet: Hamlet, name: str, kind: str, actor: Any = None) ->
         kind=GeoEvent.HAMLET_UPDATED,
         subject=hamlet,
         actor=actor,
-        province_code=hamlet.province_code,
         data={"before": before, "after": {"name": name, "kind": kind}},
     )
     return hamlet

@@ -125,7 +125,6 @@ def qualification_add(
         kind=OfficialEvent.QUALIFICATION_ADDED,
         subject=official,
         actor=actor,
-        province_code=official.province_code,
         data={"kind": kind, "level": level},
     )
     return qualification
@@ -262,7 +261,6 @@ def posting_end(*, posting: Posting, valid_to: dt.date, actor: Any = None) -> Po
         kind=OfficialEvent.POSTING_ENDED,
         subject=posting,
         actor=actor,
-        province_code=posting.province_code,
         data={"to": valid_to.isoformat()},
     )
     return posting
@@ -475,12 +473,7 @@ def relative_add(
         birth_year=birth_year,
         occupation=occupation,
     )
-    event_record(
-        kind=OfficialEvent.RELATIVE_ADDED,
-        subject=official,
-        actor=actor,
-        province_code=official.province_code,
-    )
+    event_record(kind=OfficialEvent.RELATIVE_ADDED, subject=official, actor=actor)
     return relative
 
 
@@ -504,7 +497,6 @@ def record_add(
         kind=RECORD_EVENTS[kind],
         subject=official,
         actor=actor,
-        province_code=official.province_code,
         data={"decided_on": decided_on.isoformat()},
     )
     return record

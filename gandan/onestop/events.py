@@ -50,7 +50,6 @@ def dossier_event(
         kind=kind,
         subject=dossier,
         actor=actor,
-        province_code=dossier.province_code,
         data={"status": dossier.status, "step": dossier.step_order, **data},
         occurred_at=at,
     )

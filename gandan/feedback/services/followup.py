@@ -64,12 +64,7 @@ def meeting_record(
         province_code=host_unit.province_code,
         created_by=acting_user(actor),
     )
-    event_record(
-        kind=FollowupEvent.MEETING_RECORDED,
-        subject=meeting,
-        actor=actor,
-        province_code=meeting.province_code,
-    )
+    event_record(kind=FollowupEvent.MEETING_RECORDED, subject=meeting, actor=actor)
     return meeting
 
 
@@ -140,7 +135,6 @@ def task_assign(
         kind=FollowupEvent.TASK_ASSIGNED,
         subject=task,
         actor=actor,
-        province_code=task.province_code,
         data={"lead": lead.code, "deadline": deadline.isoformat()},
     )
     return task
@@ -155,12 +149,7 @@ def task_progress(*, task: Task, note: str, actor: Any = None) -> TaskNote:
     if task.status == TaskStatus.ASSIGNED:
         task.status = TaskStatus.IN_PROGRESS
         task.save(update_fields=["status", "updated_at"])
-    event_record(
-        kind=FollowupEvent.TASK_PROGRESS,
-        subject=task,
-        actor=actor,
-        province_code=task.province_code,
-    )
+    event_record(kind=FollowupEvent.TASK_PROGRESS, subject=task, actor=actor)
     return entry
 
 
@@ -180,7 +169,6 @@ def task_answer(
         kind=FollowupEvent.TASK_ANSWERED,
         subject=task,
         actor=actor,
-        province_code=task.province_code,
         data={"on_time": answered_on <= task.deadline},
     )
     return task
@@ -199,7 +187,6 @@ def task_accept(*, task: Task, accepted: bool, reason: str = "", actor: Any = No
         kind=FollowupEvent.TASK_ACCEPTED if accepted else FollowupEvent.TASK_REJECTED,
         subject=task,
         actor=actor,
-        province_code=task.province_code,
         data={"reason": reason},
     )
     return task

@@ -141,7 +141,6 @@ def report_submit(
         kind=ReportEvent.RECEIVED,
         subject=report,
         actor=actor,
-        province_code=report.province_code,
         data={"channel": channel, "unit": unit.code, "category": category.code},
     )
     return report
@@ -166,7 +165,6 @@ def report_transfer(
         kind=ReportEvent.TRANSFERRED,
         subject=report,
         actor=actor,
-        province_code=report.province_code,
         data={"from": before, "to": unit.code, "reason": reason},
     )
     return report
@@ -191,11 +189,7 @@ def report_set_status(*, report: Report, status: str, note: str = "", actor: Any
     report.status, report.updated_by = status, acting_user(actor)
     report.save(update_fields=["status", "updated_by", "updated_at"])
     event_record(
-        kind=ReportEvent.STATUS,
-        subject=report,
-        actor=actor,
-        province_code=report.province_code,
-        data={"status": status, "note": note},
+        kind=ReportEvent.STATUS, subject=report, actor=actor, data={"status": status, "note": note}
     )
     return report
 
@@ -228,7 +222,6 @@ def report_answer(*, report: Report, status: str, answer: str, actor: Any = None
         kind=ReportEvent.ANSWERED,
         subject=report,
         actor=actor,
-        province_code=report.province_code,
         data={"status": status, "on_time": now <= report.due_at},
     )
     return report
@@ -249,12 +242,7 @@ def report_rate(*, report: Report, token: str, satisfied: bool) -> Report:
         raise ValidationError({"satisfied": "Bạn đã đánh giá câu trả lời này."})
     report.satisfied, report.rated_at = satisfied, timezone.now()
     report.save(update_fields=["satisfied", "rated_at", "updated_at"])
-    event_record(
-        kind=ReportEvent.RATED,
-        subject=report,
-        province_code=report.province_code,
-        data={"satisfied": satisfied},
-    )
+    event_record(kind=ReportEvent.RATED, subject=report, data={"satisfied": satisfied})
     return report
 
 
@@ -271,12 +259,7 @@ def report_reopen(*, report: Report, token: str, reason: str) -> Report:
     report.status, report.reopened = Status.IN_PROGRESS, report.reopened + 1
     report.received_at, report.due_at = now, due_at(report.case_type, now)
     report.save()
-    event_record(
-        kind=ReportEvent.REOPENED,
-        subject=report,
-        province_code=report.province_code,
-        data={"reason": reason},
-    )
+    event_record(kind=ReportEvent.REOPENED, subject=report, data={"reason": reason})
     return report
 
 
@@ -295,13 +278,7 @@ def report_merge(*, report: Report, into: Report, actor: Any = None) -> Report:
     report.save(update_fields=["status", "duplicate_of", "updated_at"])
     into.followers += 1
     into.save(update_fields=["followers", "updated_at"])
-    event_record(
-        kind=ReportEvent.MERGED,
-        subject=report,
-        actor=actor,
-        province_code=report.province_code,
-        data={"into": into.code},
-    )
+    event_record(kind=ReportEvent.MERGED, subject=report, actor=actor, data={"into": into.code})
     return report
 
 
@@ -332,13 +309,7 @@ def report_moderate(
     else:
         raise ValidationError({"action": f"Thao tác kiểm duyệt không hợp lệ: {action!r}."})
     moderation = Moderation.objects.create(report=report, by=actor, action=action, reason=reason)
-    event_record(
-        kind=ReportEvent.MODERATED,
-        subject=report,
-        actor=actor,
-        province_code=report.province_code,
-        data={"action": action},
-    )
+    event_record(kind=ReportEvent.MODERATED, subject=report, actor=actor, data={"action": action})
     return moderation
 
 

@@ -170,7 +170,6 @@ def assessment_record(
         kind=HouseholdEvent.ASSESSED,
         subject=household,
         actor=actor,
-        province_code=household.province_code,
         data={"year": year, "standing": assessment.standing, "assessment": assessment.pk},
     )
     return assessment

@@ -251,7 +251,6 @@ def household_dissolve(
         kind=HouseholdEvent.DISSOLVED,
         subject=household,
         actor=actor,
-        province_code=household.province_code,
         data={"on": on.isoformat(), "reason": reason},
     )
     return household
@@ -307,7 +306,6 @@ def household_split(
         kind=HouseholdEvent.SPLIT,
         subject=household,
         actor=actor,
-        province_code=household.province_code,
         data={"new": new.code, "members": len(members), "on": on.isoformat()},
     )
     return new
@@ -344,10 +342,6 @@ def member_add(
         updated_by=acting_user(actor),
     )
     event_record(
-        kind=HouseholdEvent.MEMBER_ADDED,
-        subject=household,
-        actor=actor,
-        province_code=household.province_code,
-        data={"member": member.pk},
+        kind=HouseholdEvent.MEMBER_ADDED, subject=household, actor=actor, data={"member": member.pk}
     )
     return member

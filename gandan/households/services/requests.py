@@ -115,7 +115,6 @@ def request_decide(
         kind=HouseholdEvent.request_settled(request.status),
         subject=request,
         actor=actor,
-        province_code=request.province_code,
         data={
             "on": decided_on.isoformat(),
             "late": request.is_late(decided_on),

@@ -136,7 +136,6 @@ def review_request_add(*, review: Review, household: Household, actor: Any = Non
             kind=HouseholdEvent.REVIEW_REQUEST_ADDED,
             subject=review,
             actor=actor,
-            province_code=review.province_code,
             data={"household": household.code},
         )
     return entry
@@ -238,7 +237,6 @@ def review_surveys_record(
             kind=HouseholdEvent.REVIEW_SURVEYS_RECORDED,
             subject=review,
             actor=actor,
-            province_code=review.province_code,
             data={"surveys": len(rows)},
         )
     return len(rows)
@@ -253,7 +251,6 @@ def _review_step(review: Review, status: str, actor: Any, **data: Any) -> None:
         kind=HouseholdEvent.review_step(status),
         subject=review,
         actor=actor,
-        province_code=review.province_code,
         data={"from": previous, **data},
     )
 
@@ -324,7 +321,6 @@ def village_meeting_record(
         else HouseholdEvent.REVIEW_MEETING_SENT_BACK,
         subject=review,
         actor=actor,
-        province_code=review.province_code,
         data={
             "hamlet": hamlet.pk,
             "round": meeting.round,
