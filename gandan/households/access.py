@@ -27,6 +27,20 @@ def households_in_scope(user: Any, *, for_write: bool = False, on: dt.date | Non
     return Household.objects.filter(pk__in=placements.values("household_id"))
 
 
+def access_unit_for_lists(user: Any, code: str, *, as_of: dt.date | None = None) -> Unit:
+    """The unit with ``code`` (valid on ``as_of``, else its latest) that narrows a list, if the
+    user's current roles cover it; 404 whether it does not exist or lies outside the scope."""
+    from gandan.geo.selectors import UnitNotFound, unit_by_code
+
+    try:
+        unit = unit_by_code(code, as_of=as_of)
+    except UnitNotFound:
+        unit = None
+    if unit is None or not units_in_scope(user).filter(pk=unit.pk).exists():
+        raise Http404(f"unit: không tìm thấy đơn vị mã {code!r} trong phạm vi của bạn.")
+    return unit
+
+
 def access_household(user: Any, household_id: int, *, for_write: bool = False) -> Household:
     rows = households_in_scope(user, for_write=for_write)
     household: Household = _one_or_404(rows, household_id, "Không tìm thấy hộ.")

@@ -33,17 +33,16 @@ from rest_framework.response import Response
 
 from gandan.accounts.access import (
     access_hamlet,
-    user_covers_unit,
 )
 from gandan.core.services import access_log_record
 from gandan.geo.models import Hamlet, Unit
-from gandan.geo.selectors import UnitNotFound, unit_by_code
 from gandan.households import selectors, services
 from gandan.households.access import (
     ReviewWriter,
     access_household,
     access_review,
     access_review_for_write,
+    access_unit_for_lists,
     may_receive_requests,
     may_see_full_citizen_ids,
 )
@@ -96,12 +95,9 @@ def _refused(error: DjangoValidationError) -> serializers.ValidationError:
 
 def _unit_in_scope(user: Any, code: str, as_of: dt.date | None) -> Unit:
     try:
-        unit = unit_by_code(code, as_of=as_of)
-    except UnitNotFound:
-        unit = None
-    if unit is None or not user_covers_unit(user, unit):
-        raise NotFound(f"unit: không tìm thấy đơn vị mã {code!r} trong phạm vi của bạn.")
-    return unit
+        return access_unit_for_lists(user, code, as_of=as_of)
+    except Http404 as error:
+        raise NotFound(str(error)) from None
 
 
 # --- Households ----------------------------------------------------------------------------------

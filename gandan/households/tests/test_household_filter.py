@@ -8,10 +8,12 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.http import Http404
 
 from gandan.geo.models import HamletKind
 from gandan.geo.services import hamlet_create
 from gandan.households import services
+from gandan.households.access import access_unit_for_lists
 from gandan.households.tests.factories import assess, household
 
 pytestmark = pytest.mark.django_db
@@ -96,3 +98,10 @@ def test_a_village_of_another_commune_is_refused_on_both(personas, registry):
     assert client.get("/api/v1/households/", query).status_code == 404
     shown = client.get("/households/registry/", query).content.decode()
     assert "Không tìm thấy thôn, tổ dân phố trong phạm vi của bạn" in shown
+
+
+def test_a_unit_that_narrows_a_list_is_reached_only_within_the_current_scope(personas):
+    assert access_unit_for_lists(personas.official_a, "19789") == personas.commune_a
+    for code in ("19777", "99999"):  # another commune; no such unit
+        with pytest.raises(Http404, match="trong phạm vi của bạn"):
+            access_unit_for_lists(personas.official_a, code)
