@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "gandan.core.timeouts.RequestTimeoutMiddleware",
     # Last, so that it sees the outcome of authentication (django-axes requires it).
     "axes.middleware.AxesMiddleware",
 ]
@@ -160,6 +161,22 @@ else:
         )
     else:
         _options["prepare_threshold"] = None
+
+# Seconds of database work a web request may take before it is stopped and answered 503
+# (gandan.core.timeouts); 0: no limit.
+GANDAN_REQUEST_TIMEOUT = int(os.environ.get("GANDAN_REQUEST_TIMEOUT", "30"))
+if (
+    GANDAN_REQUEST_TIMEOUT
+    and os.environ.get("GANDAN_PROCESS") == "web"
+    and DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3"
+):
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = " ".join(
+        filter(
+            None,
+            [_options.get("options", ""), f"-c statement_timeout={GANDAN_REQUEST_TIMEOUT * 1000}"],
+        )
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -7,6 +7,10 @@ class CoreConfig(AppConfig):
     verbose_name = "Nền tảng chung"
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
         from gandan.core.events import autodiscover
+        from gandan.core.timeouts import on_connection_created
 
         autodiscover()
+        connection_created.connect(on_connection_created, dispatch_uid="gandan-request-timeout")

@@ -4,7 +4,11 @@ and the background worker (``gandan db_worker``) beside it when jobs are queued 
 The two run as child processes, each in its own process group, so that a Ctrl+C reaches only
 this command, which then stops both once: granian finishes its requests, the worker its
 current job. A second Ctrl+C stops the worker at once (its job is then marked as interrupted).
-If either child exits on its own, the other is stopped too and the command exits with an error.
+
+The server supervises itself: granian starts a new web worker in place of one that dies
+(``--respawn-failed-workers``), and this command starts the background worker again when it
+exits on its own, waiting longer each time it fails soon after starting (1 s, 2 s, … 60 s).
+Only when granian itself exits is everything stopped, with an error.
 """
 
 from __future__ import annotations
@@ -26,6 +30,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from gandan.core.jobs import runs_in_background
 
 STOP_TIMEOUT = 30.0  # seconds to wait for granian after asking it to stop, before killing it
+# The background worker, started again after it exits on its own: the wait before a restart
+# doubles while it keeps failing within STABLE_AFTER seconds of its start, up to the maximum.
+RESTART_FIRST_WAIT = 1.0
+RESTART_MAX_WAIT = 60.0
+STABLE_AFTER = 60.0
 # What the last collectstatic collected: the fingerprint of its sources, kept in the var folder
 # beside STATIC_ROOT (not in it: whitenoise would serve it).
 COLLECTED_STAMP = "static-collected"
@@ -117,6 +126,10 @@ class Command(BaseCommand):
                 # Requests still running when asked to stop get this long to finish.
                 "--workers-kill-timeout",
                 "10",
+                # A worker that dies (a crash, the kernel's OOM killer) is replaced.
+                "--respawn-failed-workers",
+                "--respawn-interval",
+                "1",
                 "gandan.wsgi:application",
             ]
         }
@@ -131,52 +144,100 @@ class Command(BaseCommand):
                 f"--verbosity={options['verbosity']}",
             ]
         verbose = options["verbosity"] >= 1
-        children = {
-            name: subprocess.Popen(argv, process_group=0)  # noqa: S603 - our own programs, fixed arguments
-            for name, argv in commands.items()
-        }
         if verbose:
-            worker = "có" if "db_worker" in children else "không có"
+            worker = "có" if "db_worker" in commands else "không có"
             self.stdout.write(
                 f"gandan đang chạy tại http://{options['host']}:{options['port']}/ "
                 f"({worker} tiến trình chạy nền; Ctrl+C để dừng)"
             )
             self.stdout.flush()
-        code = self._supervise(children, verbose)
+        code = Supervisor(commands, essential="granian", command=self, verbose=verbose).run()
         if code:
             raise CommandError(f"Một tiến trình con đã dừng bất thường (mã {code}).")
 
-    def _supervise(self, children: dict[str, subprocess.Popen[bytes]], verbose: bool) -> int:
-        """Wait until asked to stop or until a child exits; stop the others. The exit code."""
-        signals_received = 0
 
-        def stop(signum: int, frame: FrameType | None) -> None:
-            nonlocal signals_received
-            signals_received += 1
-            if verbose and signals_received == 1 and "db_worker" in children:
-                self.stdout.write(
-                    "Đang dừng: chờ tiến trình chạy nền làm xong việc đang làm "
-                    "(Ctrl+C lần nữa để dừng ngay)."
-                )
-                self.stdout.flush()
-            for child in children.values():
-                if child.poll() is None:
-                    child.send_signal(signal.SIGTERM)
+def _start(argv: list[str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(argv, process_group=0)  # noqa: S603 - our own programs, fixed arguments
 
+
+class Supervisor:
+    """Run the child processes until asked to stop or until the essential one exits; start
+    the others again when they exit on their own. ``run`` returns the exit code."""
+
+    def __init__(
+        self,
+        commands: dict[str, list[str]],
+        *,
+        essential: str,
+        command: BaseCommand,
+        verbose: bool,
+        poll: float = 0.2,
+    ) -> None:
+        self.commands = commands
+        self.essential = essential
+        self.command = command
+        self.verbose = verbose
+        self.poll = poll
+        self.children: dict[str, subprocess.Popen[bytes]] = {}
+        self.started: dict[str, float] = {}
+        self.waits: dict[str, float] = dict.fromkeys(commands, RESTART_FIRST_WAIT)
+        self.restart_at: dict[str, float] = {}
+        self.signals_received = 0
+
+    def _launch(self, name: str) -> None:
+        self.children[name] = _start(self.commands[name])
+        self.started[name] = time.monotonic()
+
+    def _stop_all(self, signum: int = signal.SIGTERM, frame: FrameType | None = None) -> None:
+        self.signals_received += 1
+        if self.verbose and self.signals_received == 1 and "db_worker" in self.children:
+            self.command.stdout.write(
+                "Đang dừng: chờ tiến trình chạy nền làm xong việc đang làm "
+                "(Ctrl+C lần nữa để dừng ngay)."
+            )
+            self.command.stdout.flush()
+        for child in self.children.values():
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+
+    def _restart_later(self, name: str, returncode: int) -> None:
+        """Schedule a restart of a child that exited on its own, backing off while it fails."""
+        now = time.monotonic()
+        if now - self.started[name] >= STABLE_AFTER:
+            self.waits[name] = RESTART_FIRST_WAIT
+        wait = self.waits[name]
+        self.waits[name] = min(wait * 2, RESTART_MAX_WAIT)
+        self.restart_at[name] = now + wait
+        self.command.stderr.write(
+            f"{name} đã dừng (mã {returncode}); khởi động lại sau {wait:g} giây."
+        )
+
+    def run(self) -> int:
         for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-            signal.signal(signum, stop)
+            signal.signal(signum, self._stop_all)
+        for name in self.commands:
+            self._launch(name)
         code = 0
-        while all(child.poll() is None for child in children.values()):
-            time.sleep(0.2)
-        if not signals_received:
-            exited = next(name for name, child in children.items() if child.poll() is not None)
-            code = children[exited].returncode or 1
-            self.stderr.write(f"{exited} đã dừng (mã {children[exited].returncode}).")
-            stop(signal.SIGTERM, None)
+        while not self.signals_received:
+            essential = self.children[self.essential]
+            if essential.poll() is not None:
+                code = essential.returncode or 1
+                self.command.stderr.write(f"{self.essential} đã dừng (mã {essential.returncode}).")
+                self._stop_all()
+                break
+            now = time.monotonic()
+            for name, child in self.children.items():
+                if name in self.restart_at:
+                    if now >= self.restart_at[name]:
+                        del self.restart_at[name]
+                        self._launch(name)
+                elif child.poll() is not None:
+                    self._restart_later(name, child.returncode)
+            time.sleep(self.poll)
         # The web server has its graceful timeout; the worker may be in the middle of a job,
         # which it finishes unless a second signal arrives (the handler stays installed).
-        for name, child in children.items():
-            if name == "db_worker":
+        for name, child in self.children.items():
+            if name != self.essential:
                 child.wait()
                 continue
             try:
