@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,15 +24,16 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from PIL import Image, UnidentifiedImageError
 
 from gandan.core import charts
 from gandan.core.ratelimit import Limit
+from gandan.core.uploads import file_response
 from gandan.feedback import selectors, services
 from gandan.feedback.access import access_report_for_reporter
 from gandan.feedback.forms import ListFilterForm, NearbyForm, ReopenForm, ReportForm
 from gandan.feedback.models import HIDDEN_TEXT, Category, Channel, Report
 from gandan.feedback.selectors import report_timeline
+from gandan.feedback.services.checks import PICTURES
 from gandan.geo.maps import Projection, projection
 from gandan.geo.models import Level, Unit
 from gandan.geo.province import home_code, home_name
@@ -41,7 +42,6 @@ from gandan.reports.registry import ReportError, build_request, run_report
 PAGE_SIZE = 50
 # Five reports per client address per ten minutes (refused forms do not count).
 SUBMIT_LIMIT = Limit("feedback_submit", count=5, window_s=10 * 60)
-IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 ANSWERED = "Đã trả lời"
 STILL_OPEN = "Đang xử lý"
 # The service's error keys (shared with Open311) → the fields of the form.
@@ -438,22 +438,7 @@ def report_photo(request: HttpRequest, photo_id: int) -> HttpResponseBase:
     photo = selectors.public_photo(photo_id)
     if photo is None:
         raise Http404("Không tìm thấy ảnh.")
-    try:
-        handle = photo.image.open("rb")
-    except (OSError, ValueError):
-        raise Http404("Không tìm thấy ảnh.") from None
-    try:
-        with Image.open(handle) as image:
-            content_type = IMAGE_TYPES.get(image.format or "")
-        handle.seek(0)
-    except (UnidentifiedImageError, OSError):
-        content_type = None
-    if content_type is None:
-        handle.close()
-        raise Http404("Không tìm thấy ảnh.")
-    response = FileResponse(handle, content_type=content_type)
-    response["Content-Disposition"] = "inline"
-    response["X-Content-Type-Options"] = "nosniff"
+    response = file_response(photo.image, download_name=f"anh-{photo.pk}", only=PICTURES)
     # Revalidate every time: a photo redacted later must stop being served at once.
     response["Cache-Control"] = "no-cache"
     return response

@@ -1,12 +1,11 @@
 """The dossier's files for staff: each document's attachment and the electronic result.
 
 Served through the dossier's scope (404 outside it, as for a missing file), never from a public
-media address; each download is personal data and is logged.
+media address, typed by their bytes (gandan.core.uploads.file_response: inline only for a PDF
+or a picture); each download is personal data and is logged.
 """
 
 from __future__ import annotations
-
-import mimetypes
 
 from django.contrib.auth.decorators import login_required
 from django.db.models.fields.files import FieldFile
@@ -14,28 +13,17 @@ from django.http import FileResponse, Http404, HttpRequest
 from django.views.decorators.http import require_GET
 
 from gandan.core.services import access_log_record
+from gandan.core.uploads import file_response
 from gandan.onestop.access import access_dossier
 from gandan.onestop.models import Dossier
 from gandan.onestop.selectors import dossier_document
 
 
 def _send(request: HttpRequest, dossier: Dossier, file: FieldFile, what: str) -> FileResponse:
-    if not file:
-        raise Http404("Không có tệp này.")
-    try:
-        handle = file.open("rb")
-    except FileNotFoundError:
-        raise Http404("Tệp không còn trên máy chủ.") from None
+    response = file_response(file)
     access_log_record(
         user=request.user, subject=dossier, what=what, province_code=dossier.province_code
     )
-    name = (file.name or "tep").rsplit("/", 1)[-1]
-    kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    response = FileResponse(handle, content_type=kind, filename=name)
-    response["Content-Disposition"] = response["Content-Disposition"].replace(
-        "attachment", "inline"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 

@@ -100,8 +100,7 @@ def report_submit(
     photos = photos or []
     if len(photos) > MAX_PHOTOS:
         raise ValidationError({"media": f"Tối đa {MAX_PHOTOS} ảnh cho một phản ánh."})
-    for upload in photos:
-        check_photo(upload)
+    pictures = [check_photo(upload) for upload in photos]
     received_at = received_at or timezone.now()
     if received_at > timezone.now() + dt.timedelta(minutes=5):
         raise ValidationError({"requested_datetime": "Thời điểm tiếp nhận không thể ở tương lai."})
@@ -135,8 +134,8 @@ def report_submit(
         created_by=acting_user(actor),
         updated_by=acting_user(actor),
     )
-    for upload in photos:
-        Photo.objects.create(report=report, image=upload)
+    for picture in pictures:
+        Photo.objects.create(report=report, image=picture.content)
     event_record(
         kind=ReportEvent.RECEIVED,
         subject=report,

@@ -405,7 +405,7 @@ def test_a_media_file_that_is_not_an_image_is_refused_and_nothing_is_stored(fmt,
     fake = io.BytesIO(b"%PDF-1.4 not a photo")
     fake.name = "o-ga.png"
     response = post(fmt, {**good_post(api_key), "media": fake}, multipart=True)
-    assert_errors(response, 400, "media", "không phải là ảnh")
+    assert_errors(response, 400, "media", "không phải ảnh JPEG, ảnh PNG hoặc ảnh WebP")
     assert not Report.objects.exists() and not Photo.objects.exists()
 
 
@@ -711,3 +711,28 @@ def test_an_open311_client_finds_posts_and_follows_a_request(api_key):
 def test_a_post_with_a_phone_number_the_public_form_refuses_is_refused(fmt, api_key):
     assert_errors(post(fmt, good_post(api_key, phone="gọi tôi")), 400, "Số điện thoại")
     assert not Report.objects.exists()
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_photo_declaring_a_huge_picture_is_refused_not_a_server_error(fmt, api_key):
+    from gandan.core.tests.test_uploads import png_claiming
+
+    bomb = io.BytesIO(png_claiming(40_000, 40_000))
+    bomb.name = "bom.png"
+    response = post(fmt, {**good_post(api_key), "media": bomb}, multipart=True)
+    assert_errors(response, 400, "media", "quá nhiều điểm ảnh")
+    assert not Report.objects.exists()
+
+
+def test_a_stored_photo_keeps_no_gps_position_or_device(api_key):
+    from gandan.core.tests.test_uploads import photo_with_gps
+
+    photo = io.BytesIO(photo_with_gps())
+    photo.name = "o-ga.jpg"
+    response = post("json", {**good_post(api_key), "media": photo}, multipart=True)
+    assert response.status_code == 201, response.content.decode()
+    [stored] = Report.objects.get(code=parse(response)[0]["service_request_id"]).photos.all()
+    served = Client().get(photo_url(stored))
+    assert served["Content-Type"] == "image/jpeg"
+    with Image.open(io.BytesIO(b"".join(served.streaming_content))) as image:
+        assert not image.getexif() and "exif" not in image.info

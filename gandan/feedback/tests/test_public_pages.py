@@ -168,7 +168,10 @@ BAD_INPUT = {
         "Nội dung không được chứa mã HTML.",
     ),
     "html_in_title": ({"title": "<b>Khẩn</b>"}, "Nội dung không được chứa mã HTML."),
-    "not_an_image": ({"photos": "text"}, "o-ga.png không phải là ảnh."),
+    "not_an_image": (
+        {"photos": "text"},
+        "Tệp “o-ga.png” không phải ảnh JPEG, ảnh PNG hoặc ảnh WebP.",
+    ),
     "six_photos": ({"photos": 6}, "Tối đa 5 ảnh cho một phản ánh."),
     "no_category": ({"category": ""}, "Hãy chọn lĩnh vực của phản ánh."),
     "bad_phone": ({"reporter_phone": "gọi tôi"}, "Số điện thoại không hợp lệ"),

@@ -167,7 +167,7 @@ def test_photos_are_kept_with_the_report(thuan_hoa, media):
 
 def test_a_file_that_is_not_an_image_is_refused(thuan_hoa, media):
     fake = SimpleUploadedFile("anh.png", b"not an image", content_type="image/png")
-    with pytest.raises(ValidationError, match="không phải là ảnh"):
+    with pytest.raises(ValidationError, match="không phải ảnh JPEG, ảnh PNG hoặc ảnh WebP"):
         report_at(thuan_hoa, photos=[fake])
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from gandan.core import statements
 from gandan.core.actors import acting_user
 from gandan.core.crypto import blind_index
+from gandan.core.uploads import KINDS, Checked, check_upload
 from gandan.core.validators import check_citizen_id, check_phone
 from gandan.geo.models import Unit
 from gandan.onestop.events import OnestopEvent as E
@@ -124,24 +125,20 @@ def check_documents(version: ProcedureVersion, provided: Iterable[str]) -> list[
     return [{**d, "provided": d["code"] in given} for d in version.documents]
 
 
-def check_attachment(upload: UploadedFile) -> None:
-    """PDF or picture, at most the desk's size limit; checked by content, not by name."""
+def check_attachment(upload: UploadedFile) -> Checked:
+    """One of the desk's file types (rule ``attachment_types``: PDF and pictures), at most
+    its size limit; checked by its bytes, a picture cleaned of its metadata
+    (gandan.core.uploads). What to store."""
     limit_mb = int(_rule("attachment_max_mb", "10"))
-    if upload.size is not None and upload.size > limit_mb * 1024 * 1024:
-        raise _error(
-            f"Tệp “{upload.name}” quá lớn ({upload.size / 1024 / 1024:.1f} MB; tối đa {limit_mb} MB).",
-            "attachment_too_large",
-            "file",
-        )
-    head = upload.read(8)
-    upload.seek(0)
-    kinds = {b"%PDF": "pdf", b"\x89PNG": "png", b"\xff\xd8\xff": "jpeg"}
-    if not any(head.startswith(magic) for magic in kinds):
-        raise _error(
-            f"Tệp “{upload.name}” không phải PDF hoặc ảnh (JPEG, PNG).",
-            "attachment_type",
-            "file",
-        )
+    types = _rule("attachment_types", "application/pdf,image/jpeg,image/png").split(",")
+    return check_upload(
+        upload,
+        name=upload.name or "tệp",
+        size=upload.size,
+        accept=tuple(kind for kind in KINDS.values() if kind.content_type in types),
+        max_bytes=limit_mb * 1024 * 1024,
+        field="file",
+    )
 
 
 def _schedule(dossier: Dossier, received: dt.datetime) -> None:
@@ -243,8 +240,7 @@ def _receive(
     applicant = check_applicant(applicant)
     version = version_for(procedure, unit, timezone.localdate(at))
     checked = check_documents(version, documents)
-    for upload in (attachments or {}).values():
-        check_attachment(upload)
+    cleaned = {code: check_attachment(upload) for code, upload in (attachments or {}).items()}
     dossier = Dossier(
         province_code=unit.province_code,
         unit=unit,
@@ -294,13 +290,13 @@ def _receive(
             for d in checked
         ]
     )
-    for code, upload in (attachments or {}).items():
+    for code, upload in cleaned.items():
         document = dossier.documents.filter(code=code).first()
         if document is None:
             raise _error(
                 f"Tệp đính kèm cho giấy tờ không có: {code}.", "unknown_document", "documents"
             )
-        document.file.save(upload.name or f"{code}.pdf", upload, save=False)
+        document.file.save(upload.content.name, upload.content, save=False)
         document.digitised = True
         document.save(update_fields=["file", "digitised"])
     _event(

@@ -321,8 +321,7 @@ def dossier_finish(
     the result electronic.
     """
     at = _now(at)
-    if result_file is not None:
-        check_attachment(result_file)
+    result = check_attachment(result_file) if result_file is not None else None
     _move(dossier, Status.DONE)
     steps = steps_of(dossier.version)
     from_unit, from_step = dossier.current_unit, dossier.step_order
@@ -336,9 +335,9 @@ def dossier_finish(
         dossier.handling_hours = max(spent.total_seconds() / 3600 - dossier.paused_hours, 0.0)
     dossier.handled_by = acting_user(actor)
     dossier.result_note = _text(result_note, "result_note", "kết quả", required=False)
-    dossier.result_electronic = electronic or result_file is not None
-    if result_file is not None:
-        dossier.result_file.save(result_file.name or "ket-qua.pdf", result_file, save=False)
+    dossier.result_electronic = electronic or result is not None
+    if result is not None:
+        dossier.result_file.save(result.content.name, result.content, save=False)
     dossier.assignee = None
     dossier.updated_by = acting_user(actor)
     dossier.save()

@@ -197,7 +197,7 @@ def test_an_attachment_that_is_not_a_pdf_or_picture_is_refused(personas) -> None
         "/onestop/receive/", {**receipt(personas), "file_to_khai": fake}
     )
     assert response.status_code == 400
-    assert "không phải PDF hoặc ảnh" in page(response)
+    assert "không phải PDF, ảnh JPEG hoặc ảnh PNG" in page(response)
     assert not Dossier.objects.exists()
 
 

@@ -58,7 +58,9 @@ def test_a_missing_required_document_or_a_bad_file_saves_nothing(personas) -> No
     assert missing.status_code == 400 and "thiếu giấy tờ bắt buộc" in missing.content.decode()
     fake = SimpleUploadedFile("to_khai.pdf", b"MZ not a document", content_type="application/pdf")
     bad = Client().post("/dossiers/file/", form(personas, doc_to_khai=fake))
-    assert bad.status_code == 400 and "không phải PDF hoặc ảnh" in bad.content.decode()
+    assert (
+        bad.status_code == 400 and "không phải PDF, ảnh JPEG hoặc ảnh PNG" in bad.content.decode()
+    )
     no_contact = Client().post(
         "/dossiers/file/", form(personas, citizen_id="", phone="", doc_to_khai=pdf("a.pdf"))
     )
@@ -75,3 +77,20 @@ def test_an_address_may_file_only_a_few_dossiers_in_ten_minutes(personas) -> Non
         )
     refused = client.post("/dossiers/file/", form(personas, doc_to_khai=pdf("t.pdf")))
     assert refused.status_code == 429 and Dossier.objects.count() == 5
+
+
+def test_a_page_disguised_as_a_pdf_reaches_the_officer_as_a_pdf_never_as_a_page(personas) -> None:  # type: ignore[no-untyped-def]
+    script = b"%PDF-1.4\n<html><script>fetch('/accounts/')</script></html>"
+    disguised = SimpleUploadedFile("to_khai.html", script, content_type="text/html")
+    assert (
+        Client().post("/dossiers/file/", form(personas, doc_to_khai=disguised)).status_code == 200
+    )
+    document = Dossier.objects.get().documents.get(code="to_khai")
+    assert document.file.name.endswith(".pdf") and "to_khai.html" not in document.file.name
+    url = f"/onestop/{document.dossier_id}/files/{document.pk}/"
+    response = personas.client("official_a").get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"].startswith("sandbox")
+    assert ".html" not in response["Content-Disposition"]

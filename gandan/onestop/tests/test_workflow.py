@@ -164,7 +164,7 @@ def test_bad_input_changes_nothing(personas) -> None:  # type: ignore[no-untyped
         assert code in codes(error.value), code
     big = SimpleUploadedFile("to_khai.pdf", b"%PDF-1.4" + b"0" * (11 * 1024 * 1024))
     fake = SimpleUploadedFile("to_khai.pdf", b"MZ\x90\x00 not a pdf")
-    for upload, code in ((big, "attachment_too_large"), (fake, "attachment_type")):
+    for upload, code in ((big, "upload_too_large"), (fake, "upload_type")):
         with pytest.raises(ValidationError) as error:
             receive(personas.commune_a, MARITAL, attachments={"to_khai": upload})
         assert code in codes(error.value)
