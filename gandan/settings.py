@@ -10,12 +10,14 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("GANDAN_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+VAR_DIR.chmod(0o700)  # the embedded database, keys and uploads: the server's account only
 
 
 def _env_bool(name: str, default: bool = False) -> bool:
@@ -53,7 +55,32 @@ def _secret_key() -> str:
     return path.read_text().strip()
 
 
+# Written before the secret key is generated: an installation that already had a secret key
+# encrypted its personal data under a key derived from it (see _field_key).
+_HAD_SECRET_KEY = (VAR_DIR / "secret_key").exists()
 SECRET_KEY = _secret_key()
+
+
+def _field_key() -> str:
+    """The master key of the encrypted personal data (gandan.core.crypto), apart from the
+    secret key so that either can be rotated alone (``gandan rotate_field_key``)."""
+    key = os.environ.get("GANDAN_FIELD_KEY", "")
+    if key:
+        return key
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "GANDAN_FIELD_KEY must be set in production: the key of the encrypted personal "
+            "data (keep it apart from GANDAN_SECRET_KEY and from the database's backups)."
+        )
+    path = VAR_DIR / "field_key"
+    if not path.exists():
+        # An embedded installation that encrypted under its secret key keeps that material.
+        path.write_text(SECRET_KEY if _HAD_SECRET_KEY else secrets.token_urlsafe(64))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+GANDAN_FIELD_KEY = _field_key()
 
 if PRODUCTION:
     if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure") or len(set(SECRET_KEY)) < 5:
@@ -81,6 +108,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "csp",
     "axes",
     "django_tasks",
     "django_tasks_db",
@@ -104,6 +132,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "gandan.core.security.NoStoreMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "gandan.core.timeouts.RequestTimeoutMiddleware",
     # Last, so that it sees the outcome of authentication (django-axes requires it).
@@ -271,11 +301,37 @@ TASKS = {
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 if PRODUCTION:
+    # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (docs/security.md).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = _env_bool("GANDAN_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = int(os.environ.get("GANDAN_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_CONTENT_TYPE_NOSNIFF = True
+    CSRF_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy (django-csp): scripts from this site only, plus the inline scripts
+# that carry the request's nonce; no plug-ins, no framing, forms post here only. Inline style
+# attributes stay allowed (htmx and a few templates use them); they cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -314,6 +370,10 @@ SPECTACULAR_SETTINGS = {
         "ReviewStatusEnum": "gandan.households.models.ReviewStatus",
         "ReviewRequestStatusEnum": "gandan.households.models.RequestStatus",
         "ReportStatusEnum": "gandan.feedback.models.Status",
+        "ReportChannelEnum": "gandan.feedback.models.Channel",
+        "DossierStatusEnum": "gandan.onestop.models.Status",
+        "TaskStatusEnum": "gandan.feedback.models.TaskStatus",
+        "DossierChannelEnum": "gandan.onestop.models.Channel",
     },
 }
 

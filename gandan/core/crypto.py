@@ -1,7 +1,8 @@
 """Encryption of sensitive personal data at rest (citizen ID numbers, …).
 
 Values are encrypted with Fernet (AES-128-CBC + HMAC-SHA256) under a key derived from
-``GANDAN_FIELD_KEY`` (or, in the embedded mode, from the secret key). A keyed hash of the
+``settings.GANDAN_FIELD_KEY`` (required in production; in the embedded mode kept in
+``var/field_key``). A keyed hash of the
 normalised value is stored beside it so that equality lookups and uniqueness work without
 decrypting.
 """
@@ -11,7 +12,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import os
 from functools import lru_cache
 from typing import Any
 
@@ -24,7 +24,7 @@ from django.db import models
 
 @lru_cache(maxsize=1)
 def _keys() -> tuple[Fernet, bytes]:
-    master = os.environ.get("GANDAN_FIELD_KEY") or settings.SECRET_KEY
+    master = settings.GANDAN_FIELD_KEY
     material = HKDF(algorithm=hashes.SHA256(), length=64, salt=b"gandan-fields", info=b"v1").derive(
         master.encode()
     )

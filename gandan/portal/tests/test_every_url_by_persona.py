@@ -83,7 +83,6 @@ CORE_URLS: dict[str, Row] = {
     "api/v1/reports/<str:name>/": Row(lambda p: "/api/v1/reports/units/?unit=46", everyone(200)),
     "api/v1/schema/": Row(lambda p: "/api/v1/schema/", everyone(200)),
     "api/v1/docs/": Row(lambda p: "/api/v1/docs/", everyone(200)),
-    "api/v1/redoc/": Row(lambda p: "/api/v1/redoc/", everyone(200)),
     # Operations
     "healthz": Row(lambda p: "/healthz", everyone(200)),
 }
