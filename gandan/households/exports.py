@@ -5,7 +5,6 @@ Used by the report screen's downloads and by ``gandan report poverty --format xl
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from collections.abc import Mapping, Sequence
@@ -16,6 +15,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from gandan.core.spreadsheets import csv_bytes, put
 from gandan.geo.models import Level
 from gandan.households.models import review_date
 
@@ -126,7 +126,7 @@ def _title_rows(sheet: Worksheet, title: str, report: Mapping[str, Any], width: 
         (day_line(report["year"], day), Font(italic=True)),
     ]
     for row, (text, font) in enumerate(lines, start=1):
-        sheet.cell(row=row, column=1, value=text).font = font
+        put(sheet, row, 1, text).font = font
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
         sheet.cell(row=row, column=1).alignment = Alignment(
             horizontal="center" if row == 1 else "left"
@@ -136,7 +136,7 @@ def _title_rows(sheet: Worksheet, title: str, report: Mapping[str, Any], width: 
 
 def _header(sheet: Worksheet, row: int, headers: Sequence[str]) -> None:
     for column, text in enumerate(headers, start=1):
-        cell = sheet.cell(row=row, column=column, value=text)
+        cell = put(sheet, row, column, text)
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
         cell.border = BOX
@@ -152,7 +152,7 @@ def _body(
     rates: Sequence[int] = (),
 ) -> None:
     for column, value in enumerate(values, start=1):
-        cell = sheet.cell(row=row, column=column, value=value)
+        cell = put(sheet, row, column, value)
         cell.border = BOX
         if bold:
             cell.font = Font(bold=True)
@@ -274,12 +274,12 @@ CSV_COLUMNS: list[tuple[str, str]] = [
 
 def poverty_csv(report: Mapping[str, Any]) -> bytes:
     """One row per unit below the report's unit and a total row, every figure in a column."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([label for _key, label in CSV_COLUMNS])
-    for row in report["by_unit"]:
-        writer.writerow([row[key] for key, _label in CSV_COLUMNS])
     unit = report["unit"] or {"code": "", "name": "Cả nước"}
     total = {**report, "unit": unit["code"], "name": f"Tổng cộng: {unit['name']}"}
-    writer.writerow([total[key] for key, _label in CSV_COLUMNS])
-    return buffer.getvalue().encode("utf-8-sig")  # BOM so that Excel reads Vietnamese correctly
+    return csv_bytes(
+        [
+            [label for _key, label in CSV_COLUMNS],
+            *([row[key] for key, _label in CSV_COLUMNS] for row in report["by_unit"]),
+            [total[key] for key, _label in CSV_COLUMNS],
+        ]
+    )

@@ -1,13 +1,14 @@
-"""Writing a report's dict as JSON, CSV or Excel."""
+"""Writing a report's dict as JSON, CSV or Excel (through gandan.core.spreadsheets)."""
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from typing import Any
 
 from openpyxl import Workbook
+
+from gandan.core.spreadsheets import append, csv_bytes
 
 FORMATS = ("json", "csv", "xlsx")
 
@@ -37,23 +38,20 @@ def render(data: dict[str, Any], fmt: str, *, name: str | None = None) -> bytes:
     if fmt == "json":
         return (json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n").encode()
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(["chi_tieu", "gia_tri"])
-        writer.writerows(flatten(data))
-        return buffer.getvalue().encode("utf-8-sig")  # BOM so that Excel reads Vietnamese correctly
+        return csv_bytes([("chi_tieu", "gia_tri"), *flatten(data)])
     if fmt == "xlsx":
         workbook = Workbook()
         sheet = workbook.active
         assert sheet is not None  # noqa: S101 - a new workbook always has one sheet
         sheet.title = "bao_cao"
-        sheet.append(["Chỉ tiêu", "Giá trị"])
+        append(sheet, ["Chỉ tiêu", "Giá trị"])
         for key, value in flatten(data):
-            sheet.append(
+            append(
+                sheet,
                 [
                     key,
                     value if isinstance(value, int | float | str) or value is None else str(value),
-                ]
+                ],
             )
         sheet.column_dimensions["A"].width = 40
         out = io.BytesIO()

@@ -13,6 +13,7 @@ from typing import IO, Any
 
 from gandan.core.imports.report import ImportFileError
 from gandan.core.imports.rows import Row, cell_text
+from gandan.core.spreadsheets import refused_in_import
 
 FORMATS = {".xlsx": "xlsx", ".csv": "csv"}
 
@@ -97,6 +98,14 @@ def read_rows(source: Source, fmt: str, layout: Sequence[str]) -> Iterator[Row]:
         width = max(i for i, _ in positions) + 1
         if not _blank(values[width:]):
             row.error("", "dòng có nhiều ô hơn dòng tiêu đề", value="")
+        for name, value in row.cells.items():
+            if refused_in_import(value):
+                row.error(
+                    name,
+                    "ô bắt đầu bằng “=”, “+”, “-” hoặc “@” như một công thức: hãy nhập giá trị, "
+                    "không nhập công thức",
+                    value=str(value),
+                )
         yield row
     if positions is None:
         raise ImportFileError("tệp trống: không có dòng tiêu đề và dữ liệu")

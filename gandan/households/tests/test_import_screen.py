@@ -144,3 +144,13 @@ def test_a_broken_xlsx_is_reported(personas):
     response = personas.client("official_a").post(URL, {"file": upload})
     assert response.status_code == 400
     assert "không đọc được tệp Excel" in response.content.decode()
+
+
+def test_a_cell_written_as_a_formula_is_refused_with_its_row_and_column(personas):
+    formula = '=HYPERLINK("http://ke-gian.example/","x")'
+    rows = [row(), row(household_code="H002", head_name=formula)]
+    response = personas.client("official_a").post(URL, {"file": csv_file(rows)})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "head_name" in page and "không nhập công thức" in page
+    assert counts() == (0, 0, 0)

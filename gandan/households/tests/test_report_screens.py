@@ -593,3 +593,20 @@ def test_a_download_with_a_bad_parameter_is_refused_in_vietnamese(personas, data
         response = client.get(f"/households/export/?{query}")
         assert response.status_code == 400, query
         assert message in response.content.decode(), query
+
+
+def test_a_village_named_like_a_formula_stays_text_in_every_download(personas, data):
+    from gandan.geo.models import Hamlet
+
+    formula = '=HYPERLINK("http://ke-gian.example/","Bấm để xem")'
+    Hamlet.objects.filter(pk=personas.hamlet_a.pk).update(name=formula)
+    base = "/households/export/?unit=19789&year=2027&format="
+    rows = list(
+        csv.reader(
+            io.StringIO(_get(personas, "official_a", base + "csv").content.decode("utf-8-sig"))
+        )
+    )
+    assert rows[1][1] == "'" + formula  # shown as text by spreadsheet programs
+    book = load_workbook(io.BytesIO(_get(personas, "official_a", base + "xlsx").content))
+    cells = [cell for row in book["Tổng hợp"].iter_rows() for cell in row if cell.value == formula]
+    assert cells and all(cell.data_type == "s" for cell in cells)  # a string, not a formula

@@ -12,6 +12,7 @@ from openpyxl.cell.cell import Cell
 
 from gandan.core.crypto import mask_citizen_id
 from gandan.core.models import valid_on_q
+from gandan.core.spreadsheets import append
 from gandan.geo.models import Hamlet, Unit
 from gandan.officials.imports.columns import COLUMNS, DEGREES, SEX_NAMES
 from gandan.officials.imports.importer import _period, _with_former
@@ -53,7 +54,7 @@ def export_officials(unit: Unit, as_of: dt.date, *, user: Any = None) -> bytes:
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("can-bo")
-    sheet.append(list(COLUMNS))
+    append(sheet, list(COLUMNS))
     for posting in postings.iterator(chunk_size=1000):
         official = posting.official
         full = full_ids is None or official.pk in full_ids
@@ -87,7 +88,7 @@ def export_officials(unit: Unit, as_of: dt.date, *, user: Any = None) -> bytes:
             _date(sheet, politics[1] if politics else None),
             posting.salary_grade or None,
         ]
-        sheet.append(values)
+        append(sheet, values)
     _codes_sheet(book)
     buffer = io.BytesIO()
     book.save(buffer)
@@ -142,13 +143,13 @@ def _date(sheet: Any, value: dt.date | None) -> Cell | None:
 def _codes_sheet(book: Workbook) -> None:
     """A second sheet listing the codes the columns take (the import reads the first only)."""
     sheet = book.create_sheet("danh-muc")
-    sheet.append(["cột", "mã", "ý nghĩa", "hiệu lực"])
+    append(sheet, ["cột", "mã", "ý nghĩa", "hiệu lực"])
     for position in Position.objects.order_by("valid_from", "order", "code"):
-        sheet.append(["position_code", position.code, position.name, _period(position)])
+        append(sheet, ["position_code", position.code, position.name, _period(position)])
     for value, label in PostingKind.choices:
-        sheet.append(["posting_kind", value, label, ""])
+        append(sheet, ["posting_kind", value, label, ""])
     for kind, column, _ in DEGREES:
         for level, label in QUALIFICATION_LEVELS[kind].items():
-            sheet.append([column, level, label, ""])
+            append(sheet, [column, level, label, ""])
     for value, label in SEX_NAMES.items():
-        sheet.append(["sex", label, Sex(value).label, ""])
+        append(sheet, ["sex", label, Sex(value).label, ""])
