@@ -18,7 +18,7 @@ from gandan.accounts.access import (
     units_in_scope,
 )
 from gandan.accounts.models import Role
-from gandan.onestop.models import Apology, Dossier
+from gandan.onestop.models import Apology, Dossier, DossierAction, ProcedureStep, StepHandler
 
 DOSSIER_RELATED = ("unit", "current_unit", "version__procedure", "assignee", "handled_by")
 
@@ -93,3 +93,37 @@ def handled_dossier_ids(user: Any, ids: list[int]) -> set[int]:
     return set(
         dossiers_in_scope(user, for_write=True).filter(pk__in=ids).values_list("pk", flat=True)
     )
+
+
+# Who passes a step (hands the dossier on from it, or records its result): the roles of the
+# step's handler, held in the unit that holds the dossier. The leader's signature is the
+# commune leader's alone; examining and the desk are the officers' (a leader may too).
+STEP_ROLES: dict[str, frozenset[str]] = {
+    StepHandler.DESK: frozenset({Role.COMMUNE_OFFICER, Role.COMMUNE_LEADER}),
+    StepHandler.SPECIALIST: frozenset({Role.COMMUNE_OFFICER, Role.COMMUNE_LEADER}),
+    StepHandler.LEADER: frozenset({Role.COMMUNE_LEADER}),
+    StepHandler.PROVINCE: frozenset({Role.PROVINCE_SPECIALIST}),
+}
+# Actions that complete the dossier's current step.
+STEP_PASSING_ACTIONS = frozenset({DossierAction.FORWARD, DossierAction.FINISH})
+
+
+def current_step(dossier: Dossier) -> ProcedureStep | None:
+    return dossier.version.steps.filter(order=dossier.step_order).first()
+
+
+def may_pass_step(user: Any, dossier: Dossier) -> bool:
+    """Whether the user holds, in the unit that holds the dossier, a role of its current
+    step's handler (``STEP_ROLES``): only the commune leader passes "Chủ tịch UBND ký"."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return True
+    step = current_step(dossier)
+    if step is None:
+        return False
+    roles = STEP_ROLES.get(step.handler, frozenset())
+    return bool(units_for_roles(user, roles).filter(pk=dossier.current_unit_id).exists())
+
+
+def may_take_action(user: Any, dossier: Dossier, action: DossierAction) -> bool:
+    """The role rule of one action: a step-passing action needs ``may_pass_step``."""
+    return action not in STEP_PASSING_ACTIONS or may_pass_step(user, dossier)

@@ -464,7 +464,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     form = shown.form(found, request.POST)
     form.files = request.FILES  # the result's file, where the action takes one
     try:
-        services.check_action(found, chosen)
+        services.check_action(found, chosen, request.user)
     except ValidationError as error:
         add_service_errors(form, error)
         return _dossier_page(request, found, failed=(chosen, form), status=400)

@@ -207,13 +207,19 @@ def public_timeline(dossier: Dossier) -> list[dict[str, Any]]:
 def actions_available(dossier: Dossier, user: Any) -> list[DossierAction]:
     """The actions ``user`` may take on ``dossier`` now, in the desk's order: none unless the
     user's unit holds it (``access.may_handle_dossier``), then those its state allows
-    (``services.action_fits``, the same rule ``services.dossier_act`` enforces)."""
-    from gandan.onestop.access import may_handle_dossier
+    (``services.action_fits``) and the user's role may take (``access.may_take_action``: the
+    leader's step is passed by the leader) — the rules ``services.dossier_act`` enforces."""
+    from gandan.onestop.access import STEP_PASSING_ACTIONS, may_handle_dossier, may_pass_step
     from gandan.onestop.services import action_fits
 
     if not may_handle_dossier(user, dossier):
         return []
-    return [action for action in DossierAction if action_fits(dossier, action)]
+    passes = may_pass_step(user, dossier)
+    return [
+        action
+        for action in DossierAction
+        if action_fits(dossier, action) and (passes or action not in STEP_PASSING_ACTIONS)
+    ]
 
 
 def unit_staff(unit: Unit) -> QuerySet[Any]:

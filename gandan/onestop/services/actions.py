@@ -66,7 +66,9 @@ _ALLOWED: dict[DossierAction, Callable[[Dossier], bool]] = {
     DossierAction.RESUME: lambda d: d.status == Status.SUPPLEMENT,
     DossierAction.REQUEST_PAYMENT: lambda d: _to(d, Status.AWAITING_PAYMENT),
     DossierAction.RECORD_PAYMENT: lambda d: d.status == Status.AWAITING_PAYMENT,
-    DossierAction.FINISH: lambda d: _to(d, Status.DONE),
+    # The result is recorded at the last handling step (the one before the return at the
+    # desk), not while examining or signing is still to come.
+    DossierAction.FINISH: lambda d: _to(d, Status.DONE) and _next_step(d) is None,
     DossierAction.RETURN: lambda d: _to(d, Status.RETURNED),
     DossierAction.APOLOGY: lambda d: (
         d.is_open and not d.apologies.exclude(status=ApologyStatus.SENT).exists()
@@ -82,8 +84,12 @@ def action_fits(dossier: Dossier, action: DossierAction) -> bool:
     return _ALLOWED[action](dossier)
 
 
-def check_action(dossier: Dossier, action: str) -> DossierAction:
-    """``action`` as a member of the vocabulary, if the dossier's state allows it now."""
+def check_action(dossier: Dossier, action: str, actor: Any = None) -> DossierAction:
+    """``action`` as a member of the vocabulary, if the dossier's state allows it now and,
+    for an action that passes the current step, ``actor`` holds the step's role
+    (``access.may_pass_step``; code ``step_role``)."""
+    from gandan.onestop.access import current_step, may_take_action
+
     try:
         chosen = DossierAction(action)
     except ValueError:
@@ -93,6 +99,15 @@ def check_action(dossier: Dossier, action: str) -> DossierAction:
             f"Hồ sơ đang ở trạng thái “{Status(dossier.status).label}”: "
             f"không thể {chosen.label.lower()}.",
             "action_not_available",
+            "action",
+        )
+    if actor is not None and not may_take_action(actor, dossier, chosen):
+        step = current_step(dossier)
+        handler = step.get_handler_display() if step else ""
+        raise _error(
+            f"Bước “{step.name if step else ''}” do {handler.lower()} thực hiện: "
+            f"bạn không thể {chosen.label.lower()}.",
+            "step_role",
             "action",
         )
     return chosen
@@ -130,6 +145,6 @@ def dossier_act(*, dossier: Dossier, action: str, data: dict[str, Any], actor: A
     before anything is read from ``data``; the service's own refusals follow. Returns what
     the service returns (the dossier, or the supplement request or apology it made).
     """
-    chosen = check_action(dossier, action)
+    chosen = check_action(dossier, action, actor)
     service, inputs = _RUN[chosen]
     return service(dossier=dossier, actor=actor, **{k: data[k] for k in inputs if k in data})

@@ -154,3 +154,34 @@ def test_a_receipt_by_token_costs_eight_statements_and_its_transaction(
     with django_assert_num_queries(8 + 2):
         answer = api.post("/api/v1/dossiers/", data, format="json", HTTP_IDEMPOTENCY_KEY="q-1")
     assert answer.status_code == 201
+
+
+def test_only_the_commune_leader_passes_the_leaders_step(personas) -> None:  # type: ignore[no-untyped-def]
+    from gandan.accounts.models import Role
+    from gandan.accounts.services import membership_grant
+
+    officer = client(personas.official_a)
+    code = officer.post("/api/v1/dossiers/", receive_data(personas), format="json").json()["code"]
+    url = f"/api/v1/dossiers/{code}/transitions/"
+
+    def offered(api: APIClient) -> list[str]:
+        return [a["action"] for a in api.get(url).json()]
+
+    assert "finish" not in offered(officer)  # not while examining and signing are to come
+    assert officer.post(url, {"action": "finish"}, format="json").json()["field_codes"] == {
+        "action": ["action_not_available"]
+    }
+    while officer.get(f"/api/v1/dossiers/{code}/").json()["step_order"] < 3:
+        assert officer.post(url, {"action": "forward"}, format="json").status_code == 200
+    # Step 3 is "Chủ tịch UBND ký": the officer may not sign it off, nor record the result.
+    assert "finish" not in offered(officer) and "forward" not in offered(officer)
+    refused = officer.post(url, {"action": "finish"}, format="json")
+    assert refused.status_code == 400
+    assert refused.json()["field_codes"] == {"action": ["step_role"]}
+    assert Dossier.objects.get(code=code).status != Status.DONE
+    chair = membership_grant(
+        username="chu_tich_a", role=Role.COMMUNE_LEADER, unit=personas.commune_a
+    ).user
+    assert "finish" in offered(client(chair))
+    done = client(chair).post(url, {"action": "finish"}, format="json")
+    assert done.status_code == 200 and done.json()["status"] == Status.DONE

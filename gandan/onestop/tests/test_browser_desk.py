@@ -26,6 +26,7 @@ pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
 OFFICER = "motcua.danang"
+CHAIR = "chutich.danang"
 
 SETUP = f"""
 import json
@@ -37,6 +38,8 @@ today = timezone.localdate()
 unit = Unit.objects.filter(province_code="48", level=Level.COMMUNE).valid_on(today).order_by("code").last()
 membership_grant(username={OFFICER!r}, role="commune_officer", unit=unit,
                  password={DEMO_PASSWORD!r}, full_name="Võ Thị Hồng")
+membership_grant(username={CHAIR!r}, role="commune_leader", unit=unit,
+                 password={DEMO_PASSWORD!r}, full_name="Lê Văn Bình")
 print(json.dumps({{"unit": unit.name, "code": unit.code}}))
 """
 
@@ -54,6 +57,15 @@ def _set_up(env: dict[str, str]) -> dict[str, Any]:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def _sign_in(page: Any, username: str) -> None:
+    page.context.clear_cookies()
+    page.goto("/accounts/login/")
+    page.get_by_label("Tên đăng nhập", exact=True).fill(username)
+    page.get_by_label("Mật khẩu", exact=True).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/staff/$"))
+
+
 def _act(page: Any, name: str) -> None:
     page.locator(f"#act-{name} summary").click()
     page.locator(f"#act-{name} button[type=submit]").click()
@@ -62,11 +74,7 @@ def _act(page: Any, name: str) -> None:
 def test_a_dossier_goes_from_the_counter_to_its_return(browser_page, live_gandan_env) -> None:  # type: ignore[no-untyped-def]
     page = browser_page
     made = _set_up(live_gandan_env)
-    page.goto("/accounts/login/")
-    page.get_by_label("Tên đăng nhập", exact=True).fill(OFFICER)
-    page.get_by_label("Mật khẩu", exact=True).fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập", exact=True).click()
-    expect(page).to_have_url(re.compile(r"/staff/$"))
+    _sign_in(page, OFFICER)
 
     # 1. Counter receipt: the procedure first, its time limit and documents, then the applicant.
     page.get_by_role("link", name="Tiếp nhận hồ sơ", exact=True).first.click()
@@ -99,10 +107,15 @@ def test_a_dossier_goes_from_the_counter_to_its_return(browser_page, live_gandan
     expect(page.locator("#current-step")).to_contain_text("2. Công chức tư pháp")
     _act(page, "forward")
     expect(page.locator("#current-step")).to_contain_text("3. Chủ tịch UBND")
+    expect(page.locator("#act-finish")).to_have_count(0)  # the chair's step, not the officer's
+    _sign_in(page, CHAIR)
+    page.goto(dossier_url)
     page.locator("#act-finish summary").click()
     page.locator("#act-finish").get_by_label("Kết quả giải quyết").fill("Đã cấp Giấy khai sinh")
     page.locator("#act-finish button[type=submit]").click()
     expect(page.locator("#status")).to_have_text("Đã có kết quả")
+    _sign_in(page, OFFICER)
+    page.goto(dossier_url)
     _act(page, "return")
     expect(page.locator("#status")).to_have_text("Đã trả kết quả")
     expect(page.locator("#timeline")).to_contain_text("Đã trả kết quả")

@@ -261,9 +261,10 @@ def test_only_the_actions_the_status_allows_are_offered(personas) -> None:  # ty
     client = personas.client("official_a")
     received = receive(personas.commune_a, MARITAL)
     html = page(client.get(f"/onestop/{received.pk}/"))
-    for shown in ("forward", "request_supplement", "finish", "stop", "withdraw", "apology"):
+    for shown in ("forward", "request_supplement", "stop", "withdraw", "apology"):
         assert f'id="act-{shown}"' in html, shown
-    for hidden in ("accept", "refuse", "resume", "return", "record_payment", "send_back"):
+    # The result is recorded after examining and signing, not at the desk's first step.
+    for hidden in ("accept", "refuse", "resume", "return", "record_payment", "send_back", "finish"):
         assert f'id="act-{hidden}"' not in html, hidden
     online = receive(personas.commune_a, MARITAL, channel=Channel.ONLINE)
     html = page(client.get(f"/onestop/{online.pk}/"))
@@ -273,6 +274,15 @@ def test_only_the_actions_the_status_allows_are_offered(personas) -> None:  # ty
     response = act(client, received, "return")
     assert response.status_code == 400 and "không thể trả kết quả" in page(response)
     assert act(client, received, "no-such-thing").status_code == 404
+
+
+def _commune_leader(personas):  # type: ignore[no-untyped-def]
+    user = membership_grant(
+        username="chu_tich_a", role=Role.COMMUNE_LEADER, unit=personas.commune_a, password=PASSWORD
+    ).user
+    client = personas.client("anonymous")
+    client.force_login(user)
+    return client
 
 
 def test_a_dossier_goes_from_receipt_to_return_through_the_action_forms(personas, capsys) -> None:  # type: ignore[no-untyped-def]
@@ -309,8 +319,16 @@ def test_a_dossier_goes_from_receipt_to_return_through_the_action_forms(personas
     assert fresh(dossier).status == Status.AWAITING_PAYMENT
     ok("record_payment")
     ok("forward", {"to_unit": a})
-    ok("finish", {"result_note": "Đã cấp giấy xác nhận", "electronic": "on"})
-    assert fresh(dossier).result_electronic
+    # The leader's step ("Chủ tịch UBND ký"): the officer may not pass it, the leader does.
+    assert 'id="act-finish"' not in page(client.get(f"/onestop/{dossier.pk}/"))
+    refused = act(client, dossier, "finish", {"result_note": "Tự ký"})
+    assert refused.status_code == 400 and "Lãnh đạo UBND" in page(refused)
+    leader = _commune_leader(personas)
+    response = act(
+        leader, dossier, "finish", {"result_note": "Đã cấp giấy xác nhận", "electronic": "on"}
+    )
+    assert response.status_code == 302
+    assert fresh(dossier).result_electronic and fresh(dossier).handled_by.username == "chu_tich_a"
     ok("return")
     ok("complaint", {"note": "Phải đi lại hai lần"})
     assert fresh(dossier).status == Status.RETURNED and fresh(dossier).complaint
