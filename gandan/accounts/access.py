@@ -169,6 +169,32 @@ def units_for_roles(
     return Unit.objects.descendants_of(_roots(memberships))
 
 
+# Roles that read the personal records (households and their members, personnel files,
+# dossiers' applicants) of every unit they cover. A village head reads only those of his own
+# village (``village_head_hamlets``); a viewer reads figures, never personal records
+# (docs/decisions/0006).
+UNIT_RECORD_ROLES = frozenset(
+    {Role.PROVINCE_LEADER, Role.PROVINCE_SPECIALIST, Role.COMMUNE_LEADER, Role.COMMUNE_OFFICER}
+)
+
+
+def units_for_records(user: Any, *, as_of: dt.date | None = None) -> UnitQuerySet:
+    """The units whose personal records the user reads in full (a superuser: all)."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return Unit.objects.all()
+    return units_for_roles(user, UNIT_RECORD_ROLES, as_of=as_of)
+
+
+def village_head_hamlets(user: Any, *, as_of: dt.date | None = None) -> set[int]:
+    """The villages (with their rows before and after the reform) the user heads."""
+    heads = {
+        m.hamlet_id
+        for m in current_memberships(user, as_of)
+        if m.role == Role.VILLAGE_HEAD and m.hamlet_id
+    }
+    return _hamlet_chain(heads) if heads else set()
+
+
 def hamlets_in_scope(user: Any, *, as_of: dt.date | None = None, for_write: bool = False) -> Any:
     """Hamlets the user may see (or change): those of communes in scope; a village head's own only."""
     if getattr(user, "is_superuser", False) and user.is_active:
@@ -281,6 +307,8 @@ __all__ = [
     "may_edit_hamlets",
     "may_read_unit_report",
     "may_write_somewhere",
+    "units_for_records",
     "units_in_scope",
     "user_covers_unit",
+    "village_head_hamlets",
 ]

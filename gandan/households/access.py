@@ -10,21 +10,56 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from gandan.accounts.access import FULL_ID_ROLES, hamlets_in_scope, units_for_roles, units_in_scope
+from gandan.accounts.access import (
+    FULL_ID_ROLES,
+    hamlets_in_scope,
+    units_for_records,
+    units_for_roles,
+    units_in_scope,
+    village_head_hamlets,
+)
 from gandan.accounts.models import Role
 from gandan.geo.models import Unit
 from gandan.households.models import Household, Placement, Review, ReviewRequest
 
 
 def households_in_scope(user: Any, *, for_write: bool = False, on: dt.date | None = None) -> Any:
-    units = units_in_scope(user, for_write=for_write).values("pk")
-    placements = Placement.objects.filter(unit__in=units)
+    """Households registered (ever, for reading; on ``on``, for writing) where the user reads
+    personal records: the units of a role that reads them whole, a village head's own village;
+    a viewer none (figures only, through the reports)."""
     if for_write:
-        placements = placements.valid_on(on or timezone.localdate())
+        units = units_in_scope(user, for_write=True).values("pk")
+        placements = Placement.objects.filter(unit__in=units).valid_on(on or timezone.localdate())
+    else:
+        placements = Placement.objects.filter(
+            Q(unit__in=units_for_records(user).values("pk"))
+            | Q(hamlet_id__in=village_head_hamlets(user))
+        )
     return Household.objects.filter(pk__in=placements.values("household_id"))
+
+
+def visible_review_hamlets(user: Any, review: Review) -> frozenset[int] | None:
+    """The villages of ``review`` whose households the user may see listed: None for all
+    (a role that reads the commune's records), else a village head's own (a viewer: none)."""
+    if units_for_records(user).filter(pk=review.unit_id).exists():
+        return None
+    return frozenset(village_head_hamlets(user))
+
+
+def access_review_entry(user: Any, review: Review, household_id: int) -> Any:
+    """The review's entry for a listed household the user may see (its village among
+    ``visible_review_hamlets``); 404 otherwise, as for a household not listed."""
+    from gandan.households.selectors import review_entry
+
+    entry = review_entry(review, household_id=household_id)
+    visible = visible_review_hamlets(user, review)
+    if entry is None or (visible is not None and entry.hamlet_id not in visible):
+        raise Http404("Hộ không có trong danh sách rà soát.")
+    return entry
 
 
 def access_unit_for_lists(user: Any, code: str, *, as_of: dt.date | None = None) -> Unit:

@@ -32,11 +32,13 @@ from gandan.households import selectors, services
 from gandan.households.access import (
     access_request,
     access_review,
+    access_review_entry,
     access_review_for_write,
     may_decide,
     may_decide_request,
     may_open_reviews,
     may_receive_requests,
+    visible_review_hamlets,
 )
 from gandan.households.forms import (
     DecisionForm,
@@ -188,7 +190,9 @@ def _review_page(
     user = request.user
     today = _today()
     actions = selectors.review_actions(user, review)
-    groups = selectors.review_groups(review, actions.writer)
+    groups = selectors.review_groups(
+        review, actions.writer, visible=visible_review_hamlets(user, review)
+    )
     locked = review.is_locked
     forms_: dict[str, forms.Form] = {}
     if ReviewAction.REQUEST_ADD in actions:
@@ -350,9 +354,7 @@ def _done_message(action: str, review: Review, done: Any, data: dict[str, Any]) 
 def survey(request: HttpRequest, pk: int, household_pk: int) -> HttpResponse:
     """Step 2 for one listed household: income, indicators, members; classified at once."""
     found = access_review(request.user, pk)
-    entry = selectors.review_entry(found, household_id=household_pk)
-    if entry is None:
-        raise Http404("Hộ không có trong danh sách rà soát.")
+    entry = access_review_entry(request.user, found, household_pk)
     if request.method == "POST":
         found, _writer = access_review_for_write(request.user, pk, hamlet_id=entry.hamlet_id)
     actions = selectors.review_actions(request.user, found)

@@ -6,14 +6,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import Q
 from django.http import Http404
 
 from gandan.accounts.access import (
     FULL_ID_ROLES,
     access_unit_for_staff,
     current_memberships,
+    units_for_records,
     units_for_roles,
     units_in_scope,
+    village_head_hamlets,
 )
 from gandan.geo.models import Unit
 from gandan.geo.province import home_code
@@ -23,8 +26,16 @@ from gandan.officials.models import Official, OfficialQuerySet, Posting
 def officials_in_scope(
     user: Any, *, for_write: bool = False, as_of: dt.date | None = None
 ) -> OfficialQuerySet:
-    units = units_in_scope(user, for_write=for_write, as_of=as_of)
-    return Official.objects.active().filter(postings__unit__in=units.values("pk")).distinct()
+    """People with a post, now or before, where the user reads personnel files: the units of a
+    role that reads records whole (for writing: the writing scope), a village head's own
+    village; a viewer none (figures only, through the reports)."""
+    if for_write:
+        held = Q(postings__unit__in=units_in_scope(user, for_write=True, as_of=as_of).values("pk"))
+    else:
+        held = Q(postings__unit__in=units_for_records(user, as_of=as_of).values("pk")) | Q(
+            postings__hamlet_id__in=village_head_hamlets(user, as_of=as_of)
+        )
+    return Official.objects.active().filter(held).distinct()
 
 
 def access_official(user: Any, official_id: int, *, for_write: bool = False) -> Official:

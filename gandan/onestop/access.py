@@ -14,6 +14,7 @@ from django.http import Http404
 from gandan.accounts.access import (
     FULL_ID_ROLES,
     current_memberships,
+    units_for_records,
     units_for_roles,
     units_in_scope,
 )
@@ -24,9 +25,13 @@ DOSSIER_RELATED = ("unit", "current_unit", "version__procedure", "assignee", "ha
 
 
 def dossiers_in_scope(user: Any, *, for_write: bool = False) -> Any:
-    units = units_in_scope(user, for_write=for_write).values("pk")
+    """For writing, the dossiers a unit of the user's writing scope holds now; for reading,
+    those received by or handed to a unit whose personal records the user reads (a viewer
+    and a village head: none; the desk's figures are in the dashboard)."""
     if for_write:
+        units = units_in_scope(user, for_write=True).values("pk")
         return Dossier.objects.filter(current_unit__in=units)
+    units = units_for_records(user).values("pk")
     return Dossier.objects.filter(Q(unit__in=units) | Q(current_unit__in=units))
 
 

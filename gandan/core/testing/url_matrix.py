@@ -35,6 +35,10 @@ def everyone(status: int) -> dict[str, Any]:
 
 STAFF_ONLY = expect(200, 200, 200, 200, LOGIN)
 API_SIGNED_IN = expect(200, 200, 200, 200, 403)  # DRF's default IsAuthenticated
+# A personal record of commune A (a household, a personnel file, a dossier): its staff and the
+# province read it; a viewer reads figures only; anonymous: the login page (DRF: 403).
+RECORD_OF_A = expect(200, 404, 404, 200, LOGIN)
+RECORD_OF_A_API = expect(200, 404, 404, 200, 403)
 
 
 @dataclass(frozen=True)

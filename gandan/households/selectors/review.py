@@ -279,6 +279,7 @@ class VillageGroup:
     rows: list[EntryRow] = field(default_factory=list)
     meetings: list[VillageMeeting] = field(default_factory=list)
     writable: bool = False
+    shown: bool = True  # the reader may see the households listed (else their counts only)
 
     @property
     def name(self) -> str:
@@ -313,9 +314,12 @@ class VillageGroup:
         return last is not None and not last.accepted
 
 
-def review_groups(review: Review, writer: ReviewWriter) -> list[VillageGroup]:
+def review_groups(
+    review: Review, writer: ReviewWriter, *, visible: frozenset[int] | None = None
+) -> list[VillageGroup]:
     """The review's list by village, with each household's current survey and the meetings;
-    villages by name, the households without a village last."""
+    villages by name, the households without a village last. Only the villages in ``visible``
+    (None: all; ``access.visible_review_hamlets``) are ``shown`` household by household."""
     entries = list(
         ReviewEntry.objects.filter(review=review)
         .select_related("household", "hamlet")
@@ -338,6 +342,7 @@ def review_groups(review: Review, writer: ReviewWriter) -> list[VillageGroup]:
                 hamlet=entry.hamlet,
                 meetings=meetings.get(entry.hamlet_id or 0, []),
                 writable=writer.covers(entry.hamlet_id),
+                shown=visible is None or entry.hamlet_id in visible,
             )
         group.rows.append(
             EntryRow(entry, assessments.get(entry.household_id), writable=group.writable)

@@ -364,6 +364,10 @@ def test_a_review_from_the_list_to_the_locked_decision(personas, autumn, commune
         assert "50,0&nbsp;%" in shown  # 2 of 4, written the Vietnamese way
         assert "tính đến ngày 14/12/2026" in shown
         assert 'name="action"' not in shown and '<form method="post" class="stack' not in shown
+        if reader is not client and reader is not chair:  # a viewer: figures, not households
+            assert h1.code not in shown
+            page(reader, survey_url(review, h1), status=404)
+            continue
         survey_page = page(reader, survey_url(review, h1))
         assert 'id="survey-form"' not in survey_page and "Đã khóa" in survey_page
     before = state(review)
@@ -407,6 +411,9 @@ def test_a_village_head_surveys_and_meets_for_his_village_only(
     head = signed_in(grant(personas, "truongthon_a", "village_head", hamlet=personas.hamlet_a))
     shown = page(head, review_url(review))
     assert 'value="request_add"' not in shown and 'value="post"' not in shown
+    # His village's households, listed one by one; the other village's: its counts only.
+    assert "RV-01" in shown and "RV-03" not in shown and "Cúc" not in shown
+    page(head, survey_url(review, commune_a["h3"]), status=404)
     post(head, survey_url(review, commune_a["h1"]), POOR)
     post(head, survey_url(review, commune_a["h2"]), NEAR_POOR)
     assert head.post(survey_url(review, commune_a["h3"]), POOR).status_code == 404

@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from gandan.core.testing.personas import Personas
-from gandan.core.testing.url_matrix import API_SIGNED_IN, Row, everyone, expect
+from gandan.core.testing.url_matrix import API_SIGNED_IN, RECORD_OF_A_API, Row, everyone, expect
 from gandan.households import services
 from gandan.households.models import Household, Review
 from gandan.households.tests.factories import POOR, household
@@ -90,9 +90,9 @@ URLS: dict[str, Row] = {
     r"api/v1/^households\.(?P<format>[a-z0-9]+)/?$": Row(
         lambda p: "/api/v1/households.json?unit=19789", SCOPED_API
     ),
-    r"api/v1/^households/(?P<pk>\d+)/$": Row(_household, SCOPED_API),
+    r"api/v1/^households/(?P<pk>\d+)/$": Row(_household, RECORD_OF_A_API),
     r"api/v1/^households/(?P<pk>\d+)\.(?P<format>[a-z0-9]+)/?$": Row(
-        lambda p: _household(p, ".json"), SCOPED_API
+        lambda p: _household(p, ".json"), RECORD_OF_A_API
     ),
     # Poverty standards (public)
     "api/v1/^poverty/standards/$": Row(lambda p: "/api/v1/poverty/standards/", everyone(200)),

@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from gandan.core.testing.personas import Personas
-from gandan.core.testing.url_matrix import LOGIN, STAFF_ONLY, Row, expect
+from gandan.core.testing.url_matrix import LOGIN, RECORD_OF_A, STAFF_ONLY, Row, expect
 from gandan.households import services
 from gandan.households.models import Household
 from gandan.households.tests.factories import household
@@ -82,7 +82,7 @@ URLS: dict[str, Row] = {
         post_data=create_data,
         post=expect(302, 403, 400, 403, LOGIN),
     ),
-    "households/registry/<int:pk>/": Row(lambda p: _url(p), SCOPED_READ),
+    "households/registry/<int:pk>/": Row(lambda p: _url(p), RECORD_OF_A),
     "households/registry/<int:pk>/move/": Row(
         lambda p: _url(p, "move/"), SCOPED_WRITE, post_data=move_data, post=SCOPED_WRITE_POST
     ),

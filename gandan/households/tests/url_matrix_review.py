@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from gandan.core.testing.personas import Personas
-from gandan.core.testing.url_matrix import LOGIN, STAFF_ONLY, Row, expect
+from gandan.core.testing.url_matrix import LOGIN, RECORD_OF_A, STAFF_ONLY, Row, expect
 from gandan.households import services
 from gandan.households.models import Household, Review, ReviewRequest
 from gandan.households.tests.factories import household
@@ -105,7 +105,7 @@ URLS: dict[str, Row] = {
         _review_url, SCOPED_READ, post_data=request_add_data, post=SCOPED_WRITE_POST
     ),
     "households/reviews/<int:pk>/households/<int:household_pk>/": Row(
-        _survey_url, SCOPED_READ, post_data=survey_data, post=SCOPED_WRITE_POST
+        _survey_url, RECORD_OF_A, post_data=survey_data, post=SCOPED_WRITE_POST
     ),
     "households/requests/": Row(lambda p: "/households/requests/", STAFF_ONLY),
     "households/requests/new/": Row(

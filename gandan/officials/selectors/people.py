@@ -14,7 +14,6 @@ from gandan.core.text import fold
 from gandan.geo.models import Level, Unit
 from gandan.officials.access import (
     may_see_full_citizen_id,
-    may_see_full_citizen_ids,
     officials_in_scope,
 )
 from gandan.officials.models import (
@@ -86,9 +85,9 @@ class PersonRow:
 
 
 def people_rows(user: Any, officials: list[Official]) -> list[PersonRow]:
-    """A page of :func:`people_on`, each person with the citizen ID the user may read."""
-    full = may_see_full_citizen_ids(user, [o.pk for o in officials])
-    return [PersonRow(o, shown_citizen_id(o, o.pk in full), o.pk in full) for o in officials]
+    """A page of :func:`people_on`, each person's citizen ID masked: a full ID is read only on
+    the person's own file, where each view is logged (``personnel_file``)."""
+    return [PersonRow(o, shown_citizen_id(o, False), False) for o in officials]
 
 
 MAX_REPORT_UNITS = 400  # a province has at most a few hundred communes

@@ -126,10 +126,10 @@ def apologies_pending(user: Any) -> list[Apology]:
 
 
 def desk_warnings(user: Any, *, now: dt.datetime) -> QuerySet[Dossier]:
-    """The early-warning list of the units in ``user``'s scope."""
-    from gandan.accounts.access import units_in_scope
+    """The early-warning list of the units whose dossiers ``user`` reads (none for a viewer)."""
+    from gandan.accounts.access import units_for_records
 
-    return warning_list(units_in_scope(user).values("pk"), now=now)
+    return warning_list(units_for_records(user).values("pk"), now=now)
 
 
 def dossier_apologies(dossier: Dossier) -> list[Apology]:

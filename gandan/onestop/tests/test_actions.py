@@ -105,5 +105,7 @@ def test_the_desk_and_the_api_offer_the_same_actions_in_every_state(personas) ->
     for dossier in (received, online, supplement, done):
         offered = desk_offers(personas, dossier)
         assert offered and offered == api_offers(personas, dossier), dossier.get_status_display()
+    leader = api_for(personas.leader).get(f"/api/v1/dossiers/{received.code}/transitions/")
+    assert leader.status_code == 200 and leader.json() == []  # reads, takes no action
     viewer = api_for(personas.viewer_a).get(f"/api/v1/dossiers/{received.code}/transitions/")
-    assert viewer.status_code == 200 and viewer.json() == []
+    assert viewer.status_code == 404  # a viewer reads the desk's figures, not its dossiers

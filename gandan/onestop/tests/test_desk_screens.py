@@ -71,7 +71,7 @@ def test_the_list_filters_by_code_name_status_procedure_channel_and_date(persona
         applicant=services.Applicant(name="Hồ Văn Khánh", phone="0905000111"),
     )
     online = receive(personas.commune_a, MARITAL, channel=Channel.ONLINE, when=at(2026, 3, 11, 8))
-    client = personas.client("viewer_a")
+    client = personas.client("leader")
 
     def codes(query: str) -> set[str]:
         html = page(client.get(f"/onestop/?{query}"))
@@ -98,7 +98,7 @@ def test_the_list_finds_a_name_typed_without_diacritics_or_in_capitals(personas)
         MARITAL,
         applicant=services.Applicant(name="Đặng Văn Dũng", phone="0905000333"),
     )
-    client = personas.client("viewer_a")
+    client = personas.client("leader")
 
     def codes(query: str) -> set[str]:
         html = page(client.get("/onestop/", {"q": query}))
@@ -248,12 +248,18 @@ def test_another_communes_official_gets_404_for_reading_and_acting(personas) -> 
     assert fresh(dossier).status == Status.RECEIVED and kinds(dossier) == ["received"]
 
 
-def test_a_viewer_sees_the_dossier_but_no_action_and_cannot_post_one(personas) -> None:  # type: ignore[no-untyped-def]
+def test_a_reading_leader_sees_the_dossier_but_no_action_and_a_viewer_not_even_that(
+    personas,
+) -> None:  # type: ignore[no-untyped-def]
     dossier = receive(personas.commune_a, MARITAL)
-    client = personas.client("viewer_a")
+    client = personas.client("leader")
     html = page(client.get(f"/onestop/{dossier.pk}/"))
     assert dossier.code in html and 'id="actions"' not in html
     assert act(client, dossier, "forward", {"to_unit": personas.commune_a.pk}).status_code == 404
+    viewer = personas.client("viewer_a")
+    assert viewer.get(f"/onestop/{dossier.pk}/").status_code == 404  # figures only
+    assert dossier.code not in page(viewer.get("/onestop/"))
+    assert act(viewer, dossier, "forward", {"to_unit": personas.commune_a.pk}).status_code == 404
     assert kinds(dossier) == ["received"]
 
 

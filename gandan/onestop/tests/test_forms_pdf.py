@@ -250,7 +250,7 @@ def test_a_draft_apology_is_not_printed(personas) -> None:  # type: ignore[no-un
 
 @pytest.mark.parametrize(
     ("persona", "status"),
-    [("official_a", 200), ("viewer_a", 200), ("leader", 200), ("official_b", 404)],
+    [("official_a", 200), ("viewer_a", 404), ("leader", 200), ("official_b", 404)],
 )
 def test_only_staff_with_the_dossier_in_scope_print_it(personas, persona, status) -> None:  # type: ignore[no-untyped-def]
     assert get_pdf(personas, received(personas), "01", persona).status_code == status

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from gandan.core.testing.personas import Personas
-from gandan.core.testing.url_matrix import API_SIGNED_IN, Row, everyone, expect
+from gandan.core.testing.url_matrix import API_SIGNED_IN, RECORD_OF_A_API, Row, everyone, expect
 from gandan.onestop.models import Dossier
 from gandan.onestop.tests.factories import MARITAL, at, receive, required
 
@@ -37,7 +37,7 @@ def _dossier(personas: Personas, suffix: str = "/") -> str:
     return f"/api/v1/dossiers/{dossier_of_a(personas).code}{suffix}"
 
 
-SCOPED_API = expect(200, 200, 404, 200, 403)
+SCOPED_API = RECORD_OF_A_API  # a dossier: its unit's staff and the province
 WRITERS_OF_A = expect(200, 404, 404, 404, 403)
 # A writer of commune A receives there; B and the leader (read-only roles here) find no such unit.
 RECEIVERS_OF_A = expect(201, 404, 404, 404, 403)

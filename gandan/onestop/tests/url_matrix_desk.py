@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 from gandan.core.testing.personas import Personas
-from gandan.core.testing.url_matrix import LOGIN, STAFF_ONLY, Row, expect
+from gandan.core.testing.url_matrix import LOGIN, RECORD_OF_A, STAFF_ONLY, Row, expect
 from gandan.onestop import services
 from gandan.onestop.models import Apology, ApologyStatus, Dossier
 from gandan.onestop.tests.factories import APPLICANT, MARITAL, procedure, required
@@ -81,7 +81,7 @@ URLS: dict[str, Row] = {
         # official_b receives for commune B only: commune A is not a choice of the form.
         post=expect(302, 403, 400, 403, LOGIN),
     ),
-    "onestop/<int:pk>/": Row(lambda p: _dossier(p), expect(200, 200, 404, 200, LOGIN)),
+    "onestop/<int:pk>/": Row(lambda p: _dossier(p), RECORD_OF_A),
     "onestop/<int:pk>/act/<slug:action>/": Row(
         lambda p: _dossier(p, "act/forward/"),
         POST_ONLY,
@@ -94,7 +94,7 @@ URLS: dict[str, Row] = {
         POST_ONLY,
         post_data=lambda p: {},
         # Only a leader of the receiving unit or of the province approves.
-        post=expect(403, 403, 404, 302, LOGIN),
+        post=expect(403, 404, 404, 302, LOGIN),
     ),
     "onestop/apologies/<int:pk>/send/": Row(
         lambda p: _apology(p, "send", approved=True),

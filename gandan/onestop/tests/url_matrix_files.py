@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from gandan.core.testing.personas import Personas
-from gandan.core.testing.url_matrix import LOGIN, Row, expect
+from gandan.core.testing.url_matrix import RECORD_OF_A, Row
 from gandan.onestop import services
 from gandan.onestop.models import Dossier
 from gandan.onestop.tests.factories import APPLICANT, MARITAL, procedure, required
 
-READERS_OF_A = expect(200, 200, 404, 200, LOGIN)
+READERS_OF_A = RECORD_OF_A
 
 
 def filed_dossier_of_a(personas: Personas) -> Dossier:
