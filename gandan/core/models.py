@@ -40,6 +40,11 @@ class FoldedCharField(models.CharField):  # type: ignore[type-arg]
         return value
 
 
+class Sex(models.TextChoices):
+    MALE = "male", "Nam"
+    FEMALE = "female", "Nữ"
+
+
 def user_field(verbose_name: str | None = None) -> models.ForeignKey[User | None, User | None]:
     """The user who did something to a row (created it, handles it, asked for it): optional,
     never deleted from under the row, and with no reverse accessor on the user."""

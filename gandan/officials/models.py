@@ -16,6 +16,7 @@ from gandan.core.models import (
     ValidityQuerySet,
     validity_constraint,
 )
+from gandan.core.models import Sex as Sex  # re-exported: the officials' modules read it here
 from gandan.geo.models import hamlet_field
 
 
@@ -27,11 +28,6 @@ class Category(models.TextChoices):
         "Người hoạt động không chuyên trách cấp xã",
     )  # until 1 Aug 2025
     PART_TIME_HAMLET = "part_time_hamlet", "Người hoạt động không chuyên trách ở thôn, tổ dân phố"
-
-
-class Sex(models.TextChoices):
-    MALE = "male", "Nam"
-    FEMALE = "female", "Nữ"
 
 
 class Education(models.IntegerChoices):

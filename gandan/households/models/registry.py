@@ -6,7 +6,13 @@ from django.db import models
 from django.db.models import Q
 
 from gandan.core.crypto import EncryptedTextField
-from gandan.core.models import StampedModel, ValidityModel, ValidityQuerySet, validity_constraint
+from gandan.core.models import (
+    Sex,
+    StampedModel,
+    ValidityModel,
+    ValidityQuerySet,
+    validity_constraint,
+)
 from gandan.geo.models import hamlet_field
 from gandan.households.models.standards import Area
 
@@ -120,11 +126,6 @@ class Placement(Location, ValidityModel):
 
     def __str__(self) -> str:
         return f"{self.household_id} @ {self.unit_id}"
-
-
-class Sex(models.TextChoices):
-    MALE = "male", "Nam"
-    FEMALE = "female", "Nữ"
 
 
 class Relation(models.TextChoices):
