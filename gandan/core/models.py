@@ -1,4 +1,5 @@
-"""Base models shared by every app: stamps, archiving, validity periods and the event log."""
+"""Base models shared by every app: stamps, archiving, validity periods and the event log, with
+the reference to a user (user_field) and the vocabulary (Sex) that several apps use."""
 
 from __future__ import annotations
 
