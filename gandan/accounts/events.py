@@ -1,12 +1,9 @@
 """Event kinds of accounts, roles and API tokens."""
 
-from django.db import models
-
-from gandan.core.events import event_kinds
+from gandan.core.events import EventKinds
 
 
-@event_kinds
-class AccountEvent(models.TextChoices):
+class AccountEvent(EventKinds):
     USER_CREATED = "user.created", "Tạo tài khoản"
     PASSWORD_SET = "user.password_set", "Đặt mật khẩu"
     MEMBERSHIP_GRANTED = "membership.granted", "Giao vai trò"

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-from gandan.core.models import StampedModel, ValidityModel, valid_on_q, validity_constraint
+from gandan.core.models import StampedModel, ValidityModel, ValidityQuerySet, validity_constraint
+from gandan.geo.models import hamlet_field
 
 
 class User(AbstractUser):
@@ -41,11 +40,6 @@ WRITE_ROLES = frozenset(
 )
 
 
-class MembershipQuerySet(models.QuerySet["Membership"]):
-    def valid_on(self, as_of: dt.date) -> MembershipQuerySet:
-        return self.filter(valid_on_q(as_of))
-
-
 class Membership(StampedModel, ValidityModel):
     """User U holds role R at unit X from one date to another; the role covers X's descendants."""
 
@@ -56,16 +50,9 @@ class Membership(StampedModel, ValidityModel):
         "geo.Unit", verbose_name="đơn vị", on_delete=models.PROTECT, related_name="memberships"
     )
     role = models.CharField("vai trò", max_length=24, choices=Role.choices)
-    hamlet = models.ForeignKey(
-        "geo.Hamlet",
-        verbose_name="thôn, tổ dân phố",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="memberships",
-    )
+    hamlet = hamlet_field(related_name="memberships")
 
-    objects = MembershipQuerySet.as_manager()
+    objects = ValidityQuerySet.as_manager()
 
     class Meta:
         verbose_name = "vai trò tại đơn vị"

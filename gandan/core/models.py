@@ -1,14 +1,20 @@
-"""Base models shared by every app: stamps, archiving, validity periods and the event log."""
+"""Base models shared by every app: stamps, archiving, validity periods and the event log, with
+the reference to a user (user_field) and the vocabulary (Sex) that several apps use."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from gandan.accounts.models import User
+
+_M = TypeVar("_M", bound=models.Model, covariant=True)
 
 
 class FoldedCharField(models.CharField):  # type: ignore[type-arg]
@@ -35,27 +41,31 @@ class FoldedCharField(models.CharField):  # type: ignore[type-arg]
         return value
 
 
+class Sex(models.TextChoices):
+    MALE = "male", "Nam"
+    FEMALE = "female", "Nữ"
+
+
+def user_field(verbose_name: str | None = None) -> models.ForeignKey[User | None, User | None]:
+    """The user who did something to a row (created it, handles it, asked for it): optional,
+    never deleted from under the row, and with no reverse accessor on the user."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+
 class StampedModel(models.Model):
     """Created/updated instants and the acting user, set by services."""
 
     created_at = models.DateTimeField("tạo lúc", default=timezone.now, editable=False)
     updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="người tạo",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="người cập nhật",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = user_field("người tạo")
+    updated_by = user_field("người cập nhật")
 
     class Meta:
         abstract = True
@@ -84,8 +94,8 @@ def valid_on_q(as_of: dt.date, prefix: str = "") -> Q:
     ) & (Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": as_of}))
 
 
-class ValidityQuerySet(models.QuerySet[Any]):
-    def valid_on(self, as_of: dt.date) -> ValidityQuerySet:
+class ValidityQuerySet(models.QuerySet[_M]):
+    def valid_on(self, as_of: dt.date) -> Self:
         return self.filter(valid_on_q(as_of))
 
 
@@ -122,14 +132,7 @@ class Event(models.Model):
 
     occurred_at = models.DateTimeField("thời điểm", default=timezone.now, db_index=True)
     kind = models.CharField("loại sự kiện", max_length=64, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="người thực hiện",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    actor = user_field("người thực hiện")
     # The subject is named by its model label and key rather than a generic FK, so events
     # survive archiving and can be partitioned by province later.
     subject_type = models.CharField("loại đối tượng", max_length=64)
@@ -205,14 +208,7 @@ class Job(models.Model):
     result = models.JSONField("kết quả", default=dict, blank=True)
     error = models.TextField("lỗi", blank=True)
     task_id = models.CharField("mã tác vụ trong hàng đợi", max_length=64, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="người yêu cầu",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = user_field("người yêu cầu")
     created_at = models.DateTimeField("yêu cầu lúc", default=timezone.now, editable=False)
     started_at = models.DateTimeField("bắt đầu lúc", null=True, blank=True)
     finished_at = models.DateTimeField("kết thúc lúc", null=True, blank=True)

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from django.db import models
-
-from gandan.core.events import event_kinds
+from gandan.core.events import EventKinds
 
 
-@event_kinds
-class ReportEvent(models.TextChoices):
+class ReportEvent(EventKinds):
     RECEIVED = "report.received", "Tiếp nhận phản ánh"
     TRANSFERRED = "report.transferred", "Chuyển đơn vị xử lý"
     STATUS = "report.status", "Cập nhật tình trạng"
@@ -30,8 +27,7 @@ PUBLIC_REPORT_EVENTS = (
 )
 
 
-@event_kinds
-class FollowupEvent(models.TextChoices):
+class FollowupEvent(EventKinds):
     MEETING_RECORDED = "meeting.recorded", "Ghi nhận hội nghị"
     OPINION_ADDED = "opinion.added", "Ghi nhận ý kiến"
     TASK_ASSIGNED = "task.assigned", "Giao nhiệm vụ"

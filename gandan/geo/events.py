@@ -1,12 +1,9 @@
 """Event kinds of administrative units and villages."""
 
-from django.db import models
-
-from gandan.core.events import event_kinds
+from gandan.core.events import EventKinds
 
 
-@event_kinds
-class GeoEvent(models.TextChoices):
+class GeoEvent(EventKinds):
     HAMLET_CREATED = "hamlet.created", "Thêm thôn, tổ dân phố"
     HAMLET_UPDATED = "hamlet.updated", "Sửa thông tin thôn, tổ dân phố"
     HAMLETS_CARRIED_OVER = "hamlets.carried_over", "Chuyển thôn, tổ dân phố sang xã, phường mới"

@@ -4,7 +4,7 @@ and the villages and residential groups below communes."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Self, TypeVar
 
 from django.db import models
 from django.db.models import Q
@@ -14,12 +14,14 @@ from gandan.core.models import (
     ArchivableModel,
     StampedModel,
     ValidityModel,
-    valid_on_q,
+    ValidityQuerySet,
     validity_constraint,
 )
 from gandan.core.text import fold
 
 REFORM_DATE = dt.date(2025, 7, 1)  # Law 72/2025/QH15: districts abolished, two tiers from this day
+
+_P = TypeVar("_P", bound="Place", covariant=True)
 
 
 class Level(models.TextChoices):
@@ -42,23 +44,44 @@ class UnitType(models.TextChoices):
     SPECIAL_ZONE = "dac_khu", "Đặc khu"
 
 
-class UnitQuerySet(models.QuerySet["Unit"]):
-    def valid_on(self, as_of: dt.date) -> UnitQuerySet:
-        return self.filter(valid_on_q(as_of))
-
-    def search(self, query: str) -> UnitQuerySet:
+class PlaceQuerySet(ValidityQuerySet[_P]):
+    def search(self, query: str) -> Self:
         """Diacritic- and case-insensitive match on the name (``"thuan hoa"`` finds "Thuận Hóa")."""
         folded = fold(query)
         if not folded:
             return self
         return self.filter(search_name__contains=folded)
 
+
+class Place(ValidityModel):
+    """A named place of the province over a period: a unit or a village. Its name is kept
+    folded for search, and it may have a point on the map."""
+
+    name = models.CharField("tên", max_length=120)
+    # Carried on every row so that the large tables that follow can be partitioned by province.
+    province_code = models.CharField("mã tỉnh", max_length=4, db_index=True)
+    latitude = models.FloatField("vĩ độ", null=True, blank=True)
+    longitude = models.FloatField("kinh độ", null=True, blank=True)
+    search_name = models.CharField("tên không dấu", max_length=120, db_index=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_name = fold(self.name)
+        super().save(*args, **kwargs)
+
+
+class UnitQuerySet(PlaceQuerySet["Unit"]):
     def descendants_of(self, units: Any) -> UnitQuerySet:
         """Units at or below ``units`` (a queryset or list of ids). Depth is at most three."""
         return self.filter(Q(pk__in=units) | Q(parent__in=units) | Q(parent__parent__in=units))
 
 
-class Unit(ValidityModel):
+class Unit(Place):
     """An administrative unit over one validity period.
 
     Codes are official and stable, but a code may name different units in the two
@@ -67,7 +90,6 @@ class Unit(ValidityModel):
     """
 
     code = models.CharField("mã", max_length=8)
-    name = models.CharField("tên", max_length=120)
     short_name = models.CharField("tên ngắn", max_length=100)
     level = models.CharField("cấp", max_length=10, choices=Level.choices)
     type = models.CharField("loại", max_length=16, choices=UnitType.choices)
@@ -79,12 +101,7 @@ class Unit(ValidityModel):
         blank=True,
         related_name="children",
     )
-    # Carried on every row so that the large tables that follow can be partitioned by province.
-    province_code = models.CharField("mã tỉnh", max_length=4, db_index=True)
-    latitude = models.FloatField("vĩ độ", null=True, blank=True)
-    longitude = models.FloatField("kinh độ", null=True, blank=True)
     area_km2 = models.FloatField("diện tích (km²)", null=True, blank=True)
-    search_name = models.CharField("tên không dấu", max_length=120, db_index=True, editable=False)
     source = models.CharField("nguồn dữ liệu", max_length=200, blank=True)
 
     objects = UnitQuerySet.as_manager()
@@ -109,13 +126,6 @@ class Unit(ValidityModel):
             # Look-ups by official code (the API, imports, ``unit_by_code``) without a level.
             models.Index(fields=["code"], name="geo_unit_code"),
         ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.search_name = fold(self.name)
-        super().save(*args, **kwargs)
 
     @property
     def level_label(self) -> str:
@@ -188,19 +198,12 @@ URBAN_HAMLET_KINDS = frozenset(
 )
 
 
-class HamletQuerySet(models.QuerySet["Hamlet"]):
-    def valid_on(self, as_of: dt.date) -> HamletQuerySet:
-        return self.filter(valid_on_q(as_of))
-
+class HamletQuerySet(PlaceQuerySet["Hamlet"]):
     def active(self) -> HamletQuerySet:
         return self.filter(archived_at__isnull=True)
 
-    def search(self, query: str) -> HamletQuerySet:
-        folded = fold(query)
-        return self.filter(search_name__contains=folded) if folded else self
 
-
-class Hamlet(StampedModel, ArchivableModel, ValidityModel):
+class Hamlet(StampedModel, ArchivableModel, Place):
     """A village (thôn, bản, ấp, …) or residential group (tổ dân phố, …) of one commune over a period.
 
     When its commune is superseded, the hamlet gets a new row under the successor commune,
@@ -210,7 +213,6 @@ class Hamlet(StampedModel, ArchivableModel, ValidityModel):
     commune = models.ForeignKey(
         Unit, verbose_name="xã, phường", on_delete=models.PROTECT, related_name="hamlets"
     )
-    name = models.CharField("tên", max_length=120)
     kind = models.CharField("loại", max_length=12, choices=HamletKind.choices)
     previous = models.OneToOneField(
         "self",
@@ -220,10 +222,6 @@ class Hamlet(StampedModel, ArchivableModel, ValidityModel):
         blank=True,
         related_name="next",
     )
-    province_code = models.CharField("mã tỉnh", max_length=4, db_index=True)
-    latitude = models.FloatField("vĩ độ", null=True, blank=True)
-    longitude = models.FloatField("kinh độ", null=True, blank=True)
-    search_name = models.CharField("tên không dấu", max_length=120, db_index=True, editable=False)
 
     objects = HamletQuerySet.as_manager()
 
@@ -234,17 +232,25 @@ class Hamlet(StampedModel, ArchivableModel, ValidityModel):
         constraints = [validity_constraint("hamlet_valid_period")]
         indexes = [models.Index(fields=["commune", "valid_to"])]
 
-    def __str__(self) -> str:
-        return self.name
-
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.search_name = fold(self.name)
         self.province_code = self.commune.province_code
         super().save(*args, **kwargs)
 
     @property
     def is_urban(self) -> bool:
         return self.kind in URBAN_HAMLET_KINDS
+
+
+def hamlet_field(related_name: str = "+") -> models.ForeignKey[Hamlet | None, Hamlet | None]:
+    """The village or residential group a row belongs to, where there is one."""
+    return models.ForeignKey(
+        Hamlet,
+        verbose_name="thôn, tổ dân phố",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name=related_name,
+    )
 
 
 class OfficeHours(ValidityModel):

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from django.db import models
-
-from gandan.core.events import event_kinds
+from gandan.core.events import EventKinds
 
 
-@event_kinds
-class HouseholdEvent(models.TextChoices):
+class HouseholdEvent(EventKinds):
     FORMED = "household.formed", "Lập hộ"
     MOVED = "household.moved", "Chuyển nơi cư trú"
     DISSOLVED = "household.dissolved", "Xóa hộ"

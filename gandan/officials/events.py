@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from django.db import models
-
-from gandan.core.events import event_kinds
+from gandan.core.events import EventKinds
 
 
-@event_kinds
-class OfficialEvent(models.TextChoices):
+class OfficialEvent(EventKinds):
     CREATED = "official.created", "Lập hồ sơ cán bộ, công chức"
     QUALIFICATION_ADDED = "official.qualification_added", "Bổ sung trình độ, bằng cấp"
     POSTING_STARTED = "posting.started", "Nhận chức danh, vị trí công tác"

@@ -13,9 +13,11 @@ from gandan.core.models import (
     ArchivableModel,
     StampedModel,
     ValidityModel,
-    valid_on_q,
+    ValidityQuerySet,
     validity_constraint,
 )
+from gandan.core.models import Sex as Sex  # re-exported: the officials' modules read it here
+from gandan.geo.models import hamlet_field
 
 
 class Category(models.TextChoices):
@@ -26,11 +28,6 @@ class Category(models.TextChoices):
         "Người hoạt động không chuyên trách cấp xã",
     )  # until 1 Aug 2025
     PART_TIME_HAMLET = "part_time_hamlet", "Người hoạt động không chuyên trách ở thôn, tổ dân phố"
-
-
-class Sex(models.TextChoices):
-    MALE = "male", "Nam"
-    FEMALE = "female", "Nữ"
 
 
 class Education(models.IntegerChoices):
@@ -302,11 +299,6 @@ class Qualification(StampedModel):
         return QUALIFICATION_LEVELS.get(self.kind, {}).get(self.level, str(self.level))
 
 
-class PostingQuerySet(models.QuerySet["Posting"]):
-    def valid_on(self, as_of: dt.date) -> PostingQuerySet:
-        return self.filter(valid_on_q(as_of))
-
-
 class Posting(StampedModel, ValidityModel):
     """Official O held position P at unit U (and hamlet H) from one date to another. Never overwritten."""
 
@@ -319,19 +311,12 @@ class Posting(StampedModel, ValidityModel):
     unit = models.ForeignKey(
         "geo.Unit", verbose_name="đơn vị", on_delete=models.PROTECT, related_name="postings"
     )
-    hamlet = models.ForeignKey(
-        "geo.Hamlet",
-        verbose_name="thôn, tổ dân phố",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="postings",
-    )
+    hamlet = hamlet_field(related_name="postings")
     kind = models.CharField("hình thức", max_length=12, choices=PostingKind.choices)
     salary_grade = models.CharField("ngạch, bậc lương", max_length=60, blank=True)
     province_code = models.CharField("mã tỉnh", max_length=4, db_index=True)
 
-    objects = PostingQuerySet.as_manager()
+    objects = ValidityQuerySet.as_manager()
 
     class Meta:
         verbose_name = "quá trình công tác"

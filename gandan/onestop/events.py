@@ -10,13 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import models
-
-from gandan.core.events import event_kinds
+from gandan.core.events import EventKinds
 
 
-@event_kinds
-class OnestopEvent(models.TextChoices):
+class OnestopEvent(EventKinds):
     REGISTERED = "onestop.registered", "Đã nộp hồ sơ trực tuyến"
     RECEIVED = "onestop.received", "Tiếp nhận hồ sơ"
     REFUSED = "onestop.refused", "Hồ sơ không được tiếp nhận"

@@ -13,6 +13,7 @@ on-time metric compares the end with ``due_at``, never with a new appointment.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Self
 
 from django.conf import settings
 from django.db import models
@@ -20,7 +21,14 @@ from django.db.models import Q
 
 from gandan.core.calendar import TimeUnit
 from gandan.core.crypto import EncryptedTextField
-from gandan.core.models import FoldedCharField, StampedModel, ValidityModel, validity_constraint
+from gandan.core.models import (
+    FoldedCharField,
+    StampedModel,
+    ValidityModel,
+    ValidityQuerySet,
+    user_field,
+    validity_constraint,
+)
 from gandan.geo.models import Unit
 
 
@@ -59,11 +67,10 @@ class Procedure(models.Model):
         return f"{self.code} {self.name}"
 
 
-class ProcedureVersionQuerySet(models.QuerySet["ProcedureVersion"]):
-    def in_force(self, on: dt.date) -> ProcedureVersionQuerySet:
-        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on)).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=on)
-        )
+class ProcedureVersionQuerySet(ValidityQuerySet["ProcedureVersion"]):
+    def in_force(self, on: dt.date) -> Self:
+        """The versions whose period contains ``on``: the law as it stood that day."""
+        return self.valid_on(on)
 
 
 class ProcedureVersion(ValidityModel):
@@ -272,22 +279,8 @@ class Dossier(StampedModel):
     current_unit = models.ForeignKey(
         Unit, verbose_name="đơn vị đang xử lý", on_delete=models.PROTECT, related_name="+"
     )
-    assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="người đang xử lý",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="người giải quyết",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    assignee = user_field("người đang xử lý")
+    handled_by = user_field("người giải quyết")
     result_note = models.TextField("kết quả", blank=True)
     result_electronic = models.BooleanField("kết quả điện tử", default=False)
     result_file = models.FileField("tệp kết quả điện tử", upload_to=result_path, blank=True)
@@ -431,9 +424,7 @@ class Apology(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     approved_at = models.DateTimeField("duyệt lúc", null=True, blank=True)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    approved_by = user_field()
     sent_at = models.DateTimeField("gửi lúc", null=True, blank=True)
     sent_via = models.CharField("gửi qua", max_length=40, blank=True)
     # Sent after the due time: the rule asks for it before.

@@ -8,13 +8,13 @@ The models live in :mod:`.standards` (law as data), :mod:`.registry` (households
 and :mod:`.review` (the yearly review); every name is imported from here.
 """
 
+from gandan.core.models import Sex
 from gandan.households.models.registry import (
     Household,
     Member,
     Placement,
     PlacementReason,
     Relation,
-    Sex,
 )
 from gandan.households.models.review import (
     REVIEW_END,

@@ -6,7 +6,14 @@ from django.db import models
 from django.db.models import Q
 
 from gandan.core.crypto import EncryptedTextField
-from gandan.core.models import StampedModel, ValidityModel, ValidityQuerySet, validity_constraint
+from gandan.core.models import (
+    Sex,
+    StampedModel,
+    ValidityModel,
+    ValidityQuerySet,
+    validity_constraint,
+)
+from gandan.geo.models import hamlet_field
 from gandan.households.models.standards import Area
 
 
@@ -64,7 +71,22 @@ class PlacementReason(models.TextChoices):
     IMPORTED = "imported", "Nhập từ dữ liệu cũ"
 
 
-class Placement(ValidityModel):
+class Location(models.Model):
+    """Where a household is counted: its commune, village and urban or rural area. A placement
+    says it over a period; an assessment keeps it as it stood at the review."""
+
+    unit = models.ForeignKey(
+        "geo.Unit", verbose_name="xã, phường", on_delete=models.PROTECT, related_name="+"
+    )
+    hamlet = hamlet_field()
+    area = models.CharField("khu vực", max_length=8, choices=Area.choices)
+    province_code = models.CharField("mã tỉnh", max_length=4)
+
+    class Meta:
+        abstract = True
+
+
+class Placement(Location, ValidityModel):
     """Where a household is registered over a period: commune, village and urban/rural area."""
 
     household = models.ForeignKey(
@@ -74,19 +96,6 @@ class Placement(ValidityModel):
         related_name="placements",
         db_index=False,  # placement_household_cover starts with it
     )
-    unit = models.ForeignKey(
-        "geo.Unit", verbose_name="xã, phường", on_delete=models.PROTECT, related_name="+"
-    )
-    hamlet = models.ForeignKey(
-        "geo.Hamlet",
-        verbose_name="thôn, tổ dân phố",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    area = models.CharField("khu vực", max_length=8, choices=Area.choices)
-    province_code = models.CharField("mã tỉnh", max_length=4)
     reason = models.CharField("lý do", max_length=10, choices=PlacementReason.choices)
     # The household's flag, carried here (kept in step by the services and the import) so
     # that the report counts ethnic-minority households from the covering index below.
@@ -117,11 +126,6 @@ class Placement(ValidityModel):
 
     def __str__(self) -> str:
         return f"{self.household_id} @ {self.unit_id}"
-
-
-class Sex(models.TextChoices):
-    MALE = "male", "Nam"
-    FEMALE = "female", "Nữ"
 
 
 class Relation(models.TextChoices):

@@ -9,8 +9,9 @@ from django.db import models
 from django.db.models import Q
 
 from gandan.core.models import StampedModel
-from gandan.households.models.registry import Household
-from gandan.households.models.standards import Area, PovertyStandard, Standing
+from gandan.geo.models import hamlet_field
+from gandan.households.models.registry import Household, Location
+from gandan.households.models.standards import PovertyStandard, Standing
 
 REVIEW_START = (9, 1)  # 1 September
 REVIEW_END = (12, 14)  # 14 December: the periodic review's lists are fixed by then
@@ -94,14 +95,7 @@ class ReviewEntry(models.Model):
     household = models.ForeignKey(
         Household, verbose_name="hộ", on_delete=models.PROTECT, related_name="+"
     )
-    hamlet = models.ForeignKey(
-        "geo.Hamlet",
-        verbose_name="thôn, tổ dân phố",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    hamlet = hamlet_field()
     reason = models.CharField("lý do rà soát", max_length=10, choices=Reason.choices)
 
     class Meta:
@@ -128,7 +122,7 @@ class AssessmentQuerySet(models.QuerySet["Assessment"]):
         return self.filter(superseded_on__isnull=True)
 
 
-class Assessment(StampedModel):
+class Assessment(StampedModel, Location):
     """A household's survey and classification in a review year (phiếu rà soát, kết quả).
 
     Rows are never changed once their year is decided: a correction is a new row recorded on
@@ -155,19 +149,6 @@ class Assessment(StampedModel):
         blank=True,
         related_name="assessments",
     )
-    unit = models.ForeignKey(
-        "geo.Unit", verbose_name="xã, phường", on_delete=models.PROTECT, related_name="+"
-    )
-    hamlet = models.ForeignKey(
-        "geo.Hamlet",
-        verbose_name="thôn, tổ dân phố",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    province_code = models.CharField("mã tỉnh", max_length=4)
-    area = models.CharField("khu vực", max_length=8, choices=Area.choices)
     ethnic_minority = models.BooleanField("hộ dân tộc thiểu số", default=False)
     farming = models.BooleanField("hộ nông, lâm, ngư, diêm nghiệp", default=False)
     members = models.PositiveSmallIntegerField("số nhân khẩu")
