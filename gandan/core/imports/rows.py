@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -82,7 +82,7 @@ class Row:
             self.error(column, "không được để trống")
         return text
 
-    def choice(self, column: str, choices: dict[str, str], reason: str) -> str | None:
+    def choice(self, column: str, choices: Mapping[str, str], reason: str) -> str | None:
         """The value a required cell names, found by its folded text in ``choices``; None, with
         ``reason`` as the row's error, if it names none."""
         text = self.required(column)
