@@ -12,6 +12,7 @@ from rest_framework.authtoken.models import Token
 
 from gandan.accounts.events import AccountEvent
 from gandan.accounts.models import Membership, Role, User
+from gandan.core.actors import acting_user
 from gandan.core.services import event_record
 from gandan.geo.models import Hamlet, Level, Unit
 
@@ -99,7 +100,7 @@ def membership_grant(
         hamlet=hamlet,
         valid_from=valid_from,
         valid_to=valid_to,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=acting_user(actor),
     )
     membership.full_clean()
     membership.save()

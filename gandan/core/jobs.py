@@ -91,7 +91,6 @@ def job_create(
         kind=JobEvent.QUEUED,
         subject=job,
         actor=actor,
-        province_code=province_code,
         data={"kind": kind, "params": params},
     )
     return job

@@ -204,6 +204,14 @@ def lineage_links() -> list[SourceLink]:
         except KeyError:
             raise SourceError(f"không tìm thấy xã cũ {full_key}") from None
 
+    def commune_link(old_key: str, province_key: str, ward_key: str, primary: bool) -> SourceLink:
+        return SourceLink(
+            predecessor=predecessor(old_key),
+            successor=successor(province_key, ward_key),
+            is_primary=primary,
+            source=COMMUNE_LINEAGE_SOURCE,
+        )
+
     data = _converter()
     links: list[SourceLink] = []
     for new_key, old_keys in data["DICT_PROVINCE"].items():
@@ -216,26 +224,15 @@ def lineage_links() -> list[SourceLink]:
                     source=PROVINCE_LINEAGE_SOURCE,
                 )
             )
+
+    # Communes merged whole into one new commune, then communes divided between several.
     for province_key, wards in data["DICT_PROVINCE_WARD_NO_DIVIDED"].items():
         for ward_key, old_keys in wards.items():
             for old_key in old_keys:
-                links.append(
-                    SourceLink(
-                        predecessor=predecessor(old_key),
-                        successor=successor(province_key, ward_key),
-                        is_primary=True,
-                        source=COMMUNE_LINEAGE_SOURCE,
-                    )
-                )
+                links.append(commune_link(old_key, province_key, ward_key, True))
     for province_key, old_wards in data["DICT_PROVINCE_WARD_DIVIDED"].items():
         for old_key, parts in old_wards.items():
             for part in parts:
-                links.append(
-                    SourceLink(
-                        predecessor=predecessor(old_key),
-                        successor=successor(province_key, part["newWardKey"]),
-                        is_primary=bool(part["isDefaultNewWard"]),
-                        source=COMMUNE_LINEAGE_SOURCE,
-                    )
-                )
+                primary = bool(part["isDefaultNewWard"])
+                links.append(commune_link(old_key, province_key, part["newWardKey"], primary))
     return links

@@ -49,6 +49,7 @@ from gandan.households.models import (
     Standing,
     review_date,
 )
+from gandan.households.services.registry import PLACEMENT_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -366,21 +367,10 @@ def _save_households(ctx: DemoContext, people: _People, hamlets: list[Hamlet]) -
                 min(ends, LEGACY_VALID_TO) if ends else LEGACY_VALID_TO,
             )
 
-    insert_rows(Placement, PLACEMENT_FIELDS, placements())
+    insert_rows(Placement, PLACEMENT_COLUMNS, placements())
     return households
 
 
-PLACEMENT_FIELDS = [
-    "household_id",
-    "unit_id",
-    "hamlet_id",
-    "area",
-    "province_code",
-    "reason",
-    "ethnic_minority",
-    "valid_from",
-    "valid_to",
-]
 ASSESSMENT_FIELDS = [
     "household_id",
     "year",
@@ -427,7 +417,7 @@ def _place_after_reform(people: _People, hamlets: list[Hamlet], households: list
                 people.dissolved[i],
             )
         )
-    insert_rows(Placement, PLACEMENT_FIELDS, rows)
+    insert_rows(Placement, PLACEMENT_COLUMNS, rows)
 
 
 def _save_history(

@@ -273,17 +273,23 @@ def _posting(
     )
 
 
+def _communes(**period: dt.date) -> list[Unit]:
+    """The demo province's communes that began or ended on the day given (``valid_to=…``)."""
+    communes = Unit.objects.filter(province_code=PROVINCE_CODE, level=Level.COMMUNE, **period)
+    return list(communes.order_by("code"))
+
+
+def _positions_on(day: dt.date) -> dict[str, Position]:
+    return {p.code: p for p in Position.objects.all() if p.is_valid_on(day)}
+
+
 def _legacy_2018(ctx: DemoContext, bar: tqdm[Any]) -> str:
-    legacy = list(
-        Unit.objects.filter(
-            province_code=PROVINCE_CODE, level=Level.COMMUNE, valid_to=LEGACY_VALID_TO
-        ).order_by("code")
-    )
+    legacy = _communes(valid_to=LEGACY_VALID_TO)
     if Posting.objects.filter(unit__in=legacy).exists():
         return "cán bộ, công chức năm 2018 đã có sẵn, bỏ qua"
     rng = ctx.rng
     _classify(ctx, legacy, None, LEGACY_VALID_TO)
-    positions = {p.code: p for p in Position.objects.all() if p.is_valid_on(CENSUS_DAY)}
+    positions = _positions_on(CENSUS_DAY)
     maker = People(ctx)
     officials: list[Official] = []
     postings: list[Posting] = []
@@ -457,16 +463,12 @@ def _legacy_2018(ctx: DemoContext, bar: tqdm[Any]) -> str:
 
 
 def _current(ctx: DemoContext, bar: tqdm[Any]) -> str:
-    current = list(
-        Unit.objects.filter(
-            province_code=PROVINCE_CODE, level=Level.COMMUNE, valid_from=REFORM_DATE
-        ).order_by("code")
-    )
+    current = _communes(valid_from=REFORM_DATE)
     if Posting.objects.filter(unit__in=current).exists():
         return "cán bộ, công chức hiện nay đã có sẵn, bỏ qua"
     rng = ctx.rng
     _classify(ctx, current, REFORM_DATE, None)
-    positions = {p.code: p for p in Position.objects.all() if p.is_valid_on(REFORM_DATE)}
+    positions = _positions_on(REFORM_DATE)
     maker = People(ctx)
     today = timezone.localdate()
     predecessors: dict[int, list[int]] = defaultdict(list)

@@ -84,9 +84,7 @@ def official_create(
         created_by=acting_user(actor),
         updated_by=acting_user(actor),
     )
-    event_record(
-        kind=OfficialEvent.CREATED, subject=official, actor=actor, province_code=province_code
-    )
+    event_record(kind=OfficialEvent.CREATED, subject=official, actor=actor)
     return official
 
 
@@ -235,7 +233,6 @@ def posting_start(
         kind=OfficialEvent.POSTING_STARTED,
         subject=posting,
         actor=actor,
-        province_code=unit.province_code,
         data={
             "official": official.pk,
             "position": position.code,

@@ -554,21 +554,15 @@ class Generator:
                 event(E.APOLOGY_DRAFTED, drafted, officer, status=4, step=2)
                 event(E.APOLOGY_APPROVED, approved, None, status=4, step=2)
                 event(E.APOLOGY_SENT, sent, officer, status=4, step=2, via="sms", late=sent > due)
-            if status == Status.WITHDRAWN:
+            # Withdrawn by the applicant; stopped by the officer.
+            closing = {Status.WITHDRAWN: (E.WITHDRAWN, None), Status.STOPPED: (E.STOPPED, officer)}
+            if status in closing:
+                kind, by = closing[status]
                 event(
-                    E.WITHDRAWN,
+                    kind,
                     plan["closed"],
-                    None,
-                    status=7,
-                    step=plan["step"],
-                    reason=plan["reason"],
-                )
-            elif status == Status.STOPPED:
-                event(
-                    E.STOPPED,
-                    plan["closed"],
-                    officer,
-                    status=8,
+                    by,
+                    status=status,
                     step=plan["step"],
                     reason=plan["reason"],
                 )

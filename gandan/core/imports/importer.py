@@ -41,6 +41,14 @@ class ImportContext:
             self._allowed[unit.pk] = self._refusal(unit)
         return self._allowed[unit.pk]
 
+    def commune_refusal(self, unit: Any) -> str | None:
+        """:meth:`refusal` for a row's commune, which must also be a commune-level unit."""
+        from gandan.geo.models import Level
+
+        if unit.level != Level.COMMUNE:
+            return f"{unit.name} không phải đơn vị cấp xã"
+        return self.refusal(unit)
+
     def _refusal(self, unit: Any) -> str | None:
         from gandan.accounts.access import lineage_closure, units_in_scope
         from gandan.geo.models import Unit

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from gandan.core.imports.report import RowError
+from gandan.core.text import fold
 
 _DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -80,6 +81,17 @@ class Row:
         if not text:
             self.error(column, "không được để trống")
         return text
+
+    def choice(self, column: str, choices: Mapping[str, str], reason: str) -> str | None:
+        """The value a required cell names, found by its folded text in ``choices``; None, with
+        ``reason`` as the row's error, if it names none."""
+        text = self.required(column)
+        if not text:
+            return None
+        value = choices.get(fold(text))
+        if value is None:
+            self.error(column, reason)
+        return value
 
     def date(self, column: str, *, required: bool = False) -> dt.date | None:
         if not self.text(column):

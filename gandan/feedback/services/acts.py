@@ -66,8 +66,12 @@ def report_actions(user: Any, report: Report) -> list[str]:
     return ["moderate"]  # a closed report is still moderated
 
 
-def _unknown(action: str, known: dict[str, str]) -> ValidationError:
-    return ValidationError({"action": f"Thao tác không hợp lệ: {action!r}."})
+def _check_action(action: str, known: dict[str, str], offered: list[str], state: str) -> None:
+    """Refuse an action no workflow has, or one not offered now (``state``: what it is done to)."""
+    if action not in known:
+        raise ValidationError({"action": f"Thao tác không hợp lệ: {action!r}."})
+    if action not in offered:
+        raise ValidationError({"action": f"Không thể {known[action]} {state}."})
 
 
 def report_act(*, report: Report, action: str, data: dict[str, Any], actor: Any) -> str:
@@ -76,15 +80,12 @@ def report_act(*, report: Report, action: str, data: dict[str, Any], actor: Any)
     ``data`` holds the step's fields: ``status``/``note``; ``status``/``answer``;
     ``unit`` (a code)/``agency``/``reason``; ``into`` (a report code); ``moderation``/``photo``/``reason``.
     """
-    if action not in REPORT_ACTIONS:
-        raise _unknown(action, REPORT_ACTIONS)
-    if action not in report_actions(actor, report):
-        raise ValidationError(
-            {
-                "action": f"Không thể {REPORT_ACTIONS[action]} phản ánh đang "
-                f"“{status_label(report.status)}”."
-            }
-        )
+    _check_action(
+        action,
+        REPORT_ACTIONS,
+        report_actions(actor, report),
+        f"phản ánh đang “{status_label(report.status)}”",
+    )
     if action == "status":
         report_set_status(
             report=report, status=data["status"], note=data.get("note") or "", actor=actor
@@ -153,15 +154,12 @@ def task_actions(user: Any, task: Task) -> list[str]:
 
 def task_act(*, task: Task, action: str, data: dict[str, Any], actor: Any) -> str:
     """Take one follow-up step on a task (``data["text"]``: the note, answer or reason)."""
-    if action not in TASK_ACTIONS:
-        raise _unknown(action, TASK_ACTIONS)
-    if action not in task_actions(actor, task):
-        raise ValidationError(
-            {
-                "action": f"Không thể {TASK_ACTIONS[action]} nhiệm vụ đang "
-                f"“{task.get_status_display()}”."
-            }
-        )
+    _check_action(
+        action,
+        TASK_ACTIONS,
+        task_actions(actor, task),
+        f"nhiệm vụ đang “{task.get_status_display()}”",
+    )
     text = str(data.get("text") or "")
     if action == "progress":
         task_progress(task=task, note=text, actor=actor)

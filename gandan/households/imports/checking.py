@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 
 from gandan.core.imports import Row
-from gandan.core.text import fold
-from gandan.geo.models import Hamlet, Level, Unit
+from gandan.geo.models import Hamlet, Unit
 from gandan.geo.selectors import UnitNotFound, unit_by_code
 from gandan.households.classification import StandardRules
 from gandan.households.imports.base import ImporterBase
@@ -31,6 +32,21 @@ from gandan.households.models import (
 from gandan.households.services import check_deprived
 
 
+def _whole_number(raw: Any, text: str, *, grouped: bool = False) -> int | None:
+    """The whole number in a cell: a number cell without a fraction, or digits (with
+    ``grouped``, also digits grouped by dots or commas, as in 1.500.000); None if it holds none."""
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        return int(raw) if float(raw).is_integer() else None
+    if not grouped:
+        return int(text) if text.isdigit() else None
+    compact = text.replace(" ", "")
+    if WHOLE.match(compact):
+        return int(compact)
+    if GROUPED.match(compact):
+        return int(compact.replace(".", "").replace(",", ""))
+    return None
+
+
 class RowChecks(ImporterBase):
     """Reading and checking each row against the caches."""
 
@@ -46,7 +62,7 @@ class RowChecks(ImporterBase):
             row.error("year", f"không có chuẩn nghèo áp dụng cho kỳ rà soát năm {year}")
         unit = self._commune(row, year)
         hamlet_id = self._hamlet(row, unit, year)
-        area = self._area(row)
+        area = row.choice("area", AREAS, "khu vực phải là urban (thành thị) hoặc rural (nông thôn)")
         income = self._income(row)
         deprived = self._deprived(row, rules, year)
         ethnic = self._flag(row, "ethnic_minority")
@@ -124,10 +140,7 @@ class RowChecks(ImporterBase):
         if unit is None:
             row.error("commune_code", self._no_unit(code, year))
             return None
-        if unit.level != Level.COMMUNE:
-            row.error("commune_code", f"{unit.name} không phải đơn vị cấp xã")
-            return None
-        refusal = self.context.refusal(unit)
+        refusal = self.context.commune_refusal(unit)
         if refusal:
             row.error("commune_code", refusal)
             return None
@@ -197,30 +210,11 @@ class RowChecks(ImporterBase):
             }
         return self._hamlets[commune_id]
 
-    def _area(self, row: Row) -> str | None:
-        text = row.required("area")
-        if not text:
-            return None
-        area = AREAS.get(fold(text))
-        if area is None:
-            row.error("area", "khu vực phải là urban (thành thị) hoặc rural (nông thôn)")
-        return area
-
     def _income(self, row: Row) -> int | None:
-        raw = row.raw("income_per_capita")
         text = row.required("income_per_capita")
         if not text:
             return None
-        value: int | None = None
-        if isinstance(raw, int | float) and not isinstance(raw, bool):
-            if float(raw).is_integer():
-                value = int(raw)
-        else:
-            compact = text.replace(" ", "")
-            if WHOLE.match(compact):
-                value = int(compact)
-            elif GROUPED.match(compact):
-                value = int(compact.replace(".", "").replace(",", ""))
+        value = _whole_number(row.raw("income_per_capita"), text, grouped=True)
         if value is None:
             row.error(
                 "income_per_capita",
@@ -256,15 +250,10 @@ class RowChecks(ImporterBase):
         return None
 
     def _members(self, row: Row) -> int | None:
-        raw = row.raw("members")
         text = row.required("members")
         if not text:
             return None
-        value: int | None = None
-        if isinstance(raw, int | float) and not isinstance(raw, bool):
-            value = int(raw) if float(raw).is_integer() else None
-        elif text.isdigit():
-            value = int(text)
+        value = _whole_number(row.raw("members"), text)
         if value is None or not 1 <= value <= MAX_MEMBERS:
             row.error("members", f"số nhân khẩu phải là số nguyên từ 1 đến {MAX_MEMBERS}")
             return None

@@ -141,19 +141,17 @@ class Registration(ImporterBase):
         if locked:
             return locked
         current.valid_to = on - DAY
-        moved = Placement(
-            household_id=household_id,
-            unit=unit,
-            hamlet_id=hamlet_id,
-            area=area,
-            province_code=unit.province_code,
-            reason=PlacementReason.MOVED,
-            valid_from=on,
-            valid_to=ends,
+        self._register(
+            placements,
+            household_id,
+            unit,
+            hamlet_id,
+            area,
+            PlacementReason.MOVED,
+            on,
+            ends,
+            repoint=True,
         )
-        insert_placement(placements, moved)
-        if ends == BEFORE_REFORM:
-            self._carry_over(placements, moved, household_id, repoint=True)
         return None
 
     def _register_anew(
@@ -194,6 +192,23 @@ class Registration(ImporterBase):
             reason = PlacementReason.IMPORTED
         else:
             reason = PlacementReason.REFORM if reform else PlacementReason.MOVED
+        self._register(placements, household_id, unit, hamlet_id, area, reason, starts, ends)
+
+    def _register(
+        self,
+        placements: list[Placement],
+        household_id: int,
+        unit: Unit,
+        hamlet_id: int | None,
+        area: str,
+        reason: str,
+        starts: dt.date,
+        ends: dt.date | None,
+        *,
+        repoint: bool = False,
+    ) -> None:
+        """Add a registration to the household's list; one that ends with its legacy commune
+        on 30 June 2025 goes on after the reform (``_carry_over``)."""
         placement = Placement(
             household_id=household_id,
             unit=unit,
@@ -206,7 +221,7 @@ class Registration(ImporterBase):
         )
         insert_placement(placements, placement)
         if ends == BEFORE_REFORM:
-            self._carry_over(placements, placement, household_id)
+            self._carry_over(placements, placement, household_id, repoint=repoint)
 
     def _carry_over(
         self,
@@ -243,18 +258,15 @@ class Registration(ImporterBase):
             following.valid_from - DAY if following and following.valid_from else None,
             unit.valid_to,
         )
-        insert_placement(
+        self._register(
             placements,
-            Placement(
-                household_id=household_id,
-                unit=unit,
-                hamlet_id=hamlet_id,
-                area=ending.area,
-                province_code=unit.province_code,
-                reason=PlacementReason.REFORM,
-                valid_from=REFORM_DATE,
-                valid_to=ends,
-            ),
+            household_id,
+            unit,
+            hamlet_id,
+            ending.area,
+            PlacementReason.REFORM,
+            REFORM_DATE,
+            ends,
         )
         return True
 

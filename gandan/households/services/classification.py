@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -58,6 +58,17 @@ class Survey:
     b1_score: int | None = None
     b2_score: int | None = None
     note: str = ""
+
+    @classmethod
+    def of(cls, assessment: Assessment) -> Survey:
+        """The survey ``assessment`` was classified from (without its note)."""
+        return cls(
+            income_per_capita=assessment.income_per_capita,
+            deprived=assessment.deprived_codes,
+            members=assessment.members,
+            b1_score=assessment.b1_score,
+            b2_score=assessment.b2_score,
+        )
 
 
 def check_survey(survey: Survey) -> None:
@@ -198,14 +209,7 @@ def assessment_correct(
         household=assessment.household,
         year=assessment.year,
         rules=rules,
-        survey=Survey(
-            income_per_capita=survey.income_per_capita,
-            deprived=survey.deprived,
-            members=survey.members,
-            b1_score=survey.b1_score,
-            b2_score=survey.b2_score,
-            note=reason,
-        ),
+        survey=replace(survey, note=reason),
         unit=assessment.unit,
         hamlet=assessment.hamlet,
         area=assessment.area,
@@ -302,13 +306,7 @@ def assessments_reclassify(
             for row in Assessment.objects.filter(pk__in=to_correct).order_by("pk"):
                 assessment_correct(
                     assessment=row,
-                    survey=Survey(
-                        income_per_capita=row.income_per_capita,
-                        deprived=row.deprived_codes,
-                        members=row.members,
-                        b1_score=row.b1_score,
-                        b2_score=row.b2_score,
-                    ),
+                    survey=Survey.of(row),
                     on=on,
                     reason="Phân loại lại theo chuẩn nghèo đã đính chính",
                     actor=actor,

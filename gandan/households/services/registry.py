@@ -24,6 +24,19 @@ from gandan.households.models import (
 )
 from gandan.households.services.common import area_of, check_place, today
 
+# The columns of a placement written in bulk (``insert_rows``), in the order of its tuples.
+PLACEMENT_COLUMNS = [
+    "household_id",
+    "unit_id",
+    "hamlet_id",
+    "area",
+    "province_code",
+    "reason",
+    "ethnic_minority",
+    "valid_from",
+    "valid_to",
+]
+
 # --- Households --------------------------------------------------------------------------------
 
 
@@ -61,25 +74,37 @@ def household_create(
         created_by=acting_user(actor),
         updated_by=acting_user(actor),
     )
-    Placement.objects.create(
+    _placement_create(household, unit, hamlet, area, reason, formed_on)
+    event_record(
+        kind=HouseholdEvent.FORMED,
+        subject=household,
+        actor=actor,
+        data={"unit": unit.code, "hamlet": hamlet.pk if hamlet else None},
+    )
+    return household
+
+
+def _placement_create(
+    household: Household,
+    unit: Unit,
+    hamlet: Hamlet | None,
+    area: str | None,
+    reason: str,
+    valid_from: dt.date | None,
+) -> Placement:
+    """Register the household at ``unit`` from ``valid_from`` until the unit ends (a commune
+    that ends takes nobody with it: see ``households_carry_over``)."""
+    return Placement.objects.create(
         household=household,
         unit=unit,
         hamlet=hamlet,
         area=area or area_of(hamlet, unit),
         province_code=unit.province_code,
         reason=reason,
-        ethnic_minority=ethnic_minority,
-        valid_from=formed_on,
-        valid_to=unit.valid_to,  # a commune that ends takes nobody with it: see carry_over
+        ethnic_minority=household.ethnic_minority,
+        valid_from=valid_from,
+        valid_to=unit.valid_to,
     )
-    event_record(
-        kind=HouseholdEvent.FORMED,
-        subject=household,
-        actor=actor,
-        province_code=unit.province_code,
-        data={"unit": unit.code, "hamlet": hamlet.pk if hamlet else None},
-    )
-    return household
 
 
 def placement_on(household: Household, on: dt.date) -> Placement | None:
@@ -112,17 +137,7 @@ def household_move(
             raise ValidationError({"on": "Ngày chuyển phải sau ngày bắt đầu ở nơi hiện tại."})
         current.valid_to = on - dt.timedelta(days=1)
         current.save(update_fields=["valid_to"])
-    placement = Placement.objects.create(
-        household=household,
-        unit=unit,
-        hamlet=hamlet,
-        area=area or area_of(hamlet, unit),
-        province_code=unit.province_code,
-        reason=reason,
-        ethnic_minority=household.ethnic_minority,
-        valid_from=on,
-        valid_to=unit.valid_to,
-    )
+    placement = _placement_create(household, unit, hamlet, area, reason, on)
     event_record(
         kind=HouseholdEvent.MOVED,
         subject=household,
@@ -202,21 +217,7 @@ def households_carry_over(
                 min(ends) if ends else None,
             )
         )
-    insert_rows(
-        Placement,
-        [
-            "household_id",
-            "unit_id",
-            "hamlet_id",
-            "area",
-            "province_code",
-            "reason",
-            "ethnic_minority",
-            "valid_from",
-            "valid_to",
-        ],
-        created,
-    )
+    insert_rows(Placement, PLACEMENT_COLUMNS, created)
     if created:
         first = Household.objects.get(pk=created[0][0])
         event_record(

@@ -59,7 +59,6 @@ def request_receive(
         kind=HouseholdEvent.REQUEST_RECEIVED,
         subject=request,
         actor=actor,
-        province_code=household.province_code,
         data={"household": household.code, "due_on": due.isoformat()},
     )
     return request

@@ -111,7 +111,6 @@ def review_open(
         kind=HouseholdEvent.REVIEW_OPENED,
         subject=review,
         actor=actor,
-        province_code=unit.province_code,
         data={"year": year, "households": len(entries)},
     )
     return review

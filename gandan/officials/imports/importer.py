@@ -14,7 +14,7 @@ from gandan.core.crypto import blind_index
 from gandan.core.imports import ImportContext, Row, TableImporter, columns
 from gandan.core.text import fold
 from gandan.core.validators import check_citizen_id
-from gandan.geo.models import Hamlet, Level, Unit
+from gandan.geo.models import Hamlet, Unit
 from gandan.geo.selectors import UnitNotFound, unit_by_code
 from gandan.officials.imports.columns import (
     _FORMER,
@@ -81,7 +81,7 @@ class OfficialsImporter(TableImporter[PostingRow]):
         birth_date = row.date("birth_date", required=True)
         if birth_date and birth_date >= timezone.localdate():
             row.error("birth_date", "ngày sinh phải trước hôm nay")
-        sex = self._sex(row)
+        sex = row.choice("sex", SEXES, "giới tính phải là nam hoặc nữ")
         ethnicity = row.text("ethnicity") or "Kinh"
         if len(ethnicity) > 40:
             row.error("ethnicity", "dân tộc dài quá 40 ký tự")
@@ -157,15 +157,6 @@ class OfficialsImporter(TableImporter[PostingRow]):
             return "", ""
         return citizen_id, blind_index(citizen_id)
 
-    def _sex(self, row: Row) -> str | None:
-        text = row.required("sex")
-        if not text:
-            return None
-        sex = SEXES.get(fold(text))
-        if sex is None:
-            row.error("sex", "giới tính phải là nam hoặc nữ")
-        return sex
-
     def _same_as_registered(
         self, row: Row, index: str, full_name: str, birth_date: dt.date
     ) -> None:
@@ -204,10 +195,7 @@ class OfficialsImporter(TableImporter[PostingRow]):
                 "unit_code", f"không có đơn vị hành chính mã {code} vào ngày {start:%d/%m/%Y}"
             )
             return None
-        if unit.level != Level.COMMUNE:
-            row.error("unit_code", f"{unit.name} không phải đơn vị cấp xã")
-            return None
-        refusal = self.context.refusal(unit)
+        refusal = self.context.commune_refusal(unit)
         if refusal:
             row.error("unit_code", refusal)
             return None

@@ -51,6 +51,38 @@ def _assignee_in(user: Any, unit: Unit) -> None:
         )
 
 
+def _step_to(
+    dossier: Dossier,
+    kind: E,
+    actor: Any,
+    at: dt.datetime,
+    *,
+    step: int,
+    unit: Unit,
+    assignee: Any,
+    **data: Any,
+) -> Dossier:
+    """Put the dossier at step ``step``, held by ``unit`` and ``assignee``; save it and record
+    ``kind`` with the step and unit it left."""
+    from_unit, from_step = dossier.current_unit, dossier.step_order
+    dossier.step_order = step
+    dossier.current_unit = unit
+    dossier.assignee = assignee
+    dossier.updated_by = acting_user(actor)
+    dossier.save()
+    _event(
+        dossier,
+        kind,
+        actor,
+        at,
+        from_step=from_step,
+        from_unit=from_unit.code,
+        to_unit=unit.code,
+        **data,
+    )
+    return dossier
+
+
 @transaction.atomic
 def dossier_forward(
     *,
@@ -82,24 +114,18 @@ def dossier_forward(
     _assignee_in(to_user, target)
     note = _text(note, "note", "ghi chú", required=False)
     _move(dossier, Status.PROCESSING)
-    from_unit, from_step = dossier.current_unit, dossier.step_order
-    dossier.step_order = step.order
-    dossier.current_unit = target
-    dossier.assignee = to_user
-    dossier.updated_by = acting_user(actor)
-    dossier.save()
-    _event(
+    kind = E.TRANSFERRED if target.pk != dossier.current_unit.pk else E.FORWARDED
+    return _step_to(
         dossier,
-        E.TRANSFERRED if target.pk != from_unit.pk else E.FORWARDED,
+        kind,
         actor,
         at,
-        from_step=from_step,
-        from_unit=from_unit.code,
-        to_unit=target.code,
+        step=step.order,
+        unit=target,
+        assignee=to_user,
         to_user=getattr(to_user, "username", ""),
         note=note,
     )
-    return dossier
 
 
 @transaction.atomic
@@ -139,23 +165,16 @@ def dossier_send_back(
         )
     step = dossier.version.steps.get(order=to_step)
     _move(dossier, Status.PROCESSING)
-    from_unit, from_step = dossier.current_unit, dossier.step_order
-    dossier.step_order = to_step
-    dossier.current_unit = step_unit(step, dossier)
-    dossier.assignee = None
-    dossier.updated_by = acting_user(actor)
-    dossier.save()
-    _event(
+    return _step_to(
         dossier,
         E.SENT_BACK,
         actor,
         at,
-        from_step=from_step,
-        from_unit=from_unit.code,
-        to_unit=dossier.current_unit.code,
+        step=to_step,
+        unit=step_unit(step, dossier),
+        assignee=None,
         reason=reason,
     )
-    return dossier
 
 
 class SecondSupplementWarning(ValidationError):
@@ -323,10 +342,6 @@ def dossier_finish(
     at = _now(at)
     result = check_attachment(result_file) if result_file is not None else None
     _move(dossier, Status.DONE)
-    steps = steps_of(dossier.version)
-    from_unit, from_step = dossier.current_unit, dossier.step_order
-    dossier.step_order = steps[-1].order
-    dossier.current_unit = dossier.unit
     dossier.finished_at = at
     if dossier.starts_at is not None:
         spent = calendar_for(dossier.unit, timezone.localdate(at)).working_hours_between(
@@ -338,20 +353,16 @@ def dossier_finish(
     dossier.result_electronic = electronic or result is not None
     if result is not None:
         dossier.result_file.save(result.content.name, result.content, save=False)
-    dossier.assignee = None
-    dossier.updated_by = acting_user(actor)
-    dossier.save()
-    _event(
+    return _step_to(
         dossier,
         E.FINISHED,
         actor,
         at,
-        from_step=from_step,
-        from_unit=from_unit.code,
-        to_unit=dossier.unit.code,
+        step=steps_of(dossier.version)[-1].order,
+        unit=dossier.unit,
+        assignee=None,
         late=bool(dossier.due_at and at > dossier.due_at),
     )
-    return dossier
 
 
 @transaction.atomic
