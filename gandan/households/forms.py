@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from gandan.core.forms import date_field
 from gandan.geo.models import Hamlet, Unit
 from gandan.households.models import (
     Area,
@@ -22,20 +23,6 @@ from gandan.households.models import (
     Sex,
 )
 from gandan.households.services import Survey
-
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-DATE_INVALID = "Ngày không hợp lệ: hãy nhập theo dạng ngày/tháng/năm, ví dụ 01/09/2026."
-
-
-def date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        input_formats=DATE_FORMATS,
-        error_messages={"invalid": DATE_INVALID},
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gandan.core import charts
+from gandan.core.forms import date_field, year_field
 from gandan.officials.access import access_report_unit, default_unit_code
 from gandan.officials.models import Category, Education, Grade, Politics, Sex
 from gandan.officials.selectors import AGE_BANDS, report_units
@@ -67,26 +68,8 @@ TABS = [
 
 class ReportForm(forms.Form):
     unit = forms.CharField(label="Mã đơn vị", required=False, max_length=8)
-    as_of = forms.DateField(
-        label="Vào ngày",
-        required=False,
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        error_messages={
-            "invalid": "Ngày không hợp lệ: hãy nhập theo dạng ngày/tháng/năm, ví dụ 01/07/2025. "
-            "Đang hiển thị số liệu hôm nay."
-        },
-    )
-    year = forms.IntegerField(
-        label="Năm đánh giá",
-        required=False,
-        min_value=1945,
-        max_value=2100,
-        error_messages={
-            "invalid": "Năm không hợp lệ: hãy nhập bốn chữ số, ví dụ 2025.",
-            "min_value": "Năm không hợp lệ: từ 1945 đến 2100.",
-            "max_value": "Năm không hợp lệ: từ 1945 đến 2100.",
-        },
-    )
+    as_of = date_field("Vào ngày", required=False, instead="Đang hiển thị số liệu hôm nay.")
+    year = year_field("Năm đánh giá")
 
 
 def _report_screen(request: HttpRequest, name: str, *, by_year: bool = False) -> dict[str, Any]:

@@ -8,8 +8,9 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 
+from gandan.core.forms import DATE_FORMATS
 from gandan.core.text import fold
-from gandan.onestop.forms import DATE_FORMATS, DossierFilterForm
+from gandan.onestop.forms import DossierFilterForm
 from gandan.onestop.models import Channel, Dossier, Procedure, Status
 
 

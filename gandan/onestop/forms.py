@@ -18,7 +18,6 @@ from django.utils import timezone
 from gandan.geo.models import Unit
 from gandan.onestop.models import Channel, Procedure, ProcedureVersion
 
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
 
 # Service error fields that have no field of the same name on the form.
