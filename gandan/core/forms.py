@@ -1,8 +1,12 @@
-"""Form fields every screen reads the same way: a day typed or picked, the year of a report."""
+"""What every screen's forms share: a day typed or picked, the year of a report, and a service's
+refusal shown on the form."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django import forms
+from django.core.exceptions import ValidationError
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]  # what a date picker sends, and what people type
 DATE_INVALID = "Ngày không hợp lệ: hãy nhập theo dạng ngày/tháng/năm, ví dụ 01/07/2025."
@@ -38,3 +42,16 @@ def year_field(label: str) -> forms.IntegerField:
             "max_value": YEAR_OUT_OF_RANGE,
         },
     )
+
+
+def add_service_errors(
+    form: forms.Form, error: ValidationError, *, aliases: Mapping[str, str | None] | None = None
+) -> None:
+    """Show a service's ValidationError on the form: next to its field where the form has one
+    (``aliases`` names the form's field for a service's name that differs), else above it."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            name = (aliases or {}).get(field, field)
+            form.add_error(name if name in form.fields else None, list(messages))
+    else:
+        form.add_error(None, list(error.messages))

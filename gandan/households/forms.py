@@ -2,7 +2,8 @@
 
 Forms only parse and check the shape of the input (dates, numbers, choices among what the user
 may touch); the rules of the registry and of the review are checked by the services, whose
-ValidationError messages are put back on the form by :func:`add_service_errors`.
+ValidationError messages are put back on the form by
+:func:`gandan.core.forms.add_service_errors`.
 """
 
 from __future__ import annotations
@@ -23,15 +24,6 @@ from gandan.households.models import (
     Sex,
 )
 from gandan.households.services import Survey
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field where the form has one."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, list(messages))
-    else:
-        form.add_error(None, list(error.messages))
 
 
 def error_messages(form: forms.Form) -> list[str]:
