@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail, NotFound
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -40,3 +47,40 @@ def _codes(value: Any) -> list[str]:
     if isinstance(value, list):
         return [code for item in value for code in _codes(item)]
     return [str(getattr(value, "code", None) or "invalid")]
+
+
+@contextmanager
+def not_found(detail: str) -> Iterator[None]:
+    """Answer an access function's 404 (missing and out of scope alike) with ``detail``."""
+    try:
+        yield
+    except Http404:
+        raise NotFound(detail) from None
+
+
+@contextmanager
+def service_refusals() -> Iterator[None]:
+    """Answer a service's ValidationError as a 400 (see :func:`refused`)."""
+    try:
+        yield
+    except DjangoValidationError as error:
+        raise refused(error) from None
+
+
+def refused(error: DjangoValidationError) -> serializers.ValidationError:
+    """A service's refusal as DRF's 400: its messages by field, and its reasons (the errors'
+    codes, ``invalid`` where it gives none) in ``field_codes``."""
+    if hasattr(error, "error_dict"):
+        fields = {
+            ("non_field_errors" if name == NON_FIELD_ERRORS else name): _details(errors)
+            for name, errors in error.error_dict.items()
+        }
+    else:
+        fields = {"non_field_errors": _details(error.error_list)}
+    return serializers.ValidationError(fields)
+
+
+def _details(errors: list[DjangoValidationError]) -> list[ErrorDetail]:
+    return [
+        ErrorDetail(message, code=e.code or "invalid") for e in errors for message in e.messages
+    ]

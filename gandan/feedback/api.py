@@ -9,17 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from gandan.core.api import not_found, service_refusals
 from gandan.core.models import Event
 from gandan.feedback import services
 from gandan.feedback.access import access_report, may_handle_report
@@ -163,12 +161,6 @@ class ReportActSerializer(serializers.Serializer[dict[str, Any]]):
         return attrs
 
 
-def _refused(error: DjangoValidationError) -> serializers.ValidationError:
-    if hasattr(error, "error_dict"):
-        return serializers.ValidationError(error.message_dict)
-    return serializers.ValidationError({"non_field_errors": error.messages})
-
-
 # --- Views ---------------------------------------------------------------------------------------
 
 
@@ -229,17 +221,13 @@ class ReportViewSet(viewsets.GenericViewSet[Report]):
         params = ReportActSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         data = dict(params.validated_data)
-        try:
+        with service_refusals():
             services.report_act(
                 report=report, action=data.pop("action"), data=data, actor=request.user
             )
-        except DjangoValidationError as error:
-            raise _refused(error) from None
         return self._detail(request, report)
 
 
 def _report(request: Request, code: str, *, for_write: bool = False) -> Report:
-    try:
+    with not_found("Không tìm thấy phản ánh."):
         return access_report(request.user, code, for_write=for_write)
-    except Http404:
-        raise NotFound("Không tìm thấy phản ánh.") from None

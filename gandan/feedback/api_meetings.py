@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
@@ -14,9 +12,9 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from gandan.core.api import not_found, service_refusals
 from gandan.feedback import selectors, services
 from gandan.feedback.access import access_task
-from gandan.feedback.api import _refused
 from gandan.feedback.models import Meeting, Opinion, Task
 
 
@@ -113,10 +111,8 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet[Task]):
         return TaskSerializer if self.action == "list" else TaskDetailSerializer
 
     def get_object(self) -> Task:
-        try:
+        with not_found("Không tìm thấy nhiệm vụ."):
             return access_task(self.request.user, self.kwargs["pk"])
-        except Http404:
-            raise NotFound("Không tìm thấy nhiệm vụ.") from None
 
     @extend_schema(
         summary="Một bước theo dõi nhiệm vụ (như trên trang nhiệm vụ)",
@@ -131,13 +127,11 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet[Task]):
         params.is_valid(raise_exception=True)
         if params.validated_data["action"] not in services.task_actions(request.user, task):
             raise NotFound("Không tìm thấy nhiệm vụ.")
-        try:
+        with service_refusals():
             services.task_act(
                 task=task,
                 action=params.validated_data["action"],
                 data={"text": params.validated_data["text"]},
                 actor=request.user,
             )
-        except DjangoValidationError as error:
-            raise _refused(error) from None
         return Response(TaskDetailSerializer(task, context={"request": request}).data)

@@ -12,10 +12,43 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import ValidationError
 
+from gandan.core.forms import add_service_errors
 from gandan.core.validators import check_phone
 from gandan.feedback.models import Category
 from gandan.feedback.selectors import active_categories
 from gandan.feedback.services import MAX_TEXT
+
+# A report's own fields: the public form and the staff's entry form name them as report_submit.
+REPORT_FIELDS = (
+    "category",
+    "title",
+    "description",
+    "latitude",
+    "longitude",
+    "address",
+    "reporter_name",
+    "reporter_email",
+    "reporter_phone",
+)
+# The fields report_submit names otherwise (Open311's names), as the forms name them.
+SUBMIT_ERROR_FIELDS = {
+    "service_code": "category",
+    "lat": "latitude",
+    "long": "longitude",
+    "address_string": "address",
+    "media": "photos",
+    "requested_datetime": "received_at",
+}
+
+
+def report_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """The report's own fields of a valid form, as keywords of report_submit."""
+    return {name: data[name] for name in REPORT_FIELDS}
+
+
+def add_submit_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show report_submit's refusal on the form: each message next to its field."""
+    add_service_errors(form, error, aliases=SUBMIT_ERROR_FIELDS)
 
 
 class CoordinateField(forms.FloatField):

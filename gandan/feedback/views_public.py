@@ -30,7 +30,14 @@ from gandan.core.ratelimit import Limit
 from gandan.core.uploads import file_response
 from gandan.feedback import selectors, services
 from gandan.feedback.access import access_report_for_reporter
-from gandan.feedback.forms import ListFilterForm, NearbyForm, ReopenForm, ReportForm
+from gandan.feedback.forms import (
+    ListFilterForm,
+    NearbyForm,
+    ReopenForm,
+    ReportForm,
+    add_submit_errors,
+    report_fields,
+)
 from gandan.feedback.models import HIDDEN_TEXT, Category, Channel, Report
 from gandan.feedback.selectors import report_timeline
 from gandan.feedback.services.checks import PICTURES
@@ -44,17 +51,6 @@ PAGE_SIZE = 50
 SUBMIT_LIMIT = Limit("feedback_submit", count=5, window_s=10 * 60)
 ANSWERED = "Đã trả lời"
 STILL_OPEN = "Đang xử lý"
-# The service's error keys (shared with Open311) → the fields of the form.
-ERROR_FIELDS = {
-    "service_code": "category",
-    "title": "title",
-    "description": "description",
-    "lat": "latitude",
-    "address_string": "address",
-    "media": "photos",
-    "reporter_phone": "reporter_phone",
-}
-# Events of a report that the public timeline shows (never who did it, nor their notes).
 
 
 # --- Maps -------------------------------------------------------------------------------
@@ -289,24 +285,10 @@ def report_new(request: HttpRequest) -> HttpResponse:
             )
         try:
             report = services.report_submit(
-                category=data["category"],
-                title=data["title"],
-                description=data["description"],
-                latitude=data["latitude"],
-                longitude=data["longitude"],
-                address=data["address"],
-                reporter_name=data["reporter_name"],
-                reporter_email=data["reporter_email"],
-                reporter_phone=data["reporter_phone"],
-                photos=photos,
-                channel=Channel.WEB,
-                actor=request.user,
+                **report_fields(data), photos=photos, channel=Channel.WEB, actor=request.user
             )
         except ValidationError as error:
-            for key, texts in error.message_dict.items():
-                field = ERROR_FIELDS.get(key)
-                for text in texts:
-                    form.add_error(field if field in form.fields else None, text)
+            add_submit_errors(form, error)
         else:
             SUBMIT_LIMIT.hit(request)
             target = reverse("feedback:submitted", args=[report.code])

@@ -34,6 +34,7 @@ from gandan.feedback.access import (
 )
 from gandan.feedback.events import ReportEvent
 from gandan.feedback.filters import StaffReportFilter
+from gandan.feedback.forms import add_submit_errors, report_fields
 from gandan.feedback.models import (
     ANSWERED_STATUSES,
     Channel,
@@ -261,17 +262,8 @@ def staff_report(request: HttpRequest, code: str) -> HttpResponse:
 
 # --- A report received by phone or at the counter --------------------------------------------
 
+
 # Where the service's field names differ from the form's.
-_SUBMIT_FIELDS = {
-    "lat": "latitude",
-    "long": "longitude",
-    "service_code": "category",
-    "address_string": "address",
-    "requested_datetime": "received_at",
-    "media": None,
-}  # the others (reporter_phone, …) are the form's own names
-
-
 class StaffNewForm(forms.Form):
     channel = forms.ChoiceField(
         label="Kênh tiếp nhận",
@@ -343,25 +335,14 @@ def staff_new(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             report = services.report_submit(
-                category=data["category"],
-                title=data["title"],
-                description=data["description"],
-                latitude=data["latitude"],
-                longitude=data["longitude"],
+                **report_fields(data),
                 channel=data["channel"],
-                address=data["address"],
-                reporter_name=data["reporter_name"],
-                reporter_email=data["reporter_email"],
-                reporter_phone=data["reporter_phone"],
                 photos=request.FILES.getlist("photos"),
                 received_at=data["received_at"],
                 actor=request.user,
             )
         except ValidationError as error:
-            for key, field_errors in error.message_dict.items():
-                field = _SUBMIT_FIELDS.get(key, key)
-                for message in field_errors:
-                    form.add_error(field if field in form.fields else None, message)
+            add_submit_errors(form, error)
         else:
             return _entered(request, report)
     return render(request, "feedback/staff_new.html", {"form": form}, status=400)

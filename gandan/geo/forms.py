@@ -2,19 +2,12 @@ from __future__ import annotations
 
 from django import forms
 
+from gandan.core.forms import DATE_FORMATS, date_field
 from gandan.geo.models import HamletKind
 
 
 class AsOfForm(forms.Form):
-    as_of = forms.DateField(
-        label="Vào ngày",
-        required=False,
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        error_messages={
-            "invalid": "Ngày không hợp lệ: hãy nhập theo dạng ngày/tháng/năm, ví dụ 01/07/2025."
-        },
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    as_of = date_field("Vào ngày", required=False)
     q = forms.CharField(label="Tìm đơn vị", required=False, max_length=100)
 
 
@@ -24,6 +17,6 @@ class HamletForm(forms.Form):
     valid_from = forms.DateField(
         label="Hiệu lực từ ngày",
         required=False,
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        input_formats=DATE_FORMATS,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )

@@ -16,8 +16,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
@@ -34,6 +32,7 @@ from rest_framework.response import Response
 from gandan.accounts.access import (
     access_hamlet,
 )
+from gandan.core.api import not_found, service_refusals
 from gandan.core.services import access_log_record
 from gandan.geo.models import Hamlet, Unit
 from gandan.households import selectors, services
@@ -79,18 +78,6 @@ from gandan.households.serializers import (
 HOUSEHOLDS_TAG = "Hộ gia đình"
 STANDARDS_TAG = "Chuẩn nghèo"
 REVIEW_TAG = "Rà soát hộ nghèo, hộ cận nghèo"
-
-
-def _refused(error: DjangoValidationError) -> serializers.ValidationError:
-    """A service's refusal as DRF's 400, which ``gandan.core.api`` shapes with ``fields``."""
-    if hasattr(error, "error_dict"):
-        fields = {
-            ("non_field_errors" if name == NON_FIELD_ERRORS else name): messages
-            for name, messages in error.message_dict.items()
-        }
-    else:
-        fields = {"non_field_errors": error.messages}
-    return serializers.ValidationError(fields)
 
 
 def _unit_in_scope(user: Any, code: str, as_of: dt.date | None) -> Unit:
@@ -158,10 +145,8 @@ class HouseholdViewSet(viewsets.GenericViewSet[Household]):
     def retrieve(self, request: Request, pk: str, *args: Any, **kwargs: Any) -> Response:
         """One household; members' citizen IDs masked unless ``full`` is asked by a role that
         may see them, and then the read is logged."""
-        try:
+        with not_found("Không tìm thấy hộ."):
             household = access_household(request.user, int(pk))
-        except Http404:
-            raise NotFound("Không tìm thấy hộ.") from None
         params = HouseholdFileQuerySerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         may_see = may_see_full_citizen_ids(request.user, household)
@@ -223,10 +208,8 @@ class StandardViewSet(viewsets.ReadOnlyModelViewSet[PovertyStandard]):
 
 def review_for_writing(user: Any, review_id: int) -> tuple[Review, ReviewWriter]:
     """The review and what the user may record on it; 404 for those who may only read it."""
-    try:
+    with not_found("Không tìm thấy đợt rà soát."):
         return access_review_for_write(user, review_id, any_village=True)
-    except Http404:
-        raise NotFound("Không tìm thấy đợt rà soát.") from None
 
 
 REVIEW_ID = OpenApiParameter(
@@ -271,10 +254,8 @@ class ReviewViewSet(viewsets.GenericViewSet[Review]):
     )
     def retrieve(self, request: Request, pk: str, *args: Any, **kwargs: Any) -> Response:
         """One review; the commune's report as frozen at the decision, once decided."""
-        try:
+        with not_found("Không tìm thấy đợt rà soát."):
             review = access_review(request.user, int(pk))
-        except Http404:
-            raise NotFound("Không tìm thấy đợt rà soát.") from None
         return Response(ReviewDetailSerializer(review, context={"user": request.user}).data)
 
     @extend_schema(
@@ -295,15 +276,13 @@ class ReviewViewSet(viewsets.GenericViewSet[Review]):
             raise serializers.ValidationError(
                 {"household": [f"Hộ mã {code} không có trong danh sách rà soát bạn được ghi."]}
             )
-        try:
+        with service_refusals():
             assessment = services.review_act(
                 review=review,
                 action=ReviewAction.SURVEY,
                 data={"household": entry.household, "survey": payload.survey()},
                 actor=request.user,
             )
-        except DjangoValidationError as error:
-            raise _refused(error) from None
         assessment = selectors.assessment_shown(assessment.pk)
         return Response(AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
 
@@ -322,12 +301,10 @@ class ReviewViewSet(viewsets.GenericViewSet[Review]):
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
         data["hamlet"] = self._hamlet(request.user, data["hamlet"], writer)
-        try:
+        with service_refusals():
             meeting = services.review_act(
                 review=review, action=ReviewAction.MEETING, data=data, actor=request.user
             )
-        except DjangoValidationError as error:
-            raise _refused(error) from None
         return Response(VillageMeetingSerializer(meeting).data, status=status.HTTP_201_CREATED)
 
     @staticmethod
@@ -395,7 +372,7 @@ class RequestViewSet(viewsets.GenericViewSet[ReviewRequest]):
             raise serializers.ValidationError(
                 {"household": [f"Không tìm thấy hộ mã {code} đang cư trú trong phạm vi của bạn."]}
             )
-        try:
+        with service_refusals():
             received = services.request_receive(
                 household=found,
                 received_on=data.get("received_on") or timezone.localdate(),
@@ -403,8 +380,6 @@ class RequestViewSet(viewsets.GenericViewSet[ReviewRequest]):
                 reason=data["reason"],
                 actor=request.user,
             )
-        except DjangoValidationError as error:
-            raise _refused(error) from None
         return Response(
             ReviewRequestSerializer(received, context={"today": timezone.localdate()}).data,
             status=status.HTTP_201_CREATED,

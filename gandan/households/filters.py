@@ -24,6 +24,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from gandan.accounts.access import hamlets_in_scope, user_covers_unit
+from gandan.core.forms import FIRST_YEAR, LAST_YEAR
 from gandan.geo.models import Hamlet, Unit
 from gandan.geo.selectors import UnitNotFound, unit_by_code
 from gandan.households.access import households_in_scope
@@ -37,7 +38,6 @@ from gandan.households.models import (
 )
 from gandan.households.services.common import lists_year
 
-FIRST_YEAR, LAST_YEAR = 1945, 2100  # the years a report may ask for, as gandan.reports
 OTHER = "other"  # not on the poor or near-poor lists of the year (assessed otherwise, or not)
 LISTED = (Standing.POOR, Standing.NEAR_POOR)
 STANDING_CHOICES = [*Standing.choices, (OTHER, "Không có trong danh sách hộ nghèo, cận nghèo")]

@@ -2,7 +2,8 @@
 
 Forms only parse and check the shape of the input (dates, numbers, choices among what the user
 may touch); the rules of the registry and of the review are checked by the services, whose
-ValidationError messages are put back on the form by :func:`add_service_errors`.
+ValidationError messages are put back on the form by
+:func:`gandan.core.forms.add_service_errors`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from gandan.core.forms import date_field
 from gandan.geo.models import Hamlet, Unit
 from gandan.households.models import (
     Area,
@@ -22,29 +24,6 @@ from gandan.households.models import (
     Sex,
 )
 from gandan.households.services import Survey
-
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-DATE_INVALID = "Ngày không hợp lệ: hãy nhập theo dạng ngày/tháng/năm, ví dụ 01/09/2026."
-
-
-def date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        input_formats=DATE_FORMATS,
-        error_messages={"invalid": DATE_INVALID},
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field where the form has one."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, list(messages))
-    else:
-        form.add_error(None, list(error.messages))
 
 
 def error_messages(form: forms.Form) -> list[str]:

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gandan.core.crypto import mask_citizen_id
+from gandan.core.forms import add_service_errors
 from gandan.core.models import Event
 from gandan.core.services import access_log_record
 from gandan.geo.models import Unit
@@ -43,7 +44,6 @@ from gandan.households.forms import (
     HouseholdDissolveForm,
     HouseholdMoveForm,
     MemberAddForm,
-    add_service_errors,
 )
 from gandan.households.models import Assessment, Household, Member, standing_label
 from gandan.households.selectors import registry as selectors

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from gandan.accounts.access import access_unit_for_staff, current_memberships
 from gandan.core import charts
+from gandan.core.forms import date_field, year_field
 from gandan.geo import selectors as geo
 from gandan.geo.maps import unit_map
 from gandan.geo.models import Unit
@@ -68,25 +69,8 @@ NEAR_POOR_FLOWS: list[tuple[str, str, str, int]] = [
 
 class ReportForm(forms.Form):
     unit = forms.CharField(label="Đơn vị", required=False, max_length=8)
-    year = forms.IntegerField(
-        label="Năm rà soát",
-        required=False,
-        min_value=1945,
-        max_value=2100,
-        error_messages={
-            "invalid": "Năm không hợp lệ: hãy nhập bốn chữ số, ví dụ 2025.",
-            "min_value": "Năm không hợp lệ: từ 1945 đến 2100.",
-            "max_value": "Năm không hợp lệ: từ 1945 đến 2100.",
-        },
-    )
-    as_of = forms.DateField(
-        label="Tính theo ngày",
-        required=False,
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        error_messages={
-            "invalid": "Ngày không hợp lệ: hãy nhập theo dạng ngày/tháng/năm, ví dụ 02/03/2026."
-        },
-    )
+    year = year_field("Năm rà soát")
+    as_of = date_field("Tính theo ngày", required=False)
 
 
 class ExportForm(ReportForm):

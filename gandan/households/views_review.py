@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from gandan.core.forms import add_service_errors
 from gandan.households import selectors, services
 from gandan.households.access import (
     access_request,
@@ -49,7 +50,6 @@ from gandan.households.forms import (
     RequestReceiveForm,
     ReviewOpenForm,
     SurveyForm,
-    add_service_errors,
     error_messages,
 )
 from gandan.households.models import (

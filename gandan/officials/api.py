@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -19,6 +18,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from gandan.core.api import not_found
 from gandan.geo.api import UnitBriefSerializer
 from gandan.officials.access import access_official
 from gandan.officials.filters import PeopleFilter
@@ -216,10 +216,8 @@ class OfficialViewSet(viewsets.GenericViewSet[Official]):
     )
     def retrieve(self, request: Request, pk: str, *args: Any, **kwargs: Any) -> Response:
         """The whole personnel file; each read is written to the access log."""
-        try:
+        with not_found("Không tìm thấy cán bộ, công chức."):
             official = access_official(request.user, int(pk))
-        except Http404:
-            raise NotFound("Không tìm thấy cán bộ, công chức.") from None
         record = personnel_file(official, user=request.user, as_of=timezone.localdate())
         personnel_file_read(user=request.user, official=official, channel="personnel_file_api")
         return Response(PersonnelFileSerializer(record).data)

@@ -15,11 +15,10 @@ from django import forms
 from django.utils import timezone
 
 from gandan.accounts.access import access_unit_by_code
+from gandan.core.forms import DATE_FORMATS, DATE_INVALID
 from gandan.geo.models import Unit
 from gandan.officials.models import Category, Official
 from gandan.officials.selectors import people_on
-
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
 class PeopleForm(forms.Form):
@@ -52,10 +51,7 @@ class PeopleFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-fi
         label="Vào ngày",
         method="_read_by_selector",
         input_formats=DATE_FORMATS,
-        error_messages={
-            "invalid": "Ngày không hợp lệ: hãy nhập theo dạng ngày/tháng/năm, ví dụ 01/07/2025. "
-            "Danh sách tính đến hôm nay."
-        },
+        error_messages={"invalid": f"{DATE_INVALID} Danh sách tính đến hôm nay."},
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Giữ chức danh vào ngày (YYYY-MM-DD), mặc định hôm nay",
     )

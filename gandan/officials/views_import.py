@@ -16,6 +16,7 @@ from gandan.accounts.access import (
     current_memberships,
     may_write_somewhere,
 )
+from gandan.core.forms import date_field
 from gandan.core.import_screen import ImportScreen, import_view
 from gandan.geo.selectors import UnitNotFound, unit_by_code
 from gandan.officials import selectors
@@ -27,12 +28,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 class ExportForm(forms.Form):
     unit = forms.CharField(label="Mã đơn vị", max_length=8)
-    as_of = forms.DateField(
-        label="Vào ngày",
-        required=False,
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    as_of = date_field("Vào ngày", required=False)
 
 
 def _page(request: HttpRequest) -> dict[str, Any]:

@@ -9,7 +9,7 @@ the report into charts.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gandan.core import charts
+from gandan.core.forms import date_field, year_field
 from gandan.officials.access import access_report_unit, default_unit_code
 from gandan.officials.models import Category, Education, Grade, Politics, Sex
 from gandan.officials.selectors import AGE_BANDS, report_units
@@ -67,26 +68,28 @@ TABS = [
 
 class ReportForm(forms.Form):
     unit = forms.CharField(label="Mã đơn vị", required=False, max_length=8)
-    as_of = forms.DateField(
-        label="Vào ngày",
-        required=False,
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        error_messages={
-            "invalid": "Ngày không hợp lệ: hãy nhập theo dạng ngày/tháng/năm, ví dụ 01/07/2025. "
-            "Đang hiển thị số liệu hôm nay."
-        },
-    )
-    year = forms.IntegerField(
-        label="Năm đánh giá",
-        required=False,
-        min_value=1945,
-        max_value=2100,
-        error_messages={
-            "invalid": "Năm không hợp lệ: hãy nhập bốn chữ số, ví dụ 2025.",
-            "min_value": "Năm không hợp lệ: từ 1945 đến 2100.",
-            "max_value": "Năm không hợp lệ: từ 1945 đến 2100.",
-        },
-    )
+    as_of = date_field("Vào ngày", required=False, instead="Đang hiển thị số liệu hôm nay.")
+    year = year_field("Năm đánh giá")
+
+
+def _report_view(
+    name: str,
+    template: str,
+    figures: Callable[[Mapping[str, Any]], dict[str, Any]],
+    *,
+    by_year: bool = False,
+) -> Callable[[HttpRequest], HttpResponse]:
+    """One report screen: the shared head of :func:`_report_screen`, then what ``figures``
+    makes of the report (charts, rows) when there is one."""
+
+    @login_required
+    def view(request: HttpRequest) -> HttpResponse:
+        context = _report_screen(request, name, by_year=by_year)
+        if context["report"] is not None:
+            context.update(figures(context["report"]))
+        return render(request, template, context)
+
+    return view
 
 
 def _report_screen(request: HttpRequest, name: str, *, by_year: bool = False) -> dict[str, Any]:
@@ -182,7 +185,8 @@ def _unique_names(rows: Sequence[Mapping[str, Any]], key: str = "name") -> list[
 # --- 1. Statistics ---------------------------------------------------------------------------
 
 
-def _statistics_charts(report: Mapping[str, Any]) -> dict[str, Any]:
+def _statistics(report: Mapping[str, Any]) -> dict[str, Any]:
+    """Thống kê cán bộ, công chức: counts, qualification rates and breakdowns on a date."""
     groups = {"cadre": report["cadres"], "civil_servant": report["civil_servants"]}
     indicators = [
         ("Đại học trở lên", "university_pct", "university"),
@@ -225,121 +229,111 @@ def _statistics_charts(report: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-@login_required
-def statistics(request: HttpRequest) -> HttpResponse:
-    """Thống kê cán bộ, công chức: counts, qualification rates and breakdowns on a date."""
-    context = _report_screen(request, "officials")
-    if context["report"] is not None:
-        context.update(_statistics_charts(context["report"]))
-    return render(request, "officials/statistics.html", context)
+statistics = _report_view("officials", "officials/statistics.html", _statistics)
 
 
 # --- 2. Standards ----------------------------------------------------------------------------
 
 
-@login_required
-def standards(request: HttpRequest) -> HttpResponse:
+def _standards(report: Mapping[str, Any]) -> dict[str, Any]:
     """The officials below the standard of the post they hold, what they lack, and by when."""
-    context = _report_screen(request, "officials_standards")
-    report = context["report"]
-    if report is not None:
-        # Most people fall under the same few legal texts: list each once, refer to it by number.
-        sources = list(dict.fromkeys(row["source"] for row in report["below_standard"]))
-        context["sources"] = sources
-        context["rows"] = [
-            {
-                **row,
-                "deadline_date": dt.date.fromisoformat(row["deadline"])
-                if row["deadline"]
-                else None,
-                "source_number": sources.index(row["source"]) + 1,
-            }
-            for row in report["below_standard"]
-        ]
-    return render(request, "officials/standards.html", context)
+    # Most people fall under the same few legal texts: list each once, refer to it by number.
+    sources = list(dict.fromkeys(row["source"] for row in report["below_standard"]))
+    rows = [
+        {
+            **row,
+            "deadline_date": dt.date.fromisoformat(row["deadline"]) if row["deadline"] else None,
+            "source_number": sources.index(row["source"]) + 1,
+        }
+        for row in report["below_standard"]
+    ]
+    return {"sources": sources, "rows": rows}
+
+
+standards = _report_view("officials_standards", "officials/standards.html", _standards)
 
 
 # --- 3. Staffing -----------------------------------------------------------------------------
 
 
-@login_required
-def staffing(request: HttpRequest) -> HttpResponse:
+def _staffing(report: Mapping[str, Any]) -> dict[str, Any]:
     """Quota, people in post, vacancies and excess, per commune and group."""
-    context = _report_screen(request, "officials_staffing")
-    report = context["report"]
-    if report is not None:
-        groups: dict[str, list[dict[str, Any]]] = {}
-        for row in report["communes"]:
-            groups.setdefault(row["group_name"], []).append(row)
-        sections = []
-        for group_name, rows in groups.items():
-            names = _unique_names(rows)
-            chart = charts.bar_chart(
-                {name: row["filled"] for name, row in zip(names, rows, strict=True)},
-                title=f"{group_name}: đã bố trí so với định mức",
-                label_header="Xã, phường",
-                value_header="Đã bố trí",
-                unit="người",
-                targets={name: row["quota"] for name, row in zip(names, rows, strict=True)},
-                target_header="Định mức",
-                no_target_text="Không có định mức",
-            )
-            sections.append(
-                {
-                    "name": group_name,
-                    "rows": rows,
-                    "chart": chart,
-                    "without_quota": all(row["quota"] is None for row in rows),
-                }
-            )
-        context["sections"] = sections
-    return render(request, "officials/staffing.html", context)
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for row in report["communes"]:
+        groups.setdefault(row["group_name"], []).append(row)
+    sections = []
+    for group_name, rows in groups.items():
+        names = _unique_names(rows)
+        chart = charts.bar_chart(
+            {name: row["filled"] for name, row in zip(names, rows, strict=True)},
+            title=f"{group_name}: đã bố trí so với định mức",
+            label_header="Xã, phường",
+            value_header="Đã bố trí",
+            unit="người",
+            targets={name: row["quota"] for name, row in zip(names, rows, strict=True)},
+            target_header="Định mức",
+            no_target_text="Không có định mức",
+        )
+        sections.append(
+            {
+                "name": group_name,
+                "rows": rows,
+                "chart": chart,
+                "without_quota": all(row["quota"] is None for row in rows),
+            }
+        )
+    return {"sections": sections}
+
+
+staffing = _report_view("officials_staffing", "officials/staffing.html", _staffing)
 
 
 # --- 4. Leaders ------------------------------------------------------------------------------
 
 
-@login_required
-def leaders(request: HttpRequest) -> HttpResponse:
+def _leaders(report: Mapping[str, Any]) -> dict[str, Any]:
     """Heads of commune Party committees, local or not, and long tenures in one post."""
-    context = _report_screen(request, "officials_leaders")
-    report = context["report"]
-    if report is not None:
-        context["origin_chart"] = charts.bar_chart(
-            {LOCAL: report["local"], NON_LOCAL: report["non_local"]},
-            title="Bí thư cấp ủy cấp xã: người địa phương và không phải người địa phương",
-            label_header="Nguồn gốc",
-            value_header="Số người",
-            unit="người",
-        )
-    return render(request, "officials/leaders.html", context)
+    origin_chart = charts.bar_chart(
+        {LOCAL: report["local"], NON_LOCAL: report["non_local"]},
+        title="Bí thư cấp ủy cấp xã: người địa phương và không phải người địa phương",
+        label_header="Nguồn gốc",
+        value_header="Số người",
+        unit="người",
+    )
+    return {"origin_chart": origin_chart}
+
+
+leaders = _report_view("officials_leaders", "officials/leaders.html", _leaders)
 
 
 # --- 5. Evaluations --------------------------------------------------------------------------
 
 
-@login_required
-def evaluations(request: HttpRequest) -> HttpResponse:
+def _evaluations(report: Mapping[str, Any]) -> dict[str, Any]:
     """Grades given in a year, per commune, and the communes over the "excellent" cap."""
-    context = _report_screen(request, "officials_evaluations", by_year=True)
-    report = context["report"]
-    if report is not None:
-        rows = report["communes"]
-        names = _unique_names(rows, key="unit__name")
-        context["rows"] = rows
-        context["over_cap"] = [row for row in rows if row["over_cap"]]
-        context["grades_chart"] = charts.stacked_bar_chart(
-            {
-                name: {GRADE_LABELS[grade]: row[grade] for grade in GRADE_LABELS}
-                for name, row in zip(names, rows, strict=True)
-            },
-            segments=list(GRADE_LABELS.values()),
-            title=f"Kết quả xếp loại năm {report['year']}",
-            segment_header="Xếp loại",
-            label_header="Xã, phường",
-            unit="người",
-            percent=False,
-            colours=GRADE_COLOURS,
-            warnings=[name for name, row in zip(names, rows, strict=True) if row["over_cap"]],
-        )
-    return render(request, "officials/evaluations.html", context)
+    rows = report["communes"]
+    names = _unique_names(rows, key="unit__name")
+    grades_chart = charts.stacked_bar_chart(
+        {
+            name: {GRADE_LABELS[grade]: row[grade] for grade in GRADE_LABELS}
+            for name, row in zip(names, rows, strict=True)
+        },
+        segments=list(GRADE_LABELS.values()),
+        title=f"Kết quả xếp loại năm {report['year']}",
+        segment_header="Xếp loại",
+        label_header="Xã, phường",
+        unit="người",
+        percent=False,
+        colours=GRADE_COLOURS,
+        warnings=[name for name, row in zip(names, rows, strict=True) if row["over_cap"]],
+    )
+    return {
+        "rows": rows,
+        "over_cap": [row for row in rows if row["over_cap"]],
+        "grades_chart": grades_chart,
+    }
+
+
+evaluations = _report_view(
+    "officials_evaluations", "officials/evaluations.html", _evaluations, by_year=True
+)

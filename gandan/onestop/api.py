@@ -15,24 +15,23 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ErrorDetail, NotFound
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from gandan.accounts.access import access_unit_by_code
+from gandan.core.api import not_found, service_refusals
 from gandan.core.crypto import mask_citizen_id
 from gandan.geo.models import Unit
 from gandan.onestop import services
 from gandan.onestop.access import access_dossier_by_code
+from gandan.onestop.forms import receipt_fields
 from gandan.onestop.models import Channel, Dossier, DossierAction, ProcedureVersion
 from gandan.onestop.selectors import (
     actions_available,
@@ -44,24 +43,6 @@ from gandan.onestop.selectors import (
 )
 
 TAG = "Một cửa"
-
-
-def _details(errors: list[DjangoValidationError]) -> list[ErrorDetail]:
-    return [
-        ErrorDetail(message, code=e.code or "invalid") for e in errors for message in e.messages
-    ]
-
-
-def _refused(error: DjangoValidationError) -> serializers.ValidationError:
-    """A service's refusal as a 400 whose ``field_codes`` carry the service's reasons."""
-    if hasattr(error, "error_dict"):
-        fields = {
-            ("non_field_errors" if name == NON_FIELD_ERRORS else name): _details(errors)
-            for name, errors in error.error_dict.items()
-        }
-    else:
-        fields = {"non_field_errors": _details(error.error_list)}
-    return serializers.ValidationError(fields)
 
 
 class StepSerializer(serializers.Serializer[Any]):
@@ -244,10 +225,8 @@ class DossierViewSet(viewsets.GenericViewSet[Dossier]):
         return self.get_paginated_response(DossierSerializer(page, many=True).data)
 
     def retrieve(self, request: Request, code: str, *args: Any, **kwargs: Any) -> Response:
-        try:
+        with not_found("Không tìm thấy hồ sơ."):
             dossier = access_dossier_by_code(request.user, code)
-        except Http404:
-            raise NotFound("Không tìm thấy hồ sơ.") from None
         return Response(DossierSerializer(dossier).data)
 
     @extend_schema(
@@ -279,27 +258,15 @@ class DossierViewSet(viewsets.GenericViewSet[Dossier]):
             raise serializers.ValidationError(
                 {"procedure": [f"Không có thủ tục mã {values['procedure']!r}."]}
             )
-        try:
+        with service_refusals():
             dossier, made = services.dossier_receive_once(
                 unit=unit,
                 procedure=procedure,
-                applicant=services.Applicant(
-                    name=values["applicant_name"],
-                    citizen_id=values["applicant_id"],
-                    phone=values["applicant_phone"],
-                    email=values["applicant_email"],
-                    address=values["applicant_address"],
-                ),
-                channel=values["channel"],
-                documents=values["documents"],
-                digitised=values["digitised"],
-                reused=values["reused"],
+                **receipt_fields(values),
                 at=values["received_at"],
                 actor=request.user,
                 idempotency_key=key,
             )
-        except DjangoValidationError as error:
-            raise _refused(error) from None
         # A retry is answered 200 with the first dossier.
         answer = status.HTTP_201_CREATED if made else status.HTTP_200_OK
         return Response(DossierSerializer(dossier).data, status=answer)
@@ -307,19 +274,15 @@ class DossierViewSet(viewsets.GenericViewSet[Dossier]):
     @extend_schema(request=TransitionSerializer, responses=DossierSerializer)
     @action(detail=True, methods=["post"], url_path="transitions")
     def transition(self, request: Request, code: str, *args: Any, **kwargs: Any) -> Response:
-        try:
+        with not_found("Không tìm thấy hồ sơ."):
             dossier = access_dossier_by_code(request.user, code, for_write=True)
-        except Http404:
-            raise NotFound("Không tìm thấy hồ sơ.") from None
         data = TransitionSerializer(data=request.data, context={"dossier": dossier})
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        try:
+        with service_refusals():
             services.dossier_act(
                 dossier=dossier, action=values.pop("action"), data=values, actor=request.user
             )
-        except DjangoValidationError as error:
-            raise _refused(error) from None
         return Response(DossierSerializer(dossier).data)
 
     @extend_schema(
@@ -332,10 +295,8 @@ class DossierViewSet(viewsets.GenericViewSet[Dossier]):
     @transition.mapping.get
     def actions(self, request: Request, code: str, *args: Any, **kwargs: Any) -> Response:
         """The actions the user may take on the dossier now (the desk offers the same)."""
-        try:
+        with not_found("Không tìm thấy hồ sơ."):
             dossier = access_dossier_by_code(request.user, code)
-        except Http404:
-            raise NotFound("Không tìm thấy hồ sơ.") from None
         return Response(
             [
                 {"action": a.value, "label": a.label}

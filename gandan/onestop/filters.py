@@ -8,8 +8,9 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 
+from gandan.core.forms import DATE_FORMATS
 from gandan.core.text import fold
-from gandan.onestop.forms import DATE_FORMATS, DossierFilterForm
+from gandan.onestop.forms import DossierFilterForm
 from gandan.onestop.models import Channel, Dossier, Procedure, Status
 
 
@@ -23,6 +24,17 @@ def _date(label: str) -> django_filters.DateFilter:
     )
 
 
+def _coded(label: str, choices: list[tuple[int, str]]) -> django_filters.TypedChoiceFilter:
+    """One of a model's numbered choices, or all of them."""
+    return django_filters.TypedChoiceFilter(
+        label=label,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "Tất cả"), *choices],
+        error_messages={"invalid_choice": f"{label} không hợp lệ; đang hiện tất cả."},
+    )
+
+
 class DossierFilter(django_filters.FilterSet):  # type: ignore[misc]
     """Code or applicant's name (with or without diacritics), status, procedure, channel,
     the receiving unit's code, and the days received. A value that does not parse is reported
@@ -31,13 +43,7 @@ class DossierFilter(django_filters.FilterSet):  # type: ignore[misc]
     q = django_filters.CharFilter(
         label="Mã hồ sơ hoặc tên người nộp", method="_search", max_length=100
     )
-    status = django_filters.TypedChoiceFilter(
-        label="Trạng thái",
-        coerce=int,
-        empty_value=None,
-        choices=[("", "Tất cả"), *Status.choices],
-        error_messages={"invalid_choice": "Trạng thái không hợp lệ; đang hiện tất cả."},
-    )
+    status = _coded("Trạng thái", Status.choices)
     procedure = django_filters.ModelChoiceFilter(
         label="Thủ tục",
         field_name="version__procedure",
@@ -45,13 +51,7 @@ class DossierFilter(django_filters.FilterSet):  # type: ignore[misc]
         empty_label="Tất cả",
         error_messages={"invalid_choice": "Thủ tục không có; đang hiện tất cả."},
     )
-    channel = django_filters.TypedChoiceFilter(
-        label="Hình thức nộp",
-        coerce=int,
-        empty_value=None,
-        choices=[("", "Tất cả"), *Channel.choices],
-        error_messages={"invalid_choice": "Hình thức nộp không hợp lệ; đang hiện tất cả."},
-    )
+    channel = _coded("Hình thức nộp", Channel.choices)
     unit = django_filters.CharFilter(label="Mã đơn vị tiếp nhận", field_name="unit__code")
     received_from = _date("Tiếp nhận từ ngày")
     received_to = _date("đến ngày")

@@ -8,17 +8,18 @@ whose ValidationError messages are put back on the form by :func:`add_service_er
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from gandan.core.forms import add_service_errors as show_service_errors
 from gandan.geo.models import Unit
 from gandan.onestop.models import Channel, Procedure, ProcedureVersion
+from gandan.onestop.services import Applicant
 
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
 
 # Service error fields that have no field of the same name on the form.
@@ -26,13 +27,26 @@ FIELD_ALIASES = {"file": "documents", "to_user": "to_user", "at": None, "status"
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: next to its field where the form has one."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            name: str | None = FIELD_ALIASES.get(field, field)
-            form.add_error(name if name in form.fields else None, list(messages))
-    else:
-        form.add_error(None, list(error.messages))
+    """Show a service's ValidationError on the form, as every screen does (with our aliases)."""
+    show_service_errors(form, error, aliases=FIELD_ALIASES)
+
+
+def receipt_fields(data: Mapping[str, Any]) -> dict[str, Any]:
+    """What the desk's receipt form and the API's both give ``dossier_receive``: the applicant
+    (its ``applicant_*`` fields), the channel and the documents received."""
+    return {
+        "applicant": Applicant(
+            name=data["applicant_name"],
+            citizen_id=data["applicant_id"],
+            phone=data["applicant_phone"],
+            email=data["applicant_email"],
+            address=data["applicant_address"],
+        ),
+        "channel": data["channel"],
+        "documents": data["documents"],
+        "digitised": data["digitised"],
+        "reused": data["reused"],
+    }
 
 
 def _reason(label: str, *, required: bool = True) -> forms.CharField:
@@ -238,36 +252,34 @@ class SendBackForm(forms.Form):
         fields["to_step"].choices = [(order, f"{order}. {name}") for order, name in steps]
 
 
-class SupplementForm(forms.Form):
-    reason = _reason("Nội dung cần bổ sung")
-    documents = forms.MultipleChoiceField(
-        label="Giấy tờ cần bổ sung",
+def _documents(label: str) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label=label,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": "Giấy tờ không thuộc thành phần hồ sơ của thủ tục."},
     )
+
+
+class DocumentsForm(forms.Form):
+    """A form whose ``documents`` are ticked among the dossier's (``documents``: code, name)."""
+
+    def __init__(self, *args: Any, documents: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: Any = self.fields
+        fields["documents"].choices = documents
+
+
+class SupplementForm(DocumentsForm):
+    reason = _reason("Nội dung cần bổ sung")
+    documents = _documents("Giấy tờ cần bổ sung")
     acknowledge_late = forms.BooleanField(
         label="Tôi biết hồ sơ sẽ bị tính là trễ hạn và vẫn yêu cầu bổ sung", required=False
     )
 
-    def __init__(self, *args: Any, documents: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        fields: Any = self.fields
-        fields["documents"].choices = documents
 
-
-class ResumeForm(forms.Form):
-    documents = forms.MultipleChoiceField(
-        label="Giấy tờ đã nhận bổ sung",
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Giấy tờ không thuộc thành phần hồ sơ của thủ tục."},
-    )
-
-    def __init__(self, *args: Any, documents: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        fields: Any = self.fields
-        fields["documents"].choices = documents
+class ResumeForm(DocumentsForm):
+    documents = _documents("Giấy tờ đã nhận bổ sung")
 
 
 class PaymentForm(forms.Form):

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET
 
 from gandan.accounts.access import access_unit_for_staff, current_memberships
 from gandan.core import charts
+from gandan.core.forms import date_field
 from gandan.geo.maps import unit_map
 from gandan.geo.models import Level, Unit
 from gandan.geo.province import home_unit
@@ -43,8 +44,6 @@ PRESETS = [
     ("year", "Năm nay"),
 ]
 DEFAULT_PRESET = "30"
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-DATE_ERROR = "Ngày không hợp lệ: hãy nhập theo dạng ngày/tháng/năm, ví dụ 02/03/2026."
 EXPORT_FORMATS = [("csv", "CSV"), ("xlsx", "Excel (.xlsx)")]
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RANK = {Level.PROVINCE: 0, Level.DISTRICT: 1, Level.COMMUNE: 2}
@@ -67,12 +66,7 @@ class DashboardForm(forms.Form):
         super().__init__(*args, **kwargs)
         # "from" and "to" as in the API and ``gandan report``, so one query string serves all.
         for name, label in (("from", "Từ ngày"), ("to", "Đến ngày")):
-            self.fields[name] = forms.DateField(
-                label=label,
-                required=False,
-                input_formats=DATE_FORMATS,
-                error_messages={"invalid": DATE_ERROR},
-            )
+            self.fields[name] = date_field(label, required=False)
 
 
 class ExportForm(DashboardForm):

@@ -56,6 +56,7 @@ from gandan.onestop.forms import (
     SendBackForm,
     SupplementForm,
     add_service_errors,
+    receipt_fields,
 )
 from gandan.onestop.models import (
     Apology,
@@ -209,17 +210,7 @@ def _receive(request: HttpRequest, form: ReceiveForm, procedure: Procedure) -> D
         return services.dossier_receive(
             unit=data["unit"],
             procedure=procedure,
-            applicant=services.Applicant(
-                name=data["applicant_name"],
-                citizen_id=data["applicant_id"],
-                phone=data["applicant_phone"],
-                email=data["applicant_email"],
-                address=data["applicant_address"],
-            ),
-            channel=data["channel"],
-            documents=data["documents"],
-            digitised=data["digitised"],
-            reused=data["reused"],
+            **receipt_fields(data),
             attachments=form.attachments(request.FILES),
             actor=request.user,
             idempotency_key=data["idempotency_key"],

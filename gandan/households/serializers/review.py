@@ -10,10 +10,10 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from gandan.core.forms import FIRST_YEAR, LAST_YEAR
 from gandan.geo.api import UnitBriefSerializer
 from gandan.geo.models import Hamlet
 from gandan.households import selectors, services
-from gandan.households.filters import FIRST_YEAR, LAST_YEAR
 from gandan.households.models import (
     FrozenReport,
     RequestStatus,
