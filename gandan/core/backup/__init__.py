@@ -117,8 +117,12 @@ def _private_folder(path: Path) -> None:
     path.chmod(0o700)
 
 
-def _destination(output: Path | None, created: dt.datetime) -> Path:
-    name = f"gandan-backup-{created:%Y%m%dT%H%M%SZ}.tar.gz"
+def _archive_name(created: dt.datetime) -> str:
+    return f"gandan-backup-{created:%Y%m%dT%H%M%SZ}.tar.gz"
+
+
+def _destination(output: Path | None, created: dt.datetime, media_root: Path) -> Path:
+    name = _archive_name(created)
     if output is None:
         folder = Path(settings.VAR_DIR) / "backups"
         _private_folder(folder)
@@ -131,6 +135,9 @@ def _destination(output: Path | None, created: dt.datetime) -> Path:
             raise BackupError(f"Không có thư mục {path.parent} để ghi bản sao lưu.")
     if path.exists():
         raise BackupError(f"Tệp {path} đã có: bản sao lưu không ghi đè, hãy chọn tên khác.")
+    if path.parent.resolve().is_relative_to(media_root.resolve()):
+        # The archive would end up among the files of the next backups.
+        raise BackupError(f"Không ghi bản sao lưu vào trong thư mục tệp tải lên {media_root}.")
     return path
 
 
@@ -146,8 +153,7 @@ def backup_plan(
     with databases.reading(using) as reader:
         rows = {plan.table: reader.count(plan.table) for plan in table_plans(reader.tables())}
     files = [path.stat().st_size for _, path in archive.media_files(_media_root(media_root))]
-    created = dt.datetime.now(dt.UTC)
-    name = f"gandan-backup-{created:%Y%m%dT%H%M%SZ}.tar.gz"
+    name = _archive_name(dt.datetime.now(dt.UTC))
     if output is None:
         destination = Path(settings.VAR_DIR) / "backups" / name
     else:
@@ -171,8 +177,8 @@ def backup_create(
     by default ``var/backups/``. A partly written archive never takes the final name.
     """
     created = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    destination = _destination(output, created)
     root = _media_root(media_root)
+    destination = _destination(output, created, root)
     staging = Path(tempfile.mkdtemp(prefix=".gandan-backup-", dir=destination.parent))
     try:
         # The database first: every file its rows name was uploaded before the snapshot.
@@ -278,12 +284,13 @@ def _well_formed(manifest: dict[str, Any]) -> bool:
 
 def _check_manifest(
     manifest: dict[str, Any], *, using: str, allow_other_key: bool
-) -> tuple[list[str], list[str]]:
-    """Refuse what cannot be restored here; return (pending migrations, warnings)."""
+) -> RestoreResult:
+    """Refuse what cannot be restored here; the result says what is pending and was sealed."""
     if not _well_formed(manifest):
         raise BackupError("Bản kê (manifest.json) của bản sao lưu thiếu mục hoặc sai kiểu: hỏng.")
-    warnings = []
+    result = RestoreResult(manifest=manifest)
     if manifest.get("key_fingerprint") == archive.key_fingerprint():
+        result.sealed = True
         if not archive.seal_matches(manifest):
             raise BackupError(
                 "Bản kê (manifest.json) của bản sao lưu đã bị sửa sau khi tạo: không khôi phục."
@@ -296,7 +303,7 @@ def _check_manifest(
             "--allow-other-key để vẫn khôi phục."
         )
     else:
-        warnings.append(
+        result.warnings.append(
             "Khóa mã hóa khác khóa lúc sao lưu: không kiểm được dấu niêm phong của bản kê, và "
             "các trường mã hóa sẽ không đọc được."
         )
@@ -317,7 +324,8 @@ def _check_manifest(
         )
     for item in manifest["media"]:
         archive.safe_media_path(item["path"])
-    return pending, warnings
+    result.pending = pending
+    return result
 
 
 def _occupied_message(table: str) -> str:
@@ -418,9 +426,14 @@ def _place_media(staged: dict[str, Path], root: Path) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
         else:
             target.parent.mkdir(mode=folder_mode, parents=True, exist_ok=True)
-        if file_mode is not None:
-            source.chmod(file_mode)
-        os.replace(source, target)
+        try:
+            if file_mode is not None:
+                source.chmod(file_mode)
+            os.replace(source, target)
+        except OSError as error:
+            raise BackupError(
+                f"Cơ sở dữ liệu đã khôi phục nhưng không đặt được tệp tải lên {relative}: {error}."
+            ) from error
 
 
 def backup_restore(
@@ -445,10 +458,7 @@ def backup_restore(
     reader = archive.Reader(path)
     try:
         manifest = reader.manifest()
-        pending, warnings = _check_manifest(manifest, using=using, allow_other_key=allow_other_key)
-        result = RestoreResult(
-            manifest=manifest, pending=pending, warnings=warnings, sealed=not warnings
-        )
+        result = _check_manifest(manifest, using=using, allow_other_key=allow_other_key)
         occupied = databases.gandan_table_with_rows(using)
         if occupied and not force:
             if not dry_run:

@@ -194,9 +194,7 @@ def source(
 
 
 @pytest.fixture
-def target(
-    source: Source, django_db_blocker: Any, tmp_path: Path
-) -> Iterator[Callable[..., Any]]:
+def target(source: Source, django_db_blocker: Any, tmp_path: Path) -> Iterator[Callable[..., Any]]:
     """An empty database under the alias TARGET; the fixture's value restores into it."""
     media = tmp_path / "restored-media"
     with (
@@ -400,9 +398,11 @@ def test_a_dry_run_checks_the_backup_and_writes_nothing(
     assert not target.media.exists() or not any(target.media.iterdir())
 
 
-def test_a_backup_never_overwrites_a_file(source: Source) -> None:
+def test_a_backup_never_overwrites_a_file_nor_goes_among_the_uploads(source: Source) -> None:
     with pytest.raises(BackupError, match="đã có"):
         backup_create(output=source.archive)
+    with pytest.raises(BackupError, match="trong thư mục tệp tải lên"):
+        backup_create(output=source.media)
 
 
 HUE = dt.timezone(dt.timedelta(hours=7))
@@ -417,11 +417,15 @@ HUE = dt.timezone(dt.timedelta(hours=7))
         (True, True, False),
         (None, None, False),
         (
-            dt.datetime(2026, 3, 2, 2, 0),  # SQLite: naive, in UTC
+            dt.datetime(2026, 3, 2, 2, 0),  # noqa: DTZ001 - SQLite returns them naive, in UTC
             dt.datetime(2026, 3, 2, 9, 0, tzinfo=HUE),  # PostgreSQL: aware
             False,
         ),
-        ("c3d7a1e0b2f44a5e9a0d6f1e2b3c4d5e", uuid.UUID("c3d7a1e0-b2f4-4a5e-9a0d-6f1e2b3c4d5e"), False),
+        (
+            "c3d7a1e0b2f44a5e9a0d6f1e2b3c4d5e",
+            uuid.UUID("c3d7a1e0-b2f4-4a5e-9a0d-6f1e2b3c4d5e"),
+            False,
+        ),
         (90_000_000, dt.timedelta(seconds=90), False),
         (b"\x00\xff", memoryview(b"\x00\xff"), False),
         ('{"b": [1, 2.5], "a": "Huế"}', '{"a": "Huế", "b": [1, 2.5]}', True),
@@ -438,4 +442,5 @@ def test_values_that_differ_hash_apart() -> None:
     assert canonical(None) != canonical("")
     assert canonical(False) != canonical(0)
     assert canonical(decimal.Decimal("12.5")) != canonical(decimal.Decimal("12.05"))
-    assert canonical(dt.datetime(2026, 3, 2, 2, 0, 0, 1)) != canonical(dt.datetime(2026, 3, 2, 2))
+    later = dt.datetime(2026, 3, 2, 2, 0, 0, 1, tzinfo=dt.UTC)
+    assert canonical(later) != canonical(later.replace(microsecond=0))
