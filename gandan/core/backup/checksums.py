@@ -155,7 +155,7 @@ _BY_TYPE: dict[type, Callable[[Any], Any]] = {
     dict: _json,
     list: _json,
 }
-# Subclasses (an aware datetime's own class, str enums…) take the slower path.
+# Subclasses of these (str enums, Django's SafeString…) take the slower path.
 _BY_CLASS: list[tuple[type | tuple[type, ...], Callable[[Any], Any]]] = [
     (bool, _same),
     (str, str),

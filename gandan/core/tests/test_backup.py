@@ -372,6 +372,18 @@ def test_a_backup_of_another_database_kind_or_a_newer_gandan_is_refused(
         target(future)
 
 
+def test_a_backup_older_than_the_code_asks_for_migrate(
+    source: Source, target: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def older(manifest: dict[str, Any]) -> None:
+        manifest["migrations"]["onestop"] = "0001_initial"
+
+    old = _rewrite(source.archive, tmp_path / "o.tar.gz", manifest=older, reseal=True)
+    call_command("restore", str(old), dry_run=True)
+    assert "hãy chạy `gandan migrate`" in capsys.readouterr().out
+    assert [name.split(".")[0] for name in target(old, dry_run=True).pending] == ["onestop"]
+
+
 def test_a_backup_made_under_another_key_is_refused(
     source: Source, target: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
