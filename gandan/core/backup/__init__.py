@@ -298,7 +298,7 @@ def _check_manifest(
     elif not allow_other_key:
         raise BackupError(
             "Bản sao lưu được tạo với khóa mã hóa khác khóa của cài đặt này (GANDAN_FIELD_KEY, "
-            "hoặc khóa bí mật var/secret_key): các trường mã hóa (số CCCD…) sẽ không đọc được. "
+            "hoặc tệp var/field_key): các trường mã hóa (số CCCD…) sẽ không đọc được. "
             "Hãy đặt lại đúng khóa của cài đặt cũ rồi chạy lại; nếu khóa cũ đã mất, thêm "
             "--allow-other-key để vẫn khôi phục."
         )

@@ -3,8 +3,8 @@ then the uploaded files under ``media/``.
 
 The manifest lists the SHA-256 of the dump and of every file, so each can be checked while it
 is read back; it is sealed with an HMAC under a key derived from the installation's field key
-(``GANDAN_FIELD_KEY``, or the secret key), so an edited manifest is refused by an installation
-that holds that key. The key itself is never in the archive: the manifest keeps only a
+(``GANDAN_FIELD_KEY``; ``var/field_key`` in the embedded mode), so an edited manifest is
+refused by an installation that holds that key. The key itself is never in the archive: the manifest keeps only a
 fingerprint of it, to tell whether a restore can read the encrypted fields.
 """
 
