@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from gandan.core.testing.personas import Personas
+from gandan.core.testing.personas import Personas, kept_on_personas
 from gandan.core.testing.url_matrix import API_SIGNED_IN, LOGIN, STAFF_ONLY, Row, expect
 from gandan.feedback.models import Category, Channel, Report
 from gandan.feedback.services import report_submit
@@ -42,12 +42,9 @@ def report_at(
     )
 
 
+@kept_on_personas
 def report_of_a(personas: Personas) -> Report:
-    found: Report | None = getattr(personas, "_report_a", None)
-    if found is None:
-        found = report_at(personas.commune_a)
-        personas._report_a = found  # type: ignore[attr-defined]
-    return found
+    return report_at(personas.commune_a)
 
 
 def _page(personas: Personas) -> str:

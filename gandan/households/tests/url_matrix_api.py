@@ -10,12 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from gandan.core.testing.personas import Personas
+from gandan.core.testing.personas import Personas, kept_on_personas
 from gandan.core.testing.url_matrix import API_SIGNED_IN, Row, everyone, expect
 from gandan.households import services
 from gandan.households.models import Household, Review
 from gandan.households.tests.factories import POOR, household
-from gandan.households.tests.helpers import kept_on_personas
 
 YEAR = 2026  # a review year of the current communes, under Nghị định 351/2025
 OPENED_ON = dt.date(YEAR, 9, 1)
@@ -24,8 +23,7 @@ OPENED_ON = dt.date(YEAR, 9, 1)
 @kept_on_personas
 def household_of_a(personas: Personas) -> Household:
     """A household registered in village ``hamlet_a`` of commune A."""
-    found = household(personas.commune_a, hamlet=personas.hamlet_a, code="HA0001")
-    return found
+    return household(personas.commune_a, hamlet=personas.hamlet_a, code="HA0001")
 
 
 @kept_on_personas

@@ -10,12 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from gandan.core.testing.personas import Personas
+from gandan.core.testing.personas import Personas, kept_on_personas
 from gandan.core.testing.url_matrix import LOGIN, STAFF_ONLY, Row, expect
 from gandan.households import services
 from gandan.households.models import Household
 from gandan.households.tests.factories import household
-from gandan.households.tests.helpers import kept_on_personas
 
 CITIZEN_ID = "046080001234"
 

@@ -10,12 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from gandan.core.testing.personas import Personas
+from gandan.core.testing.personas import Personas, kept_on_personas
 from gandan.core.testing.url_matrix import LOGIN, STAFF_ONLY, Row, expect
 from gandan.households import services
 from gandan.households.models import Household, Review, ReviewRequest
 from gandan.households.tests.factories import household
-from gandan.households.tests.helpers import kept_on_personas
 from gandan.households.tests.url_matrix_registry import (
     ANY_WRITER,
     SCOPED_READ,
@@ -29,30 +28,27 @@ OPENED_ON = dt.date(YEAR, 9, 1)
 
 @kept_on_personas
 def screen_review_of_a(personas: Personas) -> Review:
-    found = services.review_open(
+    return services.review_open(
         unit=personas.commune_a,
         year=YEAR,
         on=OPENED_ON,
         requests=[registry_household_of_a(personas)],
     )
-    return found
 
 
 @kept_on_personas
 def other_household_of_a(personas: Personas) -> Household:
-    found = household(personas.commune_a, hamlet=personas.hamlet_a, code="RA-0002")
-    return found
+    return household(personas.commune_a, hamlet=personas.hamlet_a, code="RA-0002")
 
 
 @kept_on_personas
 def request_of_a(personas: Personas) -> ReviewRequest:
-    found = services.request_receive(
+    return services.request_receive(
         household=registry_household_of_a(personas),
         received_on=dt.date(YEAR, 3, 2),
         asks="enter",
         reason="Chồng mất sức lao động sau tai nạn, thu nhập giảm mạnh.",
     )
-    return found
 
 
 def _review_url(personas: Personas) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from gandan.core.testing.personas import Personas
+from gandan.core.testing.personas import Personas, kept_on_personas
 from gandan.core.testing.url_matrix import API_SIGNED_IN, LOGIN, STAFF_ONLY, Row, expect
 from gandan.geo.models import Hamlet, Unit
 from gandan.officials.models import Official, Position, PostingKind, Sex
@@ -51,12 +51,9 @@ def official_in(
     return official
 
 
+@kept_on_personas
 def official_of_a(personas: Personas) -> Official:
-    found: Official | None = getattr(personas, "_official_a", None)
-    if found is None:
-        found = official_in(personas.commune_a)
-        personas._official_a = found  # type: ignore[attr-defined]
-    return found
+    return official_in(personas.commune_a)
 
 
 def _file(personas: Personas, suffix: str = "") -> str:

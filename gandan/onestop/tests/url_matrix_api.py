@@ -4,19 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from gandan.core.testing.personas import Personas
+from gandan.core.testing.personas import Personas, kept_on_personas
 from gandan.core.testing.url_matrix import API_SIGNED_IN, Row, everyone, expect
 from gandan.onestop.models import Dossier
 from gandan.onestop.tests.factories import MARITAL, at, receive, required
 
 
+@kept_on_personas
 def dossier_of_a(personas: Personas) -> Dossier:
     """A dossier received at commune A's desk (kept on the per-test personas object)."""
-    found: Dossier | None = getattr(personas, "_dossier_a", None)
-    if found is None:
-        found = receive(personas.commune_a, MARITAL, when=at(2026, 3, 2, 8))
-        personas._dossier_a = found  # type: ignore[attr-defined]
-    return found
+    return receive(personas.commune_a, MARITAL, when=at(2026, 3, 2, 8))
 
 
 def receive_data(personas: Personas) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from gandan.core.testing.personas import Personas
+from gandan.core.testing.personas import Personas, kept_on_personas
 from gandan.core.testing.url_matrix import LOGIN, Row, expect
 from gandan.onestop import services
 from gandan.onestop.models import Dossier
@@ -13,21 +13,19 @@ from gandan.onestop.tests.factories import APPLICANT, MARITAL, procedure, requir
 READERS_OF_A = expect(200, 200, 404, 200, LOGIN)
 
 
+@kept_on_personas
 def filed_dossier_of_a(personas: Personas) -> Dossier:
     """A dossier of commune A with an attached form and an electronic result."""
-    found: Dossier | None = getattr(personas, "_filed_dossier_a", None)
-    if found is None:
-        found = services.dossier_receive(
-            unit=personas.commune_a,
-            procedure=procedure(MARITAL),
-            applicant=APPLICANT,
-            documents=required(MARITAL),
-            attachments={"to_khai": SimpleUploadedFile("to_khai.pdf", b"%PDF-1.4 form")},
-        )
-        services.dossier_finish(
-            dossier=found, result_file=SimpleUploadedFile("ket_qua.pdf", b"%PDF-1.4 result")
-        )
-        personas._filed_dossier_a = found  # type: ignore[attr-defined]
+    found = services.dossier_receive(
+        unit=personas.commune_a,
+        procedure=procedure(MARITAL),
+        applicant=APPLICANT,
+        documents=required(MARITAL),
+        attachments={"to_khai": SimpleUploadedFile("to_khai.pdf", b"%PDF-1.4 form")},
+    )
+    services.dossier_finish(
+        dossier=found, result_file=SimpleUploadedFile("ket_qua.pdf", b"%PDF-1.4 result")
+    )
     return found
 
 
