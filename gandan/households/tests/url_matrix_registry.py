@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from gandan.core.testing.personas import Personas, kept_on_personas
-from gandan.core.testing.url_matrix import LOGIN, STAFF_ONLY, Row, expect
+from gandan.core.testing.url_matrix import LOGIN, SCOPED_PAGE, STAFF_ONLY, Row, expect
 from gandan.households import services
 from gandan.households.models import Household
 from gandan.households.tests.factories import household
@@ -67,7 +67,6 @@ def member_data(personas: Personas) -> dict[str, Any]:
     }
 
 
-SCOPED_READ = expect(200, 200, 404, 200, LOGIN)
 SCOPED_WRITE = expect(200, 404, 404, 404, LOGIN)
 SCOPED_WRITE_POST = expect(302, 404, 404, 404, LOGIN)
 # Pages that need a role that writes somewhere: official_b writes for B (its choices exclude A).
@@ -81,7 +80,7 @@ URLS: dict[str, Row] = {
         post_data=create_data,
         post=expect(302, 403, 400, 403, LOGIN),
     ),
-    "households/registry/<int:pk>/": Row(lambda p: _url(p), SCOPED_READ),
+    "households/registry/<int:pk>/": Row(lambda p: _url(p), SCOPED_PAGE),
     "households/registry/<int:pk>/move/": Row(
         lambda p: _url(p, "move/"), SCOPED_WRITE, post_data=move_data, post=SCOPED_WRITE_POST
     ),

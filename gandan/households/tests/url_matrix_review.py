@@ -11,13 +11,12 @@ import datetime as dt
 from typing import Any
 
 from gandan.core.testing.personas import Personas, kept_on_personas
-from gandan.core.testing.url_matrix import LOGIN, STAFF_ONLY, Row, expect
+from gandan.core.testing.url_matrix import LOGIN, SCOPED_PAGE, STAFF_ONLY, Row, expect
 from gandan.households import services
 from gandan.households.models import Household, Review, ReviewRequest
 from gandan.households.tests.factories import household
 from gandan.households.tests.url_matrix_registry import (
     ANY_WRITER,
-    SCOPED_READ,
     SCOPED_WRITE_POST,
     registry_household_of_a,
 )
@@ -98,10 +97,10 @@ URLS: dict[str, Row] = {
         lambda p: "/households/reviews/open/", expect(405, 405, 405, 405, LOGIN)
     ),
     "households/reviews/<int:pk>/": Row(
-        _review_url, SCOPED_READ, post_data=request_add_data, post=SCOPED_WRITE_POST
+        _review_url, SCOPED_PAGE, post_data=request_add_data, post=SCOPED_WRITE_POST
     ),
     "households/reviews/<int:pk>/households/<int:household_pk>/": Row(
-        _survey_url, SCOPED_READ, post_data=survey_data, post=SCOPED_WRITE_POST
+        _survey_url, SCOPED_PAGE, post_data=survey_data, post=SCOPED_WRITE_POST
     ),
     "households/requests/": Row(lambda p: "/households/requests/", STAFF_ONLY),
     "households/requests/new/": Row(
@@ -112,7 +111,7 @@ URLS: dict[str, Row] = {
     ),
     "households/requests/<int:pk>/": Row(
         lambda p: f"/households/requests/{request_of_a(p).pk}/",
-        SCOPED_READ,
+        SCOPED_PAGE,
         post_data=refuse_data,
         post=SCOPED_WRITE_POST,
     ),

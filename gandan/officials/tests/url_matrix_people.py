@@ -10,7 +10,15 @@ from __future__ import annotations
 import datetime as dt
 
 from gandan.core.testing.personas import Personas, kept_on_personas
-from gandan.core.testing.url_matrix import API_SIGNED_IN, LOGIN, STAFF_ONLY, Row, expect
+from gandan.core.testing.url_matrix import (
+    API_SIGNED_IN,
+    SCOPED_API,
+    SCOPED_PAGE,
+    STAFF_ONLY,
+    Row,
+    format_suffixed,
+    with_format_suffix,
+)
 from gandan.geo.models import Hamlet, Unit
 from gandan.officials.models import Official, Position, PostingKind, Sex
 from gandan.officials.services import official_create, posting_start
@@ -64,19 +72,13 @@ def _api(personas: Personas, suffix: str = "/") -> str:
     return f"/api/v1/officials/{official_of_a(personas).pk}{suffix}"
 
 
-SCOPED_FILE = expect(200, 200, 404, 200, LOGIN)
-SCOPED_API_FILE = expect(200, 200, 404, 200, 403)  # anonymous: DRF's 403 (session auth first)
-
 URLS: dict[str, Row] = {
     "officials/people/": Row(lambda p: "/officials/people/", STAFF_ONLY),
-    "officials/<int:official_id>/": Row(lambda p: _file(p), SCOPED_FILE),
-    "officials/<int:official_id>/pdf/": Row(lambda p: _file(p, "pdf/"), SCOPED_FILE),
+    "officials/<int:official_id>/": Row(lambda p: _file(p), SCOPED_PAGE),
+    "officials/<int:official_id>/pdf/": Row(lambda p: _file(p, "pdf/"), SCOPED_PAGE),
     "api/v1/^officials/$": Row(lambda p: "/api/v1/officials/", API_SIGNED_IN),
-    r"api/v1/^officials\.(?P<format>[a-z0-9]+)/?$": Row(
-        lambda p: "/api/v1/officials.json?unit=19789", expect(200, 200, 404, 200, 403)
+    format_suffixed("api/v1/^officials/$"): Row(
+        lambda p: "/api/v1/officials.json?unit=19789", SCOPED_API
     ),
-    r"api/v1/^officials/(?P<pk>\d+)/$": Row(lambda p: _api(p), SCOPED_API_FILE),
-    r"api/v1/^officials/(?P<pk>\d+)\.(?P<format>[a-z0-9]+)/?$": Row(
-        lambda p: _api(p, ".json"), SCOPED_API_FILE
-    ),
+    **with_format_suffix(r"api/v1/^officials/(?P<pk>\d+)/$", Row(_api, SCOPED_API)),
 }

@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from gandan.core.testing.personas import Personas, kept_on_personas
-from gandan.core.testing.url_matrix import API_SIGNED_IN, Row, everyone, expect
+from gandan.core.testing.url_matrix import (
+    API_SIGNED_IN,
+    SCOPED_API,
+    Row,
+    everyone,
+    expect,
+    with_format_suffix,
+)
 from gandan.onestop.models import Dossier
 from gandan.onestop.tests.factories import MARITAL, at, receive, required
 
@@ -34,49 +41,36 @@ def _dossier(personas: Personas, suffix: str = "/") -> str:
     return f"/api/v1/dossiers/{dossier_of_a(personas).code}{suffix}"
 
 
-SCOPED_API = expect(200, 200, 404, 200, 403)
 WRITERS_OF_A = expect(200, 404, 404, 404, 403)
 # A writer of commune A receives there; B and the leader (read-only roles here) find no such unit.
 RECEIVERS_OF_A = expect(201, 404, 404, 404, 403)
 POST_ONLY = expect(405, 405, 405, 405, 403)
 
 URLS: dict[str, Row] = {
-    "api/v1/^procedures/$": Row(lambda p: "/api/v1/procedures/", everyone(200)),
-    r"api/v1/^procedures\.(?P<format>[a-z0-9]+)/?$": Row(
-        lambda p: "/api/v1/procedures.json", everyone(200)
+    **with_format_suffix(
+        "api/v1/^procedures/$", Row(lambda p: "/api/v1/procedures/", everyone(200))
     ),
-    r"api/v1/^procedures/(?P<code>[0-9]+\.[0-9]+)/$": Row(
-        lambda p: f"/api/v1/procedures/{MARITAL}/", everyone(200)
+    **with_format_suffix(
+        r"api/v1/^procedures/(?P<code>[0-9]+\.[0-9]+)/$",
+        Row(lambda p: f"/api/v1/procedures/{MARITAL}/", everyone(200)),
     ),
-    r"api/v1/^procedures/(?P<code>[0-9]+\.[0-9]+)\.(?P<format>[a-z0-9]+)/?$": Row(
-        lambda p: f"/api/v1/procedures/{MARITAL}.json", everyone(200)
+    **with_format_suffix(
+        "api/v1/^dossiers/$",
+        Row(
+            lambda p: "/api/v1/dossiers/",
+            API_SIGNED_IN,
+            post_data=receive_data,
+            post=RECEIVERS_OF_A,
+        ),
     ),
-    "api/v1/^dossiers/$": Row(
-        lambda p: "/api/v1/dossiers/",
-        API_SIGNED_IN,
-        post_data=receive_data,
-        post=RECEIVERS_OF_A,
-    ),
-    r"api/v1/^dossiers\.(?P<format>[a-z0-9]+)/?$": Row(
-        lambda p: "/api/v1/dossiers.json",
-        API_SIGNED_IN,
-        post_data=receive_data,
-        post=RECEIVERS_OF_A,
-    ),
-    "api/v1/^dossiers/(?P<code>[^/.]+)/$": Row(_dossier, SCOPED_API),
-    r"api/v1/^dossiers/(?P<code>[^/.]+)\.(?P<format>[a-z0-9]+)/?$": Row(
-        lambda p: _dossier(p, ".json"), SCOPED_API
-    ),
-    "api/v1/^dossiers/(?P<code>[^/.]+)/transitions/$": Row(
-        lambda p: _dossier(p, "/transitions/"),
-        SCOPED_API,
-        post_data=forward_data,
-        post=WRITERS_OF_A,
-    ),
-    r"api/v1/^dossiers/(?P<code>[^/.]+)/transitions\.(?P<format>[a-z0-9]+)/?$": Row(
-        lambda p: _dossier(p, "/transitions.json"),
-        SCOPED_API,
-        post_data=forward_data,
-        post=WRITERS_OF_A,
+    **with_format_suffix("api/v1/^dossiers/(?P<code>[^/.]+)/$", Row(_dossier, SCOPED_API)),
+    **with_format_suffix(
+        "api/v1/^dossiers/(?P<code>[^/.]+)/transitions/$",
+        Row(
+            lambda p: _dossier(p, "/transitions/"),
+            SCOPED_API,
+            post_data=forward_data,
+            post=WRITERS_OF_A,
+        ),
     ),
 }

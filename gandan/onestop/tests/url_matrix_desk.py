@@ -12,9 +12,9 @@ import datetime as dt
 from typing import Any
 
 from gandan.core.testing.personas import Personas, kept_on_personas
-from gandan.core.testing.url_matrix import LOGIN, STAFF_ONLY, Row, expect
+from gandan.core.testing.url_matrix import LOGIN, SCOPED_PAGE, STAFF_ONLY, Row, expect
 from gandan.onestop import services
-from gandan.onestop.models import Apology, ApologyStatus, Dossier
+from gandan.onestop.models import Apology, ApologyStatus, Channel, Dossier
 from gandan.onestop.tests.factories import APPLICANT, MARITAL, procedure, required
 
 
@@ -54,7 +54,7 @@ def receive_data(personas: Personas) -> dict[str, Any]:
         "applicant_id": "046090005678",
         "applicant_phone": "0914222333",
         "documents": required(MARITAL),
-        "channel": "1",
+        "channel": str(Channel.COUNTER),
     }
 
 
@@ -78,7 +78,7 @@ URLS: dict[str, Row] = {
         # official_b receives for commune B only: commune A is not a choice of the form.
         post=expect(302, 403, 400, 403, LOGIN),
     ),
-    "onestop/<int:pk>/": Row(lambda p: _dossier(p), expect(200, 200, 404, 200, LOGIN)),
+    "onestop/<int:pk>/": Row(lambda p: _dossier(p), SCOPED_PAGE),
     "onestop/<int:pk>/act/<slug:action>/": Row(
         lambda p: _dossier(p, "act/forward/"),
         POST_ONLY,

@@ -5,12 +5,10 @@ from __future__ import annotations
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from gandan.core.testing.personas import Personas, kept_on_personas
-from gandan.core.testing.url_matrix import LOGIN, Row, expect
+from gandan.core.testing.url_matrix import SCOPED_PAGE, Row
 from gandan.onestop import services
 from gandan.onestop.models import Dossier
 from gandan.onestop.tests.factories import APPLICANT, MARITAL, procedure, required
-
-READERS_OF_A = expect(200, 200, 404, 200, LOGIN)
 
 
 @kept_on_personas
@@ -36,8 +34,8 @@ def _document(personas: Personas) -> str:
 
 
 URLS: dict[str, Row] = {
-    "onestop/<int:pk>/files/<int:document>/": Row(_document, READERS_OF_A),
+    "onestop/<int:pk>/files/<int:document>/": Row(_document, SCOPED_PAGE),
     "onestop/<int:pk>/result/": Row(
-        lambda p: f"/onestop/{filed_dossier_of_a(p).pk}/result/", READERS_OF_A
+        lambda p: f"/onestop/{filed_dossier_of_a(p).pk}/result/", SCOPED_PAGE
     ),
 }

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from gandan.core.testing.personas import Personas, kept_on_personas
-from gandan.core.testing.url_matrix import LOGIN, Row, expect
+from gandan.core.testing.url_matrix import LOGIN, SCOPED_PAGE, Row, expect
 from gandan.onestop import services
 from gandan.onestop.models import RATING_CRITERIA, Dossier
 from gandan.onestop.tests.factories import MARITAL, at, receive
@@ -44,7 +44,7 @@ def rating_data(personas: Personas) -> dict[str, Any]:
 URLS: dict[str, Row] = {
     "onestop/<int:pk>/forms/<str:form>.pdf": Row(
         lambda p: f"/onestop/{received_of_a(p).pk}/forms/01.pdf",
-        expect(200, 200, 404, 200, LOGIN),
+        SCOPED_PAGE,
     ),
     "onestop/<int:pk>/rate/": Row(
         lambda p: f"/onestop/{returned_of_a(p).pk}/rate/",
