@@ -13,8 +13,10 @@ Each commune has one hamlet (``hamlet_a``, ``hamlet_b``). Units must already be 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from django.test import Client
@@ -26,6 +28,7 @@ from gandan.geo.selectors import unit_by_code
 from gandan.geo.services import hamlet_create
 
 TODAY = dt.date(2026, 3, 2)
+T = TypeVar("T")
 PASSWORD = "gandan-test-2026"  # noqa: S105 - test personas only
 COMMUNE_A = "19789"
 COMMUNE_B = "19777"
@@ -84,3 +87,19 @@ def make_personas() -> Personas:
 @pytest.fixture
 def personas(db: None) -> Personas:
     return make_personas()
+
+
+def kept_on_personas(make: Callable[[Personas], T]) -> Callable[[Personas], T]:
+    """Make a row's test data once per test: the first call makes it, later calls (other rows
+    of the URL matrix, the test itself) get the same object, kept on the personas object."""
+    name = f"_kept_{make.__module__}.{make.__qualname__}"
+
+    @functools.wraps(make)
+    def get(personas: Personas) -> T:
+        found: T | None = getattr(personas, name, None)
+        if found is None:
+            found = make(personas)
+            setattr(personas, name, found)
+        return found
+
+    return get

@@ -8,7 +8,7 @@ fails for any URL pattern that has no row.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from gandan.core.testing.personas import PERSONA_NAMES, Personas
@@ -35,6 +35,9 @@ def everyone(status: int) -> dict[str, Any]:
 
 STAFF_ONLY = expect(200, 200, 200, 200, LOGIN)
 API_SIGNED_IN = expect(200, 200, 200, 200, 403)  # DRF's default IsAuthenticated
+# Something of commune A: its staff and the province read it, commune B finds nothing (404).
+SCOPED_PAGE = expect(200, 200, 404, 200, LOGIN)
+SCOPED_API = expect(200, 200, 404, 200, 403)  # anonymous: DRF's 403 (session auth first)
 # A personal record of commune A (a household, a personnel file, a dossier): its staff and the
 # province read it; a viewer reads figures only; anonymous: the login page (DRF: 403).
 RECORD_OF_A = expect(200, 404, 404, 200, LOGIN)
@@ -48,3 +51,23 @@ class Row:
     # For endpoints that change something: the form data and each persona's status.
     post_data: Callable[[Personas], dict[str, Any]] | None = None
     post: dict[str, Any] = field(default_factory=dict)
+
+
+def format_suffixed(route: str) -> str:
+    """The pattern Django REST framework's router adds beside ``route`` (ending in ``/$``) for
+    a format suffix such as ``.json``."""
+    return route.removesuffix("/$") + r"\.(?P<format>[a-z0-9]+)/?$"
+
+
+def with_format_suffix(
+    route: str, row: Row, *, json_url: Callable[[Personas], str] | None = None
+) -> dict[str, Row]:
+    """The rows of an API route and of its format-suffixed twin, which must answer alike.
+
+    The twin is requested at the row's URL with ``.json`` for its last ``/``, or at ``json_url``.
+    """
+
+    def as_json(personas: Personas) -> str:
+        return row.url(personas).removesuffix("/") + ".json"
+
+    return {route: row, format_suffixed(route): replace(row, url=json_url or as_json)}

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from gandan.core.testing.personas import Personas
+from gandan.core.testing.personas import Personas, kept_on_personas
 from gandan.feedback import services
 from gandan.feedback.models import Agency, MeetingKind, Task
 
 
+@kept_on_personas
 def meeting_task(personas: Personas) -> Task:
     """Created once per personas object (the fixture is per test)."""
-    cached: Task | None = getattr(personas, "_meeting_task", None)
-    if cached is not None:
-        return cached
     agency = Agency.objects.create(code="so_noi_vu_test", name="Sở Nội vụ", unit=personas.province)
     meeting = services.meeting_record(
         kind=MeetingKind.CONFERENCE,
@@ -29,11 +27,9 @@ def meeting_task(personas: Personas) -> Task:
         text="Đề nghị bố trí biên chế văn phòng Đảng ủy",
         author_unit=personas.commune_a,
     )
-    task = services.task_assign(
+    return services.task_assign(
         lead=agency,
         opinion=opinion,
         assigned_on=dt.date(2026, 1, 10),
         deadline=dt.date(2026, 3, 10),
     )
-    personas._meeting_task = task  # type: ignore[attr-defined]
-    return task

@@ -1,6 +1,14 @@
 """Who may open the meeting and task pages."""
 
-from gandan.core.testing.url_matrix import LOGIN, STAFF_ONLY, Row, everyone, expect
+from gandan.core.testing.url_matrix import (
+    LOGIN,
+    SCOPED_API,
+    SCOPED_PAGE,
+    STAFF_ONLY,
+    Row,
+    everyone,
+    expect,
+)
 from gandan.feedback.tests.meeting_fixtures import meeting_task
 
 URLS = {
@@ -11,7 +19,7 @@ URLS = {
     "meetings/tasks/": Row(lambda p: "/meetings/tasks/", STAFF_ONLY),
     "meetings/tasks/<int:task_id>/": Row(
         lambda p: f"/meetings/tasks/{meeting_task(p).pk}/",
-        expect(200, 200, 404, 200, LOGIN),  # commune A raised it; the province leads it
+        SCOPED_PAGE,  # commune A raised it; the province leads it
         post_data=lambda p: {"action": "progress", "text": "Đang làm"},
         post=expect(
             404, 404, 404, 404, LOGIN
@@ -27,7 +35,7 @@ URLS.update(
         ),
         "api/v1/^tasks/$": Row(lambda p: "/api/v1/tasks/", expect(200, 200, 200, 200, 403)),
         "api/v1/^tasks/(?P<pk>[^/.]+)/$": Row(
-            lambda p: f"/api/v1/tasks/{meeting_task(p).pk}/", expect(200, 200, 404, 200, 403)
+            lambda p: f"/api/v1/tasks/{meeting_task(p).pk}/", SCOPED_API
         ),
         "api/v1/^tasks/(?P<pk>[^/.]+)/act/$": Row(
             lambda p: f"/api/v1/tasks/{meeting_task(p).pk}/act/",

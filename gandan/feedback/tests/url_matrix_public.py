@@ -14,7 +14,7 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from gandan.core.testing.personas import Personas
+from gandan.core.testing.personas import Personas, kept_on_personas
 from gandan.core.testing.url_matrix import Row, everyone
 from gandan.feedback.models import Category, Channel, Report
 from gandan.feedback.services import report_submit
@@ -26,22 +26,19 @@ def _png() -> SimpleUploadedFile:
     return SimpleUploadedFile("den-hong.png", buffer.getvalue(), content_type="image/png")
 
 
+@kept_on_personas
 def public_report(personas: Personas) -> Report:
-    found: Report | None = getattr(personas, "_public_report", None)
-    if found is None:
-        unit = personas.commune_a
-        found = report_submit(
-            category=Category.objects.get(code="lighting"),
-            title="Đèn đường không sáng",
-            description="Hai cột đèn trước chợ không sáng đã một tuần.",
-            latitude=unit.latitude,
-            longitude=unit.longitude,
-            channel=Channel.WEB,
-            reporter_name="Phan Văn Dân",
-            photos=[_png()],
-        )
-        personas._public_report = found  # type: ignore[attr-defined]
-    return found
+    unit = personas.commune_a
+    return report_submit(
+        category=Category.objects.get(code="lighting"),
+        title="Đèn đường không sáng",
+        description="Hai cột đèn trước chợ không sáng đã một tuần.",
+        latitude=unit.latitude,
+        longitude=unit.longitude,
+        channel=Channel.WEB,
+        reporter_name="Phan Văn Dân",
+        photos=[_png()],
+    )
 
 
 def _code(p: Personas) -> str:

@@ -11,8 +11,18 @@ from typing import Any
 
 from django.utils import timezone
 
-from gandan.core.testing.personas import Personas
-from gandan.core.testing.url_matrix import API_SIGNED_IN, LOGIN, STAFF_ONLY, Row, expect
+from gandan.core.testing.personas import Personas, kept_on_personas
+from gandan.core.testing.url_matrix import (
+    API_SIGNED_IN,
+    LOGIN,
+    SCOPED_API,
+    SCOPED_PAGE,
+    STAFF_ONLY,
+    Row,
+    expect,
+    format_suffixed,
+    with_format_suffix,
+)
 from gandan.feedback.models import Category, Channel, Report
 from gandan.feedback.services import report_submit
 from gandan.geo.models import Unit
@@ -42,12 +52,9 @@ def report_at(
     )
 
 
+@kept_on_personas
 def report_of_a(personas: Personas) -> Report:
-    found: Report | None = getattr(personas, "_report_a", None)
-    if found is None:
-        found = report_at(personas.commune_a)
-        personas._report_a = found  # type: ignore[attr-defined]
-    return found
+    return report_at(personas.commune_a)
 
 
 def _page(personas: Personas) -> str:
@@ -78,8 +85,6 @@ def _status_data(personas: Personas) -> dict[str, Any]:
     return {"action": "status", "status": "in_progress", "note": "Đã giao tổ dân phố kiểm tra."}
 
 
-SCOPED_PAGE = expect(200, 200, 404, 200, LOGIN)
-SCOPED_API = expect(200, 200, 404, 200, 403)  # anonymous: DRF's 403 (session auth first)
 HANDLERS_OF_A = expect(302, 404, 404, 404, LOGIN)  # a role that writes for commune A
 ANY_WRITER = expect(302, 404, 302, 404, LOGIN)  # any role that writes somewhere
 
@@ -97,13 +102,13 @@ URLS: dict[str, Row] = {
 }
 
 API_URLS: dict[str, Row] = {
-    "api/v1/^feedback/reports/$": Row(lambda p: "/api/v1/feedback/reports/", API_SIGNED_IN),
-    r"api/v1/^feedback/reports\.(?P<format>[a-z0-9]+)/?$": Row(
-        lambda p: "/api/v1/feedback/reports.json?status=open", API_SIGNED_IN
+    **with_format_suffix(
+        "api/v1/^feedback/reports/$",
+        Row(lambda p: "/api/v1/feedback/reports/", API_SIGNED_IN),
+        json_url=lambda p: "/api/v1/feedback/reports.json?status=open",
     ),
-    "api/v1/^feedback/reports/(?P<code>[A-Za-z0-9-]+)/$": Row(_api, SCOPED_API),
-    r"api/v1/^feedback/reports/(?P<code>[A-Za-z0-9-]+)\.(?P<format>[a-z0-9]+)/?$": Row(
-        lambda p: _api(p, ".json"), SCOPED_API
+    **with_format_suffix(
+        "api/v1/^feedback/reports/(?P<code>[A-Za-z0-9-]+)/$", Row(_api, SCOPED_API)
     ),
     "api/v1/^feedback/reports/(?P<code>[A-Za-z0-9-]+)/act/$": Row(
         lambda p: _api(p, "/act/"),
@@ -111,7 +116,7 @@ API_URLS: dict[str, Row] = {
         post_data=_status_data,
         post=expect(200, 404, 404, 404, 403),
     ),
-    r"api/v1/^feedback/reports/(?P<code>[A-Za-z0-9-]+)/act\.(?P<format>[a-z0-9]+)/?$": Row(
+    format_suffixed("api/v1/^feedback/reports/(?P<code>[A-Za-z0-9-]+)/act/$"): Row(
         lambda p: _api(p, "/act.json"), expect(405, 405, 405, 405, 403)
     ),
 }

@@ -8,7 +8,7 @@ from typing import Any
 
 from gandan.geo.models import Hamlet, Unit
 from gandan.households import services
-from gandan.households.models import Assessment, Household
+from gandan.households.models import Assessment, Household, Review, VillageMeeting
 
 _codes = itertools.count(1)
 
@@ -51,3 +51,47 @@ def history(household: Household, standings: dict[int, str]) -> None:
     for year, standing in sorted(standings.items()):
         if standing:
             assess(household, year, standing)
+
+
+def village_meeting(
+    review: Review, hamlet: Hamlet, held_on: dt.date, *, agree: int = 15
+) -> VillageMeeting:
+    """The hamlet's meeting on the review's list: 20 present, ``agree`` of them for it."""
+    return services.village_meeting_record(
+        review=review,
+        hamlet=hamlet,
+        held_on=held_on,
+        chaired_by="Trần Văn Hùng",
+        present=20,
+        agree=agree,
+    )
+
+
+def post_and_decide(
+    review: Review, *, posting_from: dt.date, decided_on: dt.date, decision_number: str
+) -> None:
+    """Post the agreed list from ``posting_from``, then the chair's decision: the year locks."""
+    services.review_post(review=review, posting_from=posting_from)
+    review.refresh_from_db()
+    services.review_decide(review=review, decision_number=decision_number, decided_on=decided_on)
+
+
+def decided_review(
+    unit: Unit, hamlet: Hamlet, year: int, surveys: dict[Household, services.Survey]
+) -> Review:
+    """``unit``'s review of ``year`` listing the households of ``surveys``, each surveyed so,
+    agreed by ``hamlet``'s meeting, posted and decided: the year is locked."""
+    review = services.review_open(
+        unit=unit, year=year, on=dt.date(year, 9, 1), requests=list(surveys)
+    )
+    for listed, survey in surveys.items():
+        services.review_survey(review=review, household=listed, survey=survey)
+    review.refresh_from_db()
+    village_meeting(review, hamlet, dt.date(year, 10, 5))
+    post_and_decide(
+        review,
+        posting_from=dt.date(year, 10, 12),
+        decided_on=dt.date(year, 10, 20),
+        decision_number="215/QĐ-UBND",
+    )
+    return review

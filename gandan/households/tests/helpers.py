@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.test import Client
@@ -12,7 +10,6 @@ from django.test import Client
 from gandan.accounts.services import membership_grant
 from gandan.core.testing.personas import PASSWORD
 
-T = TypeVar("T")
 HUE = ZoneInfo("Asia/Ho_Chi_Minh")
 # Every key of the poverty report (`gandan report poverty`, /api/v1/reports/poverty/).
 REPORT_KEYS = {
@@ -61,19 +58,3 @@ def grant(personas: Any, username: str, role: str, *, unit: Any = None, **extra:
         password=PASSWORD,
         **extra,
     ).user
-
-
-def kept_on_personas(make: Callable[[Any], T]) -> Callable[[Any], T]:
-    """Make a row's test data once per test: the first call makes it, later calls (other rows
-    of the URL matrix, the test itself) get the same object, kept on the personas object."""
-    name = f"_kept_{make.__name__}"
-
-    @functools.wraps(make)
-    def get(personas: Any) -> T:
-        found: T | None = getattr(personas, name, None)
-        if found is None:
-            found = make(personas)
-            setattr(personas, name, found)
-        return found
-
-    return get

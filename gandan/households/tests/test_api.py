@@ -27,7 +27,14 @@ from gandan.households.models import (
     ReviewStatus,
     VillageMeeting,
 )
-from gandan.households.tests.factories import NEAR_POOR, NOT_POOR, assess, household
+from gandan.households.tests.factories import (
+    NEAR_POOR,
+    NOT_POOR,
+    assess,
+    household,
+    post_and_decide,
+    village_meeting,
+)
 from gandan.households.tests.helpers import HUE, REPORT_KEYS
 from gandan.households.tests.helpers import signed_in as client_of
 from gandan.households.tests.url_matrix_api import (
@@ -545,26 +552,14 @@ def test_the_review_screens_and_the_api_show_the_same_steps_counts_and_actions(p
 
 def test_a_decided_review_carries_the_report_frozen_at_the_decision(personas):
     review = review_of_a(personas)
-    services.village_meeting_record(
-        review=review,
-        hamlet=personas.hamlet_a,
-        held_on=dt.date(2026, 10, 5),
-        chaired_by="Trần Văn Hùng",
-        present=20,
-        agree=10,  # exactly half: sent back
-    )
-    services.village_meeting_record(
-        review=review,
-        hamlet=personas.hamlet_a,
-        held_on=dt.date(2026, 10, 9),
-        chaired_by="Trần Văn Hùng",
-        present=20,
-        agree=11,
-    )
-    services.review_post(review=review, posting_from=dt.date(2026, 10, 12))
-    review.refresh_from_db()
-    services.review_decide(
-        review=review, decision_number="215/QĐ-UBND", decided_on=dt.date(2026, 10, 20)
+    # 10 of 20 present is exactly half: the list is sent back.
+    village_meeting(review, personas.hamlet_a, dt.date(2026, 10, 5), agree=10)
+    village_meeting(review, personas.hamlet_a, dt.date(2026, 10, 9), agree=11)
+    post_and_decide(
+        review,
+        posting_from=dt.date(2026, 10, 12),
+        decided_on=dt.date(2026, 10, 20),
+        decision_number="215/QĐ-UBND",
     )
     data = personas.client("official_a").get(f"/api/v1/poverty/reviews/{review.pk}/").json()
     assert data["status"] == "decided"
@@ -664,17 +659,13 @@ def test_missing_or_malformed_answers_are_a_400_naming_the_fields(personas):
 
 def test_a_decided_review_refuses_every_write_without_a_change(personas):
     review = review_of_a(personas)
-    services.village_meeting_record(
-        review=review,
-        hamlet=personas.hamlet_a,
-        held_on=dt.date(2026, 10, 5),
-        chaired_by="Trần Văn Hùng",
-        present=20,
-        agree=15,
+    village_meeting(review, personas.hamlet_a, dt.date(2026, 10, 5))
+    post_and_decide(
+        review,
+        posting_from=dt.date(2026, 10, 12),
+        decided_on=dt.date(2026, 10, 20),
+        decision_number="1/QĐ",
     )
-    services.review_post(review=review, posting_from=dt.date(2026, 10, 12))
-    review.refresh_from_db()
-    services.review_decide(review=review, decision_number="1/QĐ", decided_on=dt.date(2026, 10, 20))
     before = changes()
     client = personas.client("official_a")
     data = assert_refused(

@@ -19,7 +19,7 @@ from gandan.geo.services import hamlet_create
 from gandan.households import selectors, services
 from gandan.households.imports import COLUMNS
 from gandan.households.models import Assessment, Household, Placement, review_date
-from gandan.households.tests.factories import POOR, assess, household
+from gandan.households.tests.factories import POOR, assess, decided_review, household
 from gandan.households.tests.import_rows import as_csv, row, run
 
 pytestmark = pytest.mark.django_db
@@ -528,23 +528,7 @@ def test_a_registered_household_of_a_legacy_ward_not_carried_over_is_registered_
 def decide(personas, year: int = 2025):
     """Commune A's review of ``year`` through to the chair's decision: the year is locked."""
     listed = household(personas.commune_a, hamlet=personas.hamlet_a, code="LISTED")
-    review = services.review_open(
-        unit=personas.commune_a, year=year, on=dt.date(year, 9, 1), requests=[listed]
-    )
-    services.review_survey(review=review, household=listed, survey=POOR)
-    review.refresh_from_db()
-    services.village_meeting_record(
-        review=review,
-        hamlet=personas.hamlet_a,
-        held_on=dt.date(year, 10, 6),
-        chaired_by="Trần Văn Hùng",
-        present=20,
-        agree=15,
-    )
-    services.review_post(review=review, posting_from=dt.date(year, 10, 13))
-    review.refresh_from_db()
-    services.review_decide(review=review, decision_number="7/QĐ", decided_on=dt.date(year, 11, 3))
-    return review
+    return decided_review(personas.commune_a, personas.hamlet_a, year, {listed: POOR})
 
 
 def test_rows_of_a_decided_year_are_refused_as_locked(personas):

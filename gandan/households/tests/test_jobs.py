@@ -28,7 +28,7 @@ from gandan.geo.models import Level, Unit
 from gandan.households import services
 from gandan.households.models import Assessment, PovertyStandard, Standing
 from gandan.households.tasks import KIND, reclassify, reclassify_job
-from gandan.households.tests.factories import NEAR_POOR, POOR, assess, household
+from gandan.households.tests.factories import NEAR_POOR, POOR, assess, decided_review, household
 
 pytestmark = pytest.mark.django_db
 
@@ -51,28 +51,6 @@ def specialist_of(code: str, username: str = "chuyenvien_46") -> User:
     ).user
 
 
-def decided_review_of_a(personas: Personas, surveys: dict[Any, services.Survey]) -> None:
-    """Commune A's 2026 review of the households of ``surveys``, surveyed so, then decided."""
-    review = services.review_open(
-        unit=personas.commune_a, year=YEAR, on=dt.date(YEAR, 9, 1), requests=list(surveys)
-    )
-    for listed, survey in surveys.items():
-        services.review_survey(review=review, household=listed, survey=survey)
-    services.village_meeting_record(
-        review=review,
-        hamlet=personas.hamlet_a,
-        held_on=dt.date(YEAR, 10, 5),
-        chaired_by="Trần Văn Hùng",
-        present=20,
-        agree=15,
-    )
-    services.review_post(review=review, posting_from=dt.date(YEAR, 10, 12))
-    review.refresh_from_db()
-    services.review_decide(
-        review=review, decision_number="215/QĐ-UBND", decided_on=dt.date(YEAR, 10, 20)
-    )
-
-
 def lower_the_rural_line(to: int = 800_000) -> None:
     """A correction of the loaded standard: near-poor incomes (900.000 đồng) are now above it."""
     changed = PovertyStandard.objects.filter(first_year__lte=YEAR, last_year__gte=YEAR).update(
@@ -91,7 +69,9 @@ def world(personas: Personas) -> dict[str, Any]:
     with time_machine.travel(SURVEYED, tick=False):
         a_near = household(personas.commune_a, hamlet=personas.hamlet_a)
         a_poor = household(personas.commune_a, hamlet=personas.hamlet_a)
-        decided_review_of_a(personas, {a_near: NEAR_POOR, a_poor: POOR})
+        decided_review(
+            personas.commune_a, personas.hamlet_a, YEAR, {a_near: NEAR_POOR, a_poor: POOR}
+        )
         b_near = household(personas.commune_b, hamlet=personas.hamlet_b)
         b_poor = household(personas.commune_b, hamlet=personas.hamlet_b)
         assess(b_near, YEAR, "near_poor")

@@ -32,6 +32,8 @@ pytestmark = pytest.mark.django_db
 
 HUE = ZoneInfo("Asia/Ho_Chi_Minh")
 SVG_NUMBER_ATTRIBUTE = re.compile(r'\s(?:x|y|cx|cy|r|dx|dy|width|height)="([^"]*)"')
+# The poor list's flows in the order of the report's waterfall and table.
+POOR_FLOWS = ("poor_start", "escaped", "left", "moved_out", "fell_back", "newly_poor", "moved_in")
 
 
 @pytest.fixture
@@ -170,18 +172,7 @@ def test_a_commune_lists_its_villages_without_links(personas, data):
 
 def test_the_poor_lists_transitions_are_the_selectors_as_a_waterfall_and_a_table(personas, data):
     report = selectors.poverty_report(personas.commune_a, 2027)
-    flows = {
-        k: report[k]
-        for k in (
-            "poor_start",
-            "escaped",
-            "left",
-            "moved_out",
-            "fell_back",
-            "newly_poor",
-            "moved_in",
-        )
-    }
+    flows = {k: report[k] for k in POOR_FLOWS}
     assert flows == {
         "poor_start": 4,
         "escaped": 1,
@@ -516,19 +507,7 @@ def test_the_excel_download_has_the_summary_forms_layout_and_the_selectors_figur
     poor_rows = flows[poor_table:near_table]
     assert _line(poor_rows, "Phường Thuận Hóa")[2:] == [4, 1, 1, 1, 1, 1, 0, 3]
     assert _line(poor_rows, "Phường Vỹ Dạ")[2:] == [0, 0, 0, 0, 0, 1, 1, 2]
-    assert _line(poor_rows, "Tổng cộng")[2:] == [
-        report[k]
-        for k in (
-            "poor_start",
-            "escaped",
-            "left",
-            "moved_out",
-            "fell_back",
-            "newly_poor",
-            "moved_in",
-            "poor",
-        )
-    ]
+    assert _line(poor_rows, "Tổng cộng")[2:] == [report[k] for k in (*POOR_FLOWS, "poor")]
     near_rows = flows[near_table:]
     assert _line(near_rows, "Phường Thuận Hóa")[2:] == [3, 2, 0, 0, 0, 1, 0, 2]
 

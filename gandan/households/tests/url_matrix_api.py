@@ -8,14 +8,23 @@ them on the (per-test) personas object; the API tests use them too.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
-from gandan.core.testing.personas import Personas
-from gandan.core.testing.url_matrix import API_SIGNED_IN, RECORD_OF_A_API, Row, everyone, expect
+from gandan.core.testing.personas import Personas, kept_on_personas
+from gandan.core.testing.url_matrix import (
+    API_SIGNED_IN,
+    RECORD_OF_A_API,
+    SCOPED_API,
+    Row,
+    everyone,
+    expect,
+    format_suffixed,
+    with_format_suffix,
+)
 from gandan.households import services
 from gandan.households.models import Household, Review
 from gandan.households.tests.factories import POOR, household
-from gandan.households.tests.helpers import kept_on_personas
 
 YEAR = 2026  # a review year of the current communes, under Nghị định 351/2025
 OPENED_ON = dt.date(YEAR, 9, 1)
@@ -24,8 +33,7 @@ OPENED_ON = dt.date(YEAR, 9, 1)
 @kept_on_personas
 def household_of_a(personas: Personas) -> Household:
     """A household registered in village ``hamlet_a`` of commune A."""
-    found = household(personas.commune_a, hamlet=personas.hamlet_a, code="HA0001")
-    return found
+    return household(personas.commune_a, hamlet=personas.hamlet_a, code="HA0001")
 
 
 @kept_on_personas
@@ -78,77 +86,53 @@ def _review(personas: Personas, suffix: str = "/") -> str:
     return f"/api/v1/poverty/reviews/{review_of_a(personas).pk}{suffix}"
 
 
-SCOPED_API = expect(200, 200, 404, 200, 403)  # anonymous: DRF's 403 (session auth first)
 POST_ONLY = expect(405, 405, 405, 405, 403)  # anonymous is refused before the method is
 WRITERS_OF_A = expect(201, 404, 404, 404, 403)  # a role that writes for commune A
 # Any role that writes somewhere may post; a household outside the caller's scope is bad input.
 RECEIVERS = expect(201, 404, 400, 404, 403)
 
+
+def _step(name: str, data: Callable[[Personas], dict[str, Any]]) -> dict[str, Row]:
+    """A step of commune A's review written through the API: POST only, by its writers."""
+    return with_format_suffix(
+        rf"api/v1/^poverty/reviews/(?P<pk>\d+)/{name}/$",
+        Row(lambda p: _review(p, f"/{name}/"), POST_ONLY, post_data=data, post=WRITERS_OF_A),
+    )
+
+
 URLS: dict[str, Row] = {
     # Households (scoped)
     "api/v1/^households/$": Row(lambda p: "/api/v1/households/", API_SIGNED_IN),
-    r"api/v1/^households\.(?P<format>[a-z0-9]+)/?$": Row(
+    format_suffixed("api/v1/^households/$"): Row(
         lambda p: "/api/v1/households.json?unit=19789", SCOPED_API
     ),
-    r"api/v1/^households/(?P<pk>\d+)/$": Row(_household, RECORD_OF_A_API),
-    r"api/v1/^households/(?P<pk>\d+)\.(?P<format>[a-z0-9]+)/?$": Row(
-        lambda p: _household(p, ".json"), RECORD_OF_A_API
-    ),
+    **with_format_suffix(r"api/v1/^households/(?P<pk>\d+)/$", Row(_household, RECORD_OF_A_API)),
     # Poverty standards (public)
-    "api/v1/^poverty/standards/$": Row(lambda p: "/api/v1/poverty/standards/", everyone(200)),
-    r"api/v1/^poverty/standards\.(?P<format>[a-z0-9]+)/?$": Row(
-        lambda p: "/api/v1/poverty/standards.json", everyone(200)
+    **with_format_suffix(
+        "api/v1/^poverty/standards/$", Row(lambda p: "/api/v1/poverty/standards/", everyone(200))
     ),
-    "api/v1/^poverty/standards/(?P<code>[a-z0-9-]+)/$": Row(
-        lambda p: "/api/v1/poverty/standards/nd-07-2021/", everyone(200)
-    ),
-    r"api/v1/^poverty/standards/(?P<code>[a-z0-9-]+)\.(?P<format>[a-z0-9]+)/?$": Row(
-        lambda p: "/api/v1/poverty/standards/nd-351-2025.json", everyone(200)
+    **with_format_suffix(
+        "api/v1/^poverty/standards/(?P<code>[a-z0-9-]+)/$",
+        Row(lambda p: "/api/v1/poverty/standards/nd-07-2021/", everyone(200)),
+        json_url=lambda p: "/api/v1/poverty/standards/nd-351-2025.json",
     ),
     # Reviews (scoped) and the steps written through them
     "api/v1/^poverty/reviews/$": Row(lambda p: "/api/v1/poverty/reviews/", API_SIGNED_IN),
-    r"api/v1/^poverty/reviews\.(?P<format>[a-z0-9]+)/?$": Row(
+    format_suffixed("api/v1/^poverty/reviews/$"): Row(
         lambda p: "/api/v1/poverty/reviews.json?unit=19789&year=2026", SCOPED_API
     ),
-    r"api/v1/^poverty/reviews/(?P<pk>\d+)/$": Row(_review, SCOPED_API),
-    r"api/v1/^poverty/reviews/(?P<pk>\d+)\.(?P<format>[a-z0-9]+)/?$": Row(
-        lambda p: _review(p, ".json"), SCOPED_API
-    ),
-    r"api/v1/^poverty/reviews/(?P<pk>\d+)/surveys/$": Row(
-        lambda p: _review(p, "/surveys/"),
-        POST_ONLY,
-        post_data=survey_data,
-        post=WRITERS_OF_A,
-    ),
-    r"api/v1/^poverty/reviews/(?P<pk>\d+)/surveys\.(?P<format>[a-z0-9]+)/?$": Row(
-        lambda p: _review(p, "/surveys.json"),
-        POST_ONLY,
-        post_data=survey_data,
-        post=WRITERS_OF_A,
-    ),
-    r"api/v1/^poverty/reviews/(?P<pk>\d+)/meetings/$": Row(
-        lambda p: _review(p, "/meetings/"),
-        POST_ONLY,
-        post_data=meeting_data,
-        post=WRITERS_OF_A,
-    ),
-    r"api/v1/^poverty/reviews/(?P<pk>\d+)/meetings\.(?P<format>[a-z0-9]+)/?$": Row(
-        lambda p: _review(p, "/meetings.json"),
-        POST_ONLY,
-        post_data=meeting_data,
-        post=WRITERS_OF_A,
-    ),
+    **with_format_suffix(r"api/v1/^poverty/reviews/(?P<pk>\d+)/$", Row(_review, SCOPED_API)),
+    **_step("surveys", survey_data),
+    **_step("meetings", meeting_data),
     # Requests for a regular review (scoped list; receiving: roles that write)
-    "api/v1/^poverty/requests/$": Row(
-        lambda p: "/api/v1/poverty/requests/",
-        API_SIGNED_IN,
-        post_data=request_data,
-        post=RECEIVERS,
-    ),
-    r"api/v1/^poverty/requests\.(?P<format>[a-z0-9]+)/?$": Row(
-        lambda p: "/api/v1/poverty/requests.json?status=pending",
-        API_SIGNED_IN,
-        post_data=request_data,
-        post=RECEIVERS,
+    **with_format_suffix(
+        "api/v1/^poverty/requests/$",
+        Row(
+            lambda p: "/api/v1/poverty/requests/",
+            API_SIGNED_IN,
+            post_data=request_data,
+            post=RECEIVERS,
+        ),
+        json_url=lambda p: "/api/v1/poverty/requests.json?status=pending",
     ),
 }

@@ -9,9 +9,8 @@ the province (none among the personas, see ``test_jobs.py``): everyone else's PO
 from __future__ import annotations
 
 from gandan.core.models import Job
-from gandan.core.testing.personas import Personas
+from gandan.core.testing.personas import Personas, kept_on_personas
 from gandan.core.testing.url_matrix import LOGIN, STAFF_ONLY, Row, expect
-from gandan.households.tests.helpers import kept_on_personas
 
 YEAR = 2026
 
@@ -20,8 +19,7 @@ YEAR = 2026
 def job_of_hue(personas: Personas) -> Job:
     from gandan.households.tasks import reclassify_job
 
-    found = reclassify_job(year=YEAR, province_code=personas.province.code, enqueue=False)
-    return found
+    return reclassify_job(year=YEAR, province_code=personas.province.code, enqueue=False)
 
 
 URLS: dict[str, Row] = {

@@ -10,12 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from gandan.core.testing.personas import Personas
+from gandan.core.testing.personas import Personas, kept_on_personas
 from gandan.core.testing.url_matrix import LOGIN, RECORD_OF_A, STAFF_ONLY, Row, expect
 from gandan.households import services
 from gandan.households.models import Household
 from gandan.households.tests.factories import household
-from gandan.households.tests.helpers import kept_on_personas
 
 CITIZEN_ID = "046080001234"
 
@@ -68,7 +67,6 @@ def member_data(personas: Personas) -> dict[str, Any]:
     }
 
 
-SCOPED_READ = expect(200, 200, 404, 200, LOGIN)
 SCOPED_WRITE = expect(200, 404, 404, 404, LOGIN)
 SCOPED_WRITE_POST = expect(302, 404, 404, 404, LOGIN)
 # Pages that need a role that writes somewhere: official_b writes for B (its choices exclude A).

@@ -8,16 +8,12 @@ leader's province, B's officer on B, and the other refusals are in test_report_s
 
 from __future__ import annotations
 
-from gandan.core.testing.url_matrix import LOGIN, Row, expect
-
-COMMUNE_A_REPORT = expect(200, 200, 404, 200, LOGIN)
+from gandan.core.testing.url_matrix import SCOPED_PAGE, Row
 
 URLS: dict[str, Row] = {
-    "households/": Row(
-        lambda p: f"/households/?unit={p.commune_a.code}&year=2025", COMMUNE_A_REPORT
-    ),
+    "households/": Row(lambda p: f"/households/?unit={p.commune_a.code}&year=2025", SCOPED_PAGE),
     "households/export/": Row(
         lambda p: f"/households/export/?unit={p.commune_a.code}&year=2025&format=xlsx",
-        COMMUNE_A_REPORT,
+        SCOPED_PAGE,
     ),
 }

@@ -10,15 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from gandan.core.testing.personas import Personas
-from gandan.core.testing.url_matrix import LOGIN, RECORD_OF_A, STAFF_ONLY, Row, expect
+from gandan.core.testing.personas import Personas, kept_on_personas
+from gandan.core.testing.url_matrix import LOGIN, RECORD_OF_A, SCOPED_PAGE, STAFF_ONLY, Row, expect
 from gandan.households import services
 from gandan.households.models import Household, Review, ReviewRequest
 from gandan.households.tests.factories import household
-from gandan.households.tests.helpers import kept_on_personas
 from gandan.households.tests.url_matrix_registry import (
     ANY_WRITER,
-    SCOPED_READ,
     SCOPED_WRITE_POST,
     registry_household_of_a,
 )
@@ -29,30 +27,27 @@ OPENED_ON = dt.date(YEAR, 9, 1)
 
 @kept_on_personas
 def screen_review_of_a(personas: Personas) -> Review:
-    found = services.review_open(
+    return services.review_open(
         unit=personas.commune_a,
         year=YEAR,
         on=OPENED_ON,
         requests=[registry_household_of_a(personas)],
     )
-    return found
 
 
 @kept_on_personas
 def other_household_of_a(personas: Personas) -> Household:
-    found = household(personas.commune_a, hamlet=personas.hamlet_a, code="RA-0002")
-    return found
+    return household(personas.commune_a, hamlet=personas.hamlet_a, code="RA-0002")
 
 
 @kept_on_personas
 def request_of_a(personas: Personas) -> ReviewRequest:
-    found = services.request_receive(
+    return services.request_receive(
         household=registry_household_of_a(personas),
         received_on=dt.date(YEAR, 3, 2),
         asks="enter",
         reason="Chồng mất sức lao động sau tai nạn, thu nhập giảm mạnh.",
     )
-    return found
 
 
 def _review_url(personas: Personas) -> str:
@@ -102,7 +97,7 @@ URLS: dict[str, Row] = {
         lambda p: "/households/reviews/open/", expect(405, 405, 405, 405, LOGIN)
     ),
     "households/reviews/<int:pk>/": Row(
-        _review_url, SCOPED_READ, post_data=request_add_data, post=SCOPED_WRITE_POST
+        _review_url, SCOPED_PAGE, post_data=request_add_data, post=SCOPED_WRITE_POST
     ),
     "households/reviews/<int:pk>/households/<int:household_pk>/": Row(
         _survey_url, RECORD_OF_A, post_data=survey_data, post=SCOPED_WRITE_POST
@@ -116,7 +111,7 @@ URLS: dict[str, Row] = {
     ),
     "households/requests/<int:pk>/": Row(
         lambda p: f"/households/requests/{request_of_a(p).pk}/",
-        SCOPED_READ,
+        SCOPED_PAGE,
         post_data=refuse_data,
         post=SCOPED_WRITE_POST,
     ),

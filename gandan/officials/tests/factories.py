@@ -36,18 +36,13 @@ def official(
         home_unit=home,
         **extra,
     )
-    if education:
-        services.qualification_add(
-            official=person,
-            kind=QualificationKind.EDUCATION,
-            level=education[0],
-            awarded_on=education[1],
-        )
-    if politics:
-        services.qualification_add(
-            official=person,
-            kind=QualificationKind.POLITICS,
-            level=politics[0],
-            awarded_on=politics[1],
-        )
+    for kind, degree in (
+        (QualificationKind.EDUCATION, education),
+        (QualificationKind.POLITICS, politics),
+    ):
+        if degree:
+            level, awarded_on = degree
+            services.qualification_add(
+                official=person, kind=kind, level=level, awarded_on=awarded_on
+            )
     return person

@@ -103,11 +103,6 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture
-def thuan_hoa():
-    return unit_by_code("19789", as_of=TODAY)
-
-
-@pytest.fixture
 def hamlet(thuan_hoa):
     return hamlet_create(commune=thuan_hoa, name="Tổ dân phố 7", kind=HamletKind.TO_DAN_PHO)
 

@@ -16,11 +16,6 @@ TODAY = dt.date(2026, 3, 2)
 OLD = dt.date(2018, 6, 30)
 
 
-@pytest.fixture
-def thuan_hoa():
-    return geo.unit_by_code("19789", as_of=TODAY)
-
-
 def hold(person, code, unit, start, **kwargs):
     return services.posting_start(
         official=person,

@@ -16,11 +16,6 @@ TODAY = dt.date(2026, 3, 2)
 OLD = dt.date(2018, 6, 30)
 
 
-@pytest.fixture
-def thuan_hoa():
-    return geo.unit_by_code("19789", as_of=TODAY)
-
-
 def test_the_citizen_id_is_encrypted_at_rest_and_unique(thuan_hoa):
     from django.db import connection
 

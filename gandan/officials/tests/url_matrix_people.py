@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from gandan.core.testing.personas import Personas
+from gandan.core.testing.personas import Personas, kept_on_personas
 from gandan.core.testing.url_matrix import (
     API_SIGNED_IN,
     RECORD_OF_A,
     RECORD_OF_A_API,
+    SCOPED_API,
     STAFF_ONLY,
     Row,
-    expect,
+    format_suffixed,
+    with_format_suffix,
 )
 from gandan.geo.models import Hamlet, Unit
 from gandan.officials.models import Official, Position, PostingKind, Sex
@@ -58,12 +60,9 @@ def official_in(
     return official
 
 
+@kept_on_personas
 def official_of_a(personas: Personas) -> Official:
-    found: Official | None = getattr(personas, "_official_a", None)
-    if found is None:
-        found = official_in(personas.commune_a)
-        personas._official_a = found  # type: ignore[attr-defined]
-    return found
+    return official_in(personas.commune_a)
 
 
 def _file(personas: Personas, suffix: str = "") -> str:
@@ -79,11 +78,8 @@ URLS: dict[str, Row] = {
     "officials/<int:official_id>/": Row(lambda p: _file(p), RECORD_OF_A),
     "officials/<int:official_id>/pdf/": Row(lambda p: _file(p, "pdf/"), RECORD_OF_A),
     "api/v1/^officials/$": Row(lambda p: "/api/v1/officials/", API_SIGNED_IN),
-    r"api/v1/^officials\.(?P<format>[a-z0-9]+)/?$": Row(
-        lambda p: "/api/v1/officials.json?unit=19789", expect(200, 200, 404, 200, 403)
+    format_suffixed("api/v1/^officials/$"): Row(
+        lambda p: "/api/v1/officials.json?unit=19789", SCOPED_API
     ),
-    r"api/v1/^officials/(?P<pk>\d+)/$": Row(lambda p: _api(p), RECORD_OF_A_API),
-    r"api/v1/^officials/(?P<pk>\d+)\.(?P<format>[a-z0-9]+)/?$": Row(
-        lambda p: _api(p, ".json"), RECORD_OF_A_API
-    ),
+    **with_format_suffix(r"api/v1/^officials/(?P<pk>\d+)/$", Row(_api, RECORD_OF_A_API)),
 }

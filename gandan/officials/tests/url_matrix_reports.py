@@ -8,7 +8,7 @@ whole province, and B's officer for B, are in test_report_screens.py.)
 
 from __future__ import annotations
 
-from gandan.core.testing.url_matrix import LOGIN, Row, expect
+from gandan.core.testing.url_matrix import SCOPED_PAGE, Row
 
 SCREENS = {
     "officials/": "/officials/",
@@ -17,11 +17,10 @@ SCREENS = {
     "officials/leaders/": "/officials/leaders/",
     "officials/evaluations/": "/officials/evaluations/",
 }
-COMMUNE_A_SCREEN = expect(200, 200, 404, 200, LOGIN)
 
 
 def _for_commune_a(path: str) -> Row:
-    return Row(lambda p: f"{path}?unit={p.commune_a.code}", COMMUNE_A_SCREEN)
+    return Row(lambda p: f"{path}?unit={p.commune_a.code}", SCOPED_PAGE)
 
 
 URLS: dict[str, Row] = {route: _for_commune_a(path) for route, path in SCREENS.items()}

@@ -16,6 +16,19 @@ BIRTH = "1.001193"  # same day, cut-off 15:00
 MARITAL = "1.004873"  # 3 working days
 LAND = "1.012766"  # 20 working days, a provincial step (liên thông)
 MEDIATION = "1.012790"  # 30 calendar days
+# The nine criteria a resident rates a returned dossier on (Decision 766), written out here so
+# that the tests notice a change of the list in the code.
+RATING_CODES = (
+    "total_time",
+    "unit_time",
+    "visits",
+    "agencies",
+    "desk",
+    "publication",
+    "attitude",
+    "feedback",
+    "online",
+)
 
 
 def at(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> dt.datetime:
@@ -56,3 +69,18 @@ def receive(
         actor=actor,
         **extra,
     )
+
+
+def supplemented_twice(unit: Unit, **extra: Any) -> Dossier:
+    """A land dossier received on Tuesday 3 March 2026, sent back for documents that day and
+    again, late (acknowledged), the next day, each time resumed the morning after, and finished
+    on 10 March."""
+    dossier = receive(unit, LAND, when=at(2026, 3, 3, 8), **extra)
+    services.dossier_request_supplement(dossier=dossier, reason="Thiếu sơ đồ", at=at(2026, 3, 3, 9))
+    services.dossier_resume(dossier=dossier, at=at(2026, 3, 4, 9))
+    services.dossier_request_supplement(
+        dossier=dossier, reason="Thiếu giấy tờ", acknowledge_late=True, at=at(2026, 3, 4, 10)
+    )
+    services.dossier_resume(dossier=dossier, at=at(2026, 3, 5, 9))
+    services.dossier_finish(dossier=dossier, at=at(2026, 3, 10, 9))
+    return dossier

@@ -18,7 +18,14 @@ from gandan.onestop import services
 from gandan.onestop.dashboard import weekly_receipts
 from gandan.onestop.models import Channel
 from gandan.onestop.selectors import onestop_breakdown, onestop_report
-from gandan.onestop.tests.factories import LAND, MARITAL, at, receive
+from gandan.onestop.tests.factories import (
+    LAND,
+    MARITAL,
+    RATING_CODES,
+    at,
+    receive,
+    supplemented_twice,
+)
 from gandan.reports.formats import flatten
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("march_20", "fast_passwords")]
@@ -26,20 +33,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("march_20", "fast_p
 START, END = dt.date(2026, 3, 2), dt.date(2026, 3, 13)  # Monday to Friday of the next week
 TODAY = dt.date(2026, 3, 20)
 URL = "/onestop/dashboard/"
-SCORES = {
-    code: 4
-    for code in (
-        "total_time",
-        "unit_time",
-        "visits",
-        "agencies",
-        "desk",
-        "publication",
-        "attitude",
-        "feedback",
-        "online",
-    )
-}
+SCORES = dict.fromkeys(RATING_CODES, 4)
 
 
 @pytest.fixture
@@ -59,14 +53,7 @@ def period(personas):  # type: ignore[no-untyped-def]
     posted = receive(a, MARITAL, channel=Channel.POST, when=at(2026, 3, 10, 8), reused=True)
     s.dossier_finish(dossier=posted, at=at(2026, 3, 10, 15), actor=official)
     s.dossier_mark_complaint(dossier=posted, note="Nhận kết quả chậm qua bưu điện")
-    twice = receive(a, LAND, when=at(2026, 3, 3, 8))
-    s.dossier_request_supplement(dossier=twice, reason="Thiếu sơ đồ", at=at(2026, 3, 3, 9))
-    s.dossier_resume(dossier=twice, at=at(2026, 3, 4, 9))
-    s.dossier_request_supplement(
-        dossier=twice, reason="Thiếu giấy tờ", acknowledge_late=True, at=at(2026, 3, 4, 10)
-    )
-    s.dossier_resume(dossier=twice, at=at(2026, 3, 5, 9))
-    s.dossier_finish(dossier=twice, at=at(2026, 3, 10, 9))
+    twice = supplemented_twice(a)
     receive(a, MARITAL, when=at(2026, 3, 4, 8))  # open, overdue at the end
     receive(a, LAND, when=at(2026, 3, 12, 8), channel=Channel.ONLINE)  # registered only
     receive(a, LAND, when=at(2026, 3, 13, 8))  # open, not yet due

@@ -23,8 +23,8 @@ from gandan.onestop.tests.factories import (
     at,
     procedure,
     receive,
-    required,
 )
+from gandan.onestop.tests.url_matrix_desk import receive_data
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("march_20", "fast_passwords")]
 
@@ -131,16 +131,11 @@ def test_the_migration_folds_the_names_of_dossiers_received_before_it(personas) 
 
 
 def receipt(personas: Any, **changes: Any) -> dict[str, Any]:
+    """The URL matrix's counter receipt with the optional fields filled in, and ``changes``."""
     return {
-        "procedure": procedure(MARITAL).pk,
-        "unit": personas.commune_a.pk,
-        "applicant_name": "Nguyễn Văn An",
-        "applicant_id": "046090005678",
-        "applicant_phone": "0914222333",
+        **receive_data(personas),
         "applicant_email": "an@example.vn",
         "applicant_address": "12 Lê Lợi, Thuận Hóa",
-        "documents": required(MARITAL),
-        "channel": str(Channel.COUNTER),
         "digitised": "on",
         **changes,
     }

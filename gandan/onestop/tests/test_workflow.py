@@ -14,7 +14,16 @@ from gandan.core.models import Event
 from gandan.onestop import services
 from gandan.onestop.models import ApologyStatus, Channel, Dossier, Status
 from gandan.onestop.selectors import dossier_events, tracking_sheet
-from gandan.onestop.tests.factories import APPLICANT, BIRTH, LAND, MARITAL, at, procedure, receive
+from gandan.onestop.tests.factories import (
+    APPLICANT,
+    BIRTH,
+    LAND,
+    MARITAL,
+    RATING_CODES,
+    at,
+    procedure,
+    receive,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -233,20 +242,7 @@ def test_a_returned_dossier_is_rated_once_on_nine_criteria(personas) -> None:  #
         services.rating_record(dossier=dossier, scores={}, via="kiosk")
     services.dossier_finish(dossier=dossier, at=at(2026, 3, 2, 10))
     services.dossier_return(dossier=dossier, at=at(2026, 3, 2, 11))
-    scores = dict.fromkeys(
-        [
-            "total_time",
-            "unit_time",
-            "visits",
-            "agencies",
-            "desk",
-            "publication",
-            "attitude",
-            "feedback",
-            "online",
-        ],
-        5,
-    )
+    scores = dict.fromkeys(RATING_CODES, 5)
     with pytest.raises(ValidationError):
         services.rating_record(dossier=dossier, scores={**scores, "visits": 6}, via="kiosk")
     rating = services.rating_record(dossier=dossier, scores={**scores, "visits": 2}, via="kiosk")

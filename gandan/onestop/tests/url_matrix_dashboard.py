@@ -6,16 +6,14 @@ see it; commune B's official gets 404, as for a unit that does not exist.
 
 from __future__ import annotations
 
-from gandan.core.testing.url_matrix import LOGIN, Row, expect
-
-SCOPED_READ = expect(200, 200, 404, 200, LOGIN)
+from gandan.core.testing.url_matrix import SCOPED_PAGE, Row
 
 URLS: dict[str, Row] = {
     "onestop/dashboard/": Row(
-        lambda p: f"/onestop/dashboard/?unit={p.commune_a.code}&preset=30", SCOPED_READ
+        lambda p: f"/onestop/dashboard/?unit={p.commune_a.code}&preset=30", SCOPED_PAGE
     ),
     "onestop/dashboard/export/": Row(
         lambda p: f"/onestop/dashboard/export/?unit={p.commune_a.code}&preset=month&format=csv",
-        SCOPED_READ,
+        SCOPED_PAGE,
     ),
 }

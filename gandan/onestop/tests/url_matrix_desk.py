@@ -11,26 +11,23 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from gandan.core.testing.personas import Personas
+from gandan.core.testing.personas import Personas, kept_on_personas
 from gandan.core.testing.url_matrix import LOGIN, RECORD_OF_A, STAFF_ONLY, Row, expect
 from gandan.onestop import services
-from gandan.onestop.models import Apology, ApologyStatus, Dossier
+from gandan.onestop.models import Apology, ApologyStatus, Channel, Dossier
 from gandan.onestop.tests.factories import APPLICANT, MARITAL, procedure, required
 
 
+@kept_on_personas
 def desk_dossier_of_a(personas: Personas) -> Dossier:
     """A dossier received at commune A's counter by official_a, at step 1."""
-    found: Dossier | None = getattr(personas, "_desk_dossier_a", None)
-    if found is None:
-        found = services.dossier_receive(
-            unit=personas.commune_a,
-            procedure=procedure(MARITAL),
-            applicant=APPLICANT,
-            documents=required(MARITAL),
-            actor=personas.official_a,
-        )
-        personas._desk_dossier_a = found  # type: ignore[attr-defined]
-    return found
+    return services.dossier_receive(
+        unit=personas.commune_a,
+        procedure=procedure(MARITAL),
+        applicant=APPLICANT,
+        documents=required(MARITAL),
+        actor=personas.official_a,
+    )
 
 
 def desk_apology_of_a(personas: Personas, *, approved: bool = False) -> Apology:
@@ -57,7 +54,7 @@ def receive_data(personas: Personas) -> dict[str, Any]:
         "applicant_id": "046090005678",
         "applicant_phone": "0914222333",
         "documents": required(MARITAL),
-        "channel": "1",
+        "channel": str(Channel.COUNTER),
     }
 
 

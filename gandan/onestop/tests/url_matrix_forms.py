@@ -9,40 +9,31 @@ from __future__ import annotations
 
 from typing import Any
 
-from gandan.core.testing.personas import Personas
+from gandan.core.testing.personas import Personas, kept_on_personas
 from gandan.core.testing.url_matrix import LOGIN, RECORD_OF_A, Row, expect
 from gandan.onestop import services
 from gandan.onestop.models import RATING_CRITERIA, Dossier
 from gandan.onestop.tests.factories import MARITAL, at, receive
 
 
+@kept_on_personas
 def received_of_a(personas: Personas) -> Dossier:
-    found: Dossier | None = getattr(personas, "_onestop_received_a", None)
-    if found is None:
-        found = receive(
-            personas.commune_a, MARITAL, when=at(2026, 3, 2, 8), actor=personas.official_a
-        )
-        personas._onestop_received_a = found  # type: ignore[attr-defined]
-    return found
+    return receive(personas.commune_a, MARITAL, when=at(2026, 3, 2, 8), actor=personas.official_a)
 
 
+@kept_on_personas
 def returned_of_a(personas: Personas) -> Dossier:
-    found: Dossier | None = getattr(personas, "_onestop_returned_a", None)
-    if found is None:
-        found = receive(
-            personas.commune_a, MARITAL, when=at(2026, 3, 2, 9), actor=personas.official_a
-        )
-        services.dossier_forward(dossier=found, to_user=personas.official_a, at=at(2026, 3, 2, 10))
-        services.dossier_forward(dossier=found, at=at(2026, 3, 3, 9))
-        services.dossier_finish(
-            dossier=found,
-            result_note="Đã cấp giấy chứng nhận kết hôn",
-            electronic=True,
-            at=at(2026, 3, 4, 9),
-            actor=personas.official_a,
-        )
-        services.dossier_return(dossier=found, at=at(2026, 3, 4, 10), actor=personas.official_a)
-        personas._onestop_returned_a = found  # type: ignore[attr-defined]
+    found = receive(personas.commune_a, MARITAL, when=at(2026, 3, 2, 9), actor=personas.official_a)
+    services.dossier_forward(dossier=found, to_user=personas.official_a, at=at(2026, 3, 2, 10))
+    services.dossier_forward(dossier=found, at=at(2026, 3, 3, 9))
+    services.dossier_finish(
+        dossier=found,
+        result_note="Đã cấp giấy chứng nhận kết hôn",
+        electronic=True,
+        at=at(2026, 3, 4, 9),
+        actor=personas.official_a,
+    )
+    services.dossier_return(dossier=found, at=at(2026, 3, 4, 10), actor=personas.official_a)
     return found
 
 

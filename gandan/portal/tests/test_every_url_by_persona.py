@@ -16,12 +16,19 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from gandan.core.testing.personas import PERSONA_NAMES, Personas
-from gandan.core.testing.url_matrix import API_SIGNED_IN, LOGIN, STAFF_ONLY, Row, everyone, expect
+from gandan.core.testing.url_matrix import (
+    API_SIGNED_IN,
+    LOGIN,
+    SKIPPED_PREFIXES,
+    STAFF_ONLY,
+    Row,
+    everyone,
+    expect,
+    with_format_suffix,
+)
 from gandan.geo.models import Hamlet, HamletKind
 
 pytestmark = pytest.mark.django_db
-
-SKIPPED_PREFIXES = ("admin/", "static/", "media/", "^static/", "^media/")
 
 
 @pytest.fixture(autouse=True)
@@ -70,15 +77,14 @@ CORE_URLS: dict[str, Row] = {
     # API
     "api/v1/": Row(lambda p: "/api/v1/", API_SIGNED_IN),
     "api/v1/<drf_format_suffix:format>": Row(lambda p: "/api/v1/.json", API_SIGNED_IN),
-    "api/v1/^units/$": Row(lambda p: "/api/v1/units/", everyone(200)),
-    r"api/v1/^units\.(?P<format>[a-z0-9]+)/?$": Row(
-        lambda p: "/api/v1/units.json?parent=46", everyone(200)
+    **with_format_suffix(
+        "api/v1/^units/$",
+        Row(lambda p: "/api/v1/units/", everyone(200)),
+        json_url=lambda p: "/api/v1/units.json?parent=46",
     ),
-    "api/v1/^units/(?P<pk>[^/.]+)/$": Row(
-        lambda p: f"/api/v1/units/{p.commune_a.pk}/", everyone(200)
-    ),
-    r"api/v1/^units/(?P<pk>[^/.]+)\.(?P<format>[a-z0-9]+)/?$": Row(
-        lambda p: f"/api/v1/units/{p.commune_a.pk}.json", everyone(200)
+    **with_format_suffix(
+        "api/v1/^units/(?P<pk>[^/.]+)/$",
+        Row(lambda p: f"/api/v1/units/{p.commune_a.pk}/", everyone(200)),
     ),
     "api/v1/reports/<str:name>/": Row(lambda p: "/api/v1/reports/units/?unit=46", everyone(200)),
     "api/v1/schema/": Row(lambda p: "/api/v1/schema/", everyone(200)),
