@@ -76,7 +76,8 @@ since = __import__("django.utils.timezone", fromlist=["now"]).now() - dt.timedel
 def raw(limit, sql=SQL):
     def run():
         with connection.cursor() as cursor:
-            cursor.execute(sql, [since, limit]); return cursor.fetchall()
+            # The instant as the ORM sends it (on SQLite: UTC text, decision 0002).
+            cursor.execute(sql, [connection.ops.adapt_datetimefield_value(since), limit]); return cursor.fetchall()
     return run
 from django.http import QueryDict
 from gandan.feedback import open311 as o311

@@ -171,7 +171,8 @@ INSTANTS = {"submitted_at", "received_at", "starts_at", "due_at", "appointment_a
 def shifted(column, days):
     if postgres:
         return f"{column} - interval '{days} days'"
-    return f"strftime('%Y-%m-%d %H:%M:%f', {column}, '-{days} days')"
+    # Django's text (decision 0002): whole seconds, then the microseconds if the value has them.
+    return f"datetime({column}, '-{days} days') || substr({column}, 20)"
 def columns(model):
     return [f.column for f in model._meta.concrete_fields if not f.primary_key]
 closed = "NOT (finished_at IS NULL AND closed_at IS NULL AND received_at IS NOT NULL)"

@@ -7,10 +7,18 @@ stream (psycopg's ``copy``: the server parses each row once, no statement per ro
 ``executemany`` took 240 s for the demo's 3 million rows, COPY 66 s, both under the profiler),
 on SQLite with ``executemany`` in one transaction. Values must already be what the column
 stores (no field conversions run: not for encrypted fields); JSON may be given as text.
+
+The one conversion :func:`insert_rows` makes is of instants: the values of ``DateTimeField``
+columns go through the backend's own adapter, as the ORM sends them. SQLite stores them as
+text, and Django writes that text in UTC without an offset (``2025-06-02 01:00:00``); the
+``sqlite3`` module's own adapter would write the local time with its offset
+(``2025-06-02 08:00:00+07:00``), which sorts and compares as text 7 hours off every value
+Django wrote (decision 0002). On PostgreSQL COPY sends them as ``timestamptz``, unambiguous.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from itertools import islice
 from typing import Any
@@ -33,26 +41,50 @@ def insert_rows(
     and ``fields`` does not. Returns the number of rows inserted.
     """
     opts = model._meta
-    column_of = {f.attname: f.column for f in opts.concrete_fields}
+    field_of = {f.attname: f for f in opts.concrete_fields}
     names = list(fields)
     stamps = [
-        name for name in ("created_at", "updated_at") if name in column_of and name not in names
+        name for name in ("created_at", "updated_at") if name in field_of and name not in names
     ]
-    unknown = [name for name in names if name not in column_of]
+    unknown = [name for name in names if name not in field_of]
     if unknown:
         raise ValueError(f"{opts.label} has no column for {', '.join(unknown)}")
     now = timezone.now()
-    columns = [column_of[name] for name in names + stamps]
+    columns = [field_of[name].column for name in names + stamps]
     extra = (now,) * len(stamps)
+    full: Iterable[Sequence[Any]] = ((*row, *extra) for row in rows)
+    if connection.vendor != "postgresql":
+        instants = [
+            i
+            for i, name in enumerate(names + stamps)
+            if isinstance(field_of[name], models.DateTimeField)
+        ]
+        if instants:
+            full = _adapted(full, instants, _sqlite_instant)
     # One transaction: outside one, SQLite would commit (and sync to disk) after every row.
     with transaction.atomic():
-        return write_rows(
-            connection,
-            opts.db_table,
-            columns,
-            ((*row, *extra) for row in rows),
-            batch_size=batch_size,
-        )
+        return write_rows(connection, opts.db_table, columns, full, batch_size=batch_size)
+
+
+def _sqlite_instant(value: Any) -> Any:
+    """The text Django's SQLite adapter (``adapt_datetimefield_value``) makes of ``value``: an
+    aware instant in UTC, without offset, microseconds only when there are some. Computed here
+    for aware values in 5.9 µs instead of the adapter's 12.9 µs (a tenth of the demo writes
+    445,000 of them); anything else goes to the adapter itself."""
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(dt.UTC).isoformat(" ")[:-6]  # less "+00:00"
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def _adapted(
+    rows: Iterable[Sequence[Any]], indexes: Sequence[int], adapt: Any
+) -> Iterable[Sequence[Any]]:
+    """``rows`` with the values at ``indexes`` passed through ``adapt``."""
+    for row in rows:
+        values = list(row)
+        for i in indexes:
+            values[i] = adapt(values[i])
+        yield values
 
 
 def write_rows(
@@ -66,7 +98,8 @@ def write_rows(
     """Write ``rows`` (values in the order of ``columns``, as the columns store them) into
     ``table``: one ``COPY … FROM STDIN`` stream on PostgreSQL, ``executemany`` in batches of
     ``batch_size`` elsewhere. Errors are Django's (a refused row is an ``IntegrityError``).
-    Returns the number of rows written.
+    Instants must be what the backend's adapter makes of them (on SQLite the text of
+    ``db.ops.adapt_datetimefield_value``: UTC, no offset). Returns the number of rows written.
     """
     quote = db.ops.quote_name
     names = ", ".join(quote(c) for c in columns)

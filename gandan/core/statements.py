@@ -29,6 +29,7 @@ queries are logged where Django logs them (tests, ``DEBUG``).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
@@ -122,8 +123,16 @@ def _converters(model: type[models.Model], vendor: str) -> list[tuple[int, list[
 def fetch(sql: str, params: Sequence[Any], *models_: type[models.Model]) -> list[tuple[Any, ...]]:
     """Run ``sql`` (a prepared statement on PostgreSQL) and make each row into one instance of
     each of ``models_``, in order: the row must hold :func:`columns` of each, one after the
-    other. Returns a tuple of instances per row."""
+    other. Returns a tuple of instances per row.
+
+    Datetime parameters are sent as the ORM sends them (on SQLite: UTC text without an
+    offset, the way the column stores them; decision 0002), so comparisons agree with the ORM's.
+    """
     db = _db()
+    if db.vendor != "postgresql":
+        params = [
+            db.ops.adapt_datetimefield_value(p) if isinstance(p, dt.datetime) else p for p in params
+        ]
     with cursor() as c:
         c.execute(sql, params)
         rows = c.fetchall()
