@@ -56,9 +56,17 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    from django.db import connection
+
     from gandan.core.rules import load_all
     from gandan.geo.services import units_load
 
+    # Only ever into a test database: when pytest-django made none (no test asked for the
+    # database), the connection would be the configured one.
+    name = str(connection.settings_dict["NAME"])
+    test_name = connection.settings_dict.get("TEST", {}).get("NAME")
+    if not (name.startswith("test_") or "memory" in name or (test_name and name == test_name)):
+        pytest.fail(f"Refusing to load units into {name!r}: not a test database.", pytrace=False)
     with django_db_blocker.unblock():
         units_load()
         load_all()
