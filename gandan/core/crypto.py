@@ -22,13 +22,17 @@ from django.conf import settings
 from django.db import models
 
 
-@lru_cache(maxsize=1)
-def _keys() -> tuple[Fernet, bytes]:
-    master = settings.GANDAN_FIELD_KEY
+def derive_keys(master: str) -> tuple[Fernet, bytes]:
+    """The cipher and the blind-index key derived from a master field key."""
     material = HKDF(algorithm=hashes.SHA256(), length=64, salt=b"gandan-fields", info=b"v1").derive(
         master.encode()
     )
     return Fernet(base64.urlsafe_b64encode(material[:32])), material[32:]
+
+
+@lru_cache(maxsize=1)
+def _keys() -> tuple[Fernet, bytes]:
+    return derive_keys(settings.GANDAN_FIELD_KEY)
 
 
 def encrypt(value: str) -> str:
@@ -66,3 +70,14 @@ def mask_citizen_id(value: str | None) -> str:
     if len(value) <= 7:
         return "•" * len(value)
     return value[:3] + "•" * (len(value) - 7) + value[-4:]
+
+
+def blind_index_sources(model: type[models.Model]) -> dict[str, Any]:
+    """A model's blind-index columns, each with the function giving the text it hashes (""
+    for none): declared on the model as ``BLIND_INDEXES``, so that a key rotation
+    (``gandan rotate_field_key``) recomputes them all."""
+    return dict(getattr(model, "BLIND_INDEXES", {}))
+
+
+def encrypted_fields(model: type[models.Model]) -> list[str]:
+    return [f.name for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]

@@ -4,6 +4,8 @@ the rules (positions, standards, quotas, grading scales) that the law sets for t
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from django.db import models
 from django.db.models import Q
@@ -259,6 +261,10 @@ class Official(StampedModel, ArchivableModel):
         "chỉ mục số định danh", max_length=64, unique=True, editable=False
     )
     province_code = models.CharField("mã tỉnh", max_length=4, db_index=True)
+    # What each blind index hashes (core.crypto; recomputed when the field key rotates).
+    BLIND_INDEXES: ClassVar[dict[str, Callable[[Any], str]]] = {
+        "citizen_id_index": lambda official: official.citizen_id
+    }
 
     objects = OfficialQuerySet.as_manager()
 

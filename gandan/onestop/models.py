@@ -13,7 +13,8 @@ on-time metric compares the end with ``due_at``, never with a new appointment.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Self
+from collections.abc import Callable
+from typing import Any, ClassVar, Self
 
 from django.conf import settings
 from django.db import models
@@ -223,6 +224,13 @@ class Channel(models.IntegerChoices):
     POST = 3, "Bưu chính công ích"
 
 
+def lookup_source(code: str, value: str) -> str:
+    """What a dossier's look-up key hashes: its code and the last four digits of ``value``
+    (a citizen ID or a phone), or "" when ``value`` has fewer than four digits."""
+    digits = "".join(ch for ch in value or "" if ch.isdigit())
+    return f"onestop:{code}:{digits[-4:]}" if len(digits) >= 4 else ""
+
+
 def result_path(instance: Dossier, filename: str) -> str:
     return f"onestop/{instance.province_code}/{instance.code}/ket-qua/{filename}"
 
@@ -260,6 +268,12 @@ class Dossier(StampedModel):
     # look-up compares them without decrypting anything or storing the digits.
     lookup_id_key = models.CharField(max_length=64, blank=True, editable=False)
     lookup_phone_key = models.CharField(max_length=64, blank=True, editable=False)
+    # What each blind index hashes (core.crypto; recomputed when the field key rotates): the
+    # public look-up's code and last four digits (onestop.services.lookup_key).
+    BLIND_INDEXES: ClassVar[dict[str, Callable[[Any], str]]] = {
+        "lookup_id_key": lambda d: lookup_source(d.code, d.applicant_id),
+        "lookup_phone_key": lambda d: lookup_source(d.code, d.applicant_phone),
+    }
 
     submitted_at = models.DateTimeField("nộp lúc")  # online: when filed; else = received
     received_at = models.DateTimeField("tiếp nhận lúc", null=True, blank=True)

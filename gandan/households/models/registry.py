@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, ClassVar
+
 from django.db import models
 from django.db.models import Q
 
@@ -152,6 +155,10 @@ class Member(StampedModel, ValidityModel):
     citizen_id_index = models.CharField(
         "chỉ mục số định danh", max_length=64, blank=True, db_index=True, editable=False
     )
+    # What each blind index hashes (core.crypto; recomputed when the field key rotates).
+    BLIND_INDEXES: ClassVar[dict[str, Callable[[Any], str]]] = {
+        "citizen_id_index": lambda member: member.citizen_id or ""
+    }
 
     objects = ValidityQuerySet.as_manager()
 

@@ -71,11 +71,6 @@ def lookup_key(code: str, digits: str) -> str:
     return blind_index(f"onestop:{code}:{digits}")
 
 
-def _last4(value: str) -> str:
-    digits = "".join(ch for ch in value if ch.isdigit())
-    return digits[-4:] if len(digits) >= 4 else ""
-
-
 @dataclass(frozen=True)
 class Applicant:
     name: str
@@ -265,14 +260,9 @@ def _receive(
     # The number last: the day's counter row stays locked from here to the commit, so every
     # other receipt of the unit that day waits only for the writes below.
     dossier.code = dossier_code_next(unit, timezone.localtime(at).date())
-    dossier.lookup_id_key = (
-        lookup_key(dossier.code, _last4(applicant.citizen_id))
-        if _last4(applicant.citizen_id)
-        else ""
-    )
-    dossier.lookup_phone_key = (
-        lookup_key(dossier.code, _last4(applicant.phone)) if _last4(applicant.phone) else ""
-    )
+    for column, text in Dossier.BLIND_INDEXES.items():
+        source = text(dossier)
+        setattr(dossier, column, blind_index(source) if source else "")
     # Two prepared statements (core.statements): the ORM takes longer to compose them than
     # the database takes to run them, on every receipt.
     statements.insert([dossier])
