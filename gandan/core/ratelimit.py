@@ -13,14 +13,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.http import HttpRequest
 
-
-def client_address(request: HttpRequest) -> str:
-    """The address the connection came from.
-
-    Behind a reverse proxy, the proxy must put the real address in REMOTE_ADDR; trusting a
-    client-sent X-Forwarded-For would let anyone dodge a limit.
-    """
-    return str(request.META.get("REMOTE_ADDR") or "unknown")
+from gandan.core.clients import client_address
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,10 @@ def _fast_passwords(settings):
 
 
 def _post_login(client, username, password, **extra):
-    return client.post(LOGIN, {"username": username, "password": password, **extra})
+    """Lower-case keywords are form fields, upper-case ones the request's META."""
+    meta = {key: value for key, value in extra.items() if key.isupper()}
+    fields = {key: value for key, value in extra.items() if not key.isupper()}
+    return client.post(LOGIN, {"username": username, "password": password, **fields}, **meta)
 
 
 def _signed_in(client):
@@ -104,16 +107,61 @@ def test_five_wrong_passwords_lock_the_login_even_against_the_right_password(per
     assert "Tạm khóa đăng nhập" in page
     assert "15 phút" in page
     assert not _signed_in(client)
-    # A fresh client (same address) is refused too: the lock is on the account and address.
+    # A fresh client is refused too, from this address and from any other.
     assert _post_login(Client(), "official_a", PASSWORD).status_code == 429
+    assert _post_login(Client(), "official_a", PASSWORD, REMOTE_ADDR="10.9.9.9").status_code == 429
 
 
-def test_the_lock_of_one_account_leaves_the_others_alone(personas):
-    client = Client()
-    _fail(client, 5)
-    response = _post_login(Client(), "official_b", PASSWORD)
+def test_the_lock_of_one_account_leaves_the_others_alone_elsewhere(personas):
+    _fail(Client(), 5)
+    response = _post_login(Client(), "official_b", PASSWORD, REMOTE_ADDR="10.9.9.9")
     assert response.status_code == 302
     assert response["Location"] == "/staff/"
+
+
+def test_guesses_spread_over_addresses_still_lock_the_account(personas):
+    codes = [
+        _post_login(Client(), "official_a", WRONG, REMOTE_ADDR=f"10.0.0.{n}").status_code
+        for n in range(1, 6)
+    ]
+    assert codes == [200, 200, 200, 200, 429]
+    right = _post_login(Client(), "official_a", PASSWORD, REMOTE_ADDR="10.0.0.77")
+    assert right.status_code == 429
+
+
+def test_guesses_spread_over_accounts_lock_the_address(personas):
+    names = ["official_a", "official_b", "viewer_a", "leader", "nobody"]
+    codes = [_post_login(Client(), name, WRONG).status_code for name in names]
+    assert codes == [200, 200, 200, 200, 429]
+    assert _post_login(Client(), "official_b", PASSWORD).status_code == 429
+    # Another address signs in to the same accounts.
+    assert _post_login(Client(), "official_b", PASSWORD, REMOTE_ADDR="10.9.9.9").status_code == 302
+
+
+def _behind_proxy(client_address, username, password):
+    return _post_login(
+        Client(),
+        username,
+        password,
+        REMOTE_ADDR="192.0.2.10",
+        HTTP_X_FORWARDED_FOR=f"{client_address}, 192.0.2.9",
+    )
+
+
+def test_behind_trusted_proxies_each_client_is_counted_apart(personas, settings):
+    settings.GANDAN_TRUSTED_PROXIES = ["192.0.2.0/28"]
+    assert [_behind_proxy("203.0.113.5", "nobody", WRONG).status_code for _ in range(5)][-1] == 429
+    # The proxy's other clients are not locked out with the one who guessed.
+    assert _behind_proxy("203.0.113.6", "official_a", PASSWORD).status_code == 302
+
+
+def test_without_a_trusted_proxy_a_forwarded_address_is_ignored(personas):
+    # A client that names a new address in each request is still one address.
+    codes = [
+        _post_login(Client(), "nobody", WRONG, HTTP_X_FORWARDED_FOR=f"198.51.100.{n}").status_code
+        for n in range(5)
+    ]
+    assert codes[-1] == 429
 
 
 def _at(start, minutes):
