@@ -352,8 +352,7 @@ from django.db.models import Max
 from django.utils import timezone
 call_command("migrate", verbosity=0)
 import psycopg
-from rest_framework.authtoken.models import Token
-from gandan.accounts.services import membership_grant
+from gandan.accounts.services import membership_grant, token_issue
 from gandan.core.rules import load_all
 from gandan.geo.models import REFORM_DATE, Level, Unit
 from gandan.geo.services import units_load
@@ -372,7 +371,7 @@ others = [c for c in communes if c != hot][:7]
 tokens = []
 for n in range(clients):
     membership = membership_grant(username=f"bench{n}", role="province_specialist", unit=province)
-    tokens.append(Token.objects.create(user=membership.user).key)
+    tokens.append(token_issue(user=membership.user))
 procedures = {}
 for code in ("1.004873", "2.000908", "1.001193"):
     version = Procedure.objects.get(code=code).versions.order_by("-valid_from").first()

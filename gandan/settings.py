@@ -5,6 +5,8 @@ once and kept in ``var/``. Production (``GANDAN_ENV=production``) refuses to sta
 insecure key or with DEBUG on.
 """
 
+import datetime as dt
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -103,7 +105,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -131,6 +133,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "gandan.accounts.sessions.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "gandan.core.security.NoStoreMiddleware",
@@ -229,10 +232,45 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:staff_home"
 LOGOUT_REDIRECT_URL = "portal:home"
 
-# Login throttling: five failures for one username from one address lock it for 15 minutes.
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated):
+# the client address of every limit, lockout and log (gandan.core.clients).
+GANDAN_TRUSTED_PROXIES = _env_list("GANDAN_TRUSTED_PROXIES", "")
+for _proxy in GANDAN_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"GANDAN_TRUSTED_PROXIES: {_proxy!r} is not an address or a network."
+        ) from None
+
+# A signed-in session ends after GANDAN_SESSION_IDLE_MINUTES without a request, and in any
+# case GANDAN_SESSION_HOURS after signing in (gandan.accounts.sessions).
+GANDAN_SESSION_IDLE_MINUTES = int(os.environ.get("GANDAN_SESSION_IDLE_MINUTES", "30"))
+GANDAN_SESSION_HOURS = int(os.environ.get("GANDAN_SESSION_HOURS", "12"))
+SESSION_COOKIE_AGE = GANDAN_SESSION_HOURS * 3600
+
+# Mail (password reset links): SMTP when GANDAN_EMAIL_HOST is set, else written to the
+# server's log (the embedded mode).
+GANDAN_EMAIL_HOST = os.environ.get("GANDAN_EMAIL_HOST", "")
+if GANDAN_EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = GANDAN_EMAIL_HOST
+    EMAIL_PORT = int(os.environ.get("GANDAN_EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("GANDAN_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("GANDAN_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = _env_bool("GANDAN_EMAIL_TLS", default=True)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("GANDAN_EMAIL_FROM", "gandan@localhost")
+PASSWORD_RESET_TIMEOUT = 3600  # seconds a reset link stays valid
+
+# Login throttling: five failures on one account (from any address) lock that account, and
+# five failures from one address (on any accounts) lock that address, for 15 minutes after the
+# last try; a successful sign-in clears its account's and its address's count.
 AXES_FAILURE_LIMIT = int(os.environ.get("GANDAN_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "gandan.core.clients.client_ip"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -335,8 +373,10 @@ CONTENT_SECURITY_POLICY = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # The token first: a request without credentials is answered 401 with the
+        # WWW-Authenticate header naming the token scheme.
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -346,14 +386,24 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "gandan.core.api.exception_handler",
     # Counted in the shared cache, so every process of the server counts the same requests.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "gandan.core.throttles.AnonRateThrottle",
+        "gandan.core.throttles.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("GANDAN_API_RATE_ANON", "120/min"),
         "user": os.environ.get("GANDAN_API_RATE_USER", "100/s"),
     },
 }
+# API tokens (django-rest-knox): stored as SHA-512 digests, shown once when issued
+# (`gandan token`), valid GANDAN_API_TOKEN_DAYS days, revoked one by one or all together;
+# read from the Authorization header only ("Authorization: Token gd_…").
+REST_KNOX = {
+    "TOKEN_TTL": dt.timedelta(days=int(os.environ.get("GANDAN_API_TOKEN_DAYS", "90"))),
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_PREFIX": "gd_",
+    "AUTO_REFRESH": False,
+}
+
 # Vietnamese writes 1.234.567: Django's vi locale sets the separator but not the grouping.
 NUMBER_GROUPING = 3
 

@@ -8,7 +8,8 @@ from typing import Any
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
+from knox.settings import knox_settings
 
 from gandan.accounts.events import AccountEvent
 from gandan.accounts.models import Membership, Role, User
@@ -115,9 +116,50 @@ def membership_grant(
 
 
 @transaction.atomic
-def token_renew(*, user: User, actor: Any = None) -> str:
-    """Replace the user's API token with a new one and return it (the old one stops working)."""
-    Token.objects.filter(user=user).delete()
-    token = Token.objects.create(user=user)
-    event_record(kind=AccountEvent.TOKEN_RENEWED, subject=user, actor=actor)
-    return str(token.key)
+def token_issue(*, user: User, days: int | None = None, actor: Any = None) -> str:
+    """A new API token for ``user``, returned once: only its digest is kept.
+
+    It expires after ``days`` (the installation's ``GANDAN_API_TOKEN_DAYS`` if not given).
+    """
+    if days is not None and not 1 <= days <= 3650:
+        raise ValidationError({"days": "Thời hạn của mã truy cập phải từ 1 đến 3650 ngày."})
+    ttl = dt.timedelta(days=days) if days is not None else knox_settings.TOKEN_TTL
+    token, key = AuthToken.objects.create(user=user, expiry=ttl)
+    event_record(
+        kind=AccountEvent.TOKEN_ISSUED,
+        subject=user,
+        actor=actor,
+        data={"token": token.token_key, "expiry": token.expiry.isoformat()},
+    )
+    return str(key)
+
+
+@transaction.atomic
+def token_revoke(*, user: User, token_key: str | None = None, actor: Any = None) -> int:
+    """Revoke one of ``user``'s API tokens (by its ``token_key``, the first characters shown
+    in lists) or, without one, all of them; returns how many stopped working."""
+    tokens = AuthToken.objects.filter(user=user)
+    if token_key is not None:
+        tokens = tokens.filter(token_key=token_key)
+    revoked = [str(key) for key in tokens.values_list("token_key", flat=True)]
+    if not revoked:
+        return 0
+    tokens.delete()
+    event_record(
+        kind=AccountEvent.TOKEN_REVOKED, subject=user, actor=actor, data={"tokens": revoked}
+    )
+    return len(revoked)
+
+
+@transaction.atomic
+def token_renew(*, user: User, days: int | None = None, actor: Any = None) -> str:
+    """Revoke every API token of the user and issue a new one (returned once)."""
+    token_revoke(user=user, actor=actor)
+    return token_issue(user=user, days=days, actor=actor)
+
+
+@transaction.atomic
+def password_change_record(*, user: User, by_reset: bool) -> None:
+    """Record that ``user`` changed their own password (signed in, or through a reset link)."""
+    kind = AccountEvent.PASSWORD_RESET if by_reset else AccountEvent.PASSWORD_CHANGED
+    event_record(kind=kind, subject=user, actor=user)

@@ -24,7 +24,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.csrf import csrf_exempt
-from rest_framework.authentication import TokenAuthentication
+from knox.auth import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
 from gandan.core.ratelimit import Limit
@@ -137,6 +137,13 @@ def open311_view(
                 response = _errors(fmt, 405, f"Không hỗ trợ phương thức {request.method}.")
                 response["Allow"] = ", ".join(sorted(allowed))
                 return response
+            if "api_key" in request.GET:
+                return _errors(
+                    fmt,
+                    400,
+                    "Không gửi api_key trong địa chỉ (URL), vì địa chỉ được ghi lại trong nhật ký "
+                    "và lịch sử trình duyệt: gửi api_key trong thân yêu cầu POST.",
+                )
             jurisdiction = request.POST.get("jurisdiction_id") or request.GET.get("jurisdiction_id")
             if jurisdiction and jurisdiction != _jurisdiction():
                 return _errors(
@@ -404,13 +411,14 @@ def _post_limit() -> Limit:
 
 def _api_user(request: HttpRequest) -> Any:
     """The user behind the request's ``api_key``: the same API token, checked by the same
-    authentication as ``/api/v1/`` (DRF's), only carried in the standard's own field."""
-    key = (request.POST.get("api_key") or request.GET.get("api_key") or "").strip()
+    authentication as ``/api/v1/``, only carried in the standard's own field of the POST body
+    (a key in the URL is refused before this: addresses end up in logs and histories)."""
+    key = (request.POST.get("api_key") or "").strip()
     if not key:
         return None
     try:
-        user, _token = TokenAuthentication().authenticate_credentials(key)
-    except AuthenticationFailed:
+        user, _token = TokenAuthentication().authenticate_credentials(key.encode())
+    except (AuthenticationFailed, UnicodeError):
         return None
     return user
 

@@ -205,10 +205,11 @@ def test_granting_twice_adds_a_membership_to_the_same_user(db):
 
 
 @pytest.mark.usefixtures("fast_passwords")
-def test_token_prints_a_40_character_key(personas):
+def test_token_prints_a_prefixed_random_key(personas):
     key = _token("official_a")
-    assert len(key) == 40
-    assert key.isalnum()
+    assert key.startswith("gd_")
+    assert len(key) == 67
+    assert key[3:].isalnum()
 
 
 @pytest.mark.usefixtures("fast_passwords")
@@ -218,8 +219,7 @@ def test_a_new_token_replaces_the_old_one(personas):
     assert first != second
     client = Client()
     old = client.get("/api/v1/units/?level=province", HTTP_AUTHORIZATION=f"Token {first}")
-    # DRF answers 403 rather than 401 because session authentication comes first.
-    assert old.status_code == 403
+    assert old.status_code == 401
     assert old.json()["code"] == "authentication_failed"
     new = client.get("/api/v1/units/?level=province", HTTP_AUTHORIZATION=f"Token {second}")
     assert new.status_code == 200
@@ -239,7 +239,7 @@ def test_a_token_opens_the_api(personas, url):
 @pytest.mark.usefixtures("fast_passwords")
 def test_a_token_authenticates_as_its_user(personas):
     # The API root lists the endpoints to signed-in callers only (DRF's default permission).
-    assert Client().get("/api/v1/").status_code == 403
+    assert Client().get("/api/v1/").status_code == 401
     key = _token("official_a")
     assert Client().get("/api/v1/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
 
@@ -247,7 +247,8 @@ def test_a_token_authenticates_as_its_user(personas):
 @pytest.mark.usefixtures("fast_passwords")
 def test_a_made_up_token_is_refused(personas):
     response = Client().get("/api/v1/units/", HTTP_AUTHORIZATION="Token " + "0" * 40)
-    assert response.status_code == 403
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
     assert response.json()["code"] == "authentication_failed"
 
 

@@ -33,15 +33,17 @@ def everyone(status: int) -> dict[str, Any]:
     return dict.fromkeys(PERSONA_NAMES, status)
 
 
+# The API to a caller without credentials: 401, with WWW-Authenticate naming the token scheme.
+API_ANONYMOUS = 401
 STAFF_ONLY = expect(200, 200, 200, 200, LOGIN)
-API_SIGNED_IN = expect(200, 200, 200, 200, 403)  # DRF's default IsAuthenticated
+API_SIGNED_IN = expect(200, 200, 200, 200, API_ANONYMOUS)  # DRF's default IsAuthenticated
 # Something of commune A: its staff and the province read it, commune B finds nothing (404).
 SCOPED_PAGE = expect(200, 200, 404, 200, LOGIN)
-SCOPED_API = expect(200, 200, 404, 200, 403)  # anonymous: DRF's 403 (session auth first)
+SCOPED_API = expect(200, 200, 404, 200, API_ANONYMOUS)
 # A personal record of commune A (a household, a personnel file, a dossier): its staff and the
-# province read it; a viewer reads figures only; anonymous: the login page (DRF: 403).
+# province read it; a viewer reads figures only; anonymous: the login page (the API: 401).
 RECORD_OF_A = expect(200, 404, 404, 200, LOGIN)
-RECORD_OF_A_API = expect(200, 404, 404, 200, 403)
+RECORD_OF_A_API = expect(200, 404, 404, 200, API_ANONYMOUS)
 
 
 @dataclass(frozen=True)

@@ -736,3 +736,15 @@ def test_a_stored_photo_keeps_no_gps_position_or_device(api_key):
     assert served["Content-Type"] == "image/jpeg"
     with Image.open(io.BytesIO(b"".join(served.streaming_content))) as image:
         assert not image.getexif() and "exif" not in image.info
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_an_api_key_in_the_address_is_refused_and_stores_nothing(method, api_key):
+    before = Report.objects.count()
+    url = f"{BASE}/requests.json?api_key={api_key}"
+    if method == "post":
+        response = Client().post(url, urlencode(good_post(api_key)), content_type=FORM)
+    else:
+        response = Client().get(url)
+    assert_errors(response, 400, "thân yêu cầu POST")
+    assert Report.objects.count() == before

@@ -472,7 +472,7 @@ API = "/api/v1/feedback/reports/"
 
 
 def test_the_api_refuses_anonymous_users(personas):
-    assert personas.client("anonymous").get(API).status_code == 403
+    assert personas.client("anonymous").get(API).status_code == 401
 
 
 def test_the_api_lists_the_reports_in_scope_without_contact(personas):

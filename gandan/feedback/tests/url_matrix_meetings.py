@@ -1,6 +1,7 @@
 """Who may open the meeting and task pages."""
 
 from gandan.core.testing.url_matrix import (
+    API_ANONYMOUS,
     LOGIN,
     SCOPED_API,
     SCOPED_PAGE,
@@ -33,15 +34,19 @@ URLS.update(
         "api/v1/^meetings/(?P<pk>[^/.]+)/$": Row(
             lambda p: f"/api/v1/meetings/{meeting_task(p).opinion.meeting_id}/", everyone(200)
         ),
-        "api/v1/^tasks/$": Row(lambda p: "/api/v1/tasks/", expect(200, 200, 200, 200, 403)),
+        "api/v1/^tasks/$": Row(
+            lambda p: "/api/v1/tasks/", expect(200, 200, 200, 200, API_ANONYMOUS)
+        ),
         "api/v1/^tasks/(?P<pk>[^/.]+)/$": Row(
             lambda p: f"/api/v1/tasks/{meeting_task(p).pk}/", SCOPED_API
         ),
         "api/v1/^tasks/(?P<pk>[^/.]+)/act/$": Row(
             lambda p: f"/api/v1/tasks/{meeting_task(p).pk}/act/",
-            expect(405, 405, 405, 405, 403),
+            expect(405, 405, 405, 405, API_ANONYMOUS),
             post_data=lambda p: {"action": "progress", "text": "Đang làm"},
-            post=expect(404, 404, 404, 404, 403),  # only the lead agency's unit records progress
+            post=expect(
+                404, 404, 404, 404, API_ANONYMOUS
+            ),  # only the lead agency's unit records progress
         ),
     }
 )

@@ -6,6 +6,7 @@ from typing import Any
 
 from gandan.core.testing.personas import Personas, kept_on_personas
 from gandan.core.testing.url_matrix import (
+    API_ANONYMOUS,
     API_SIGNED_IN,
     RECORD_OF_A_API,
     Row,
@@ -41,10 +42,10 @@ def _dossier(personas: Personas, suffix: str = "/") -> str:
     return f"/api/v1/dossiers/{dossier_of_a(personas).code}{suffix}"
 
 
-WRITERS_OF_A = expect(200, 404, 404, 404, 403)
+WRITERS_OF_A = expect(200, 404, 404, 404, API_ANONYMOUS)
 # A writer of commune A receives there; B and the leader (read-only roles here) find no such unit.
-RECEIVERS_OF_A = expect(201, 404, 404, 404, 403)
-POST_ONLY = expect(405, 405, 405, 405, 403)
+RECEIVERS_OF_A = expect(201, 404, 404, 404, API_ANONYMOUS)
+POST_ONLY = expect(405, 405, 405, 405, API_ANONYMOUS)
 
 URLS: dict[str, Row] = {
     **with_format_suffix(

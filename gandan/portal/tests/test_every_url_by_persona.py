@@ -53,6 +53,20 @@ CORE_URLS: dict[str, Row] = {
         post_data=lambda p: {},
         post=everyone(302),
     ),
+    "accounts/": Row(lambda p: "/accounts/", STAFF_ONLY),
+    "accounts/tokens/<str:token_key>/revoke/": Row(
+        lambda p: "/accounts/tokens/gd_0000000000000/revoke/",
+        expect(405, 405, 405, 405, LOGIN),  # POST only
+        post_data=lambda p: {},
+        post=expect(302, 302, 302, 302, LOGIN),  # one's own tokens only: none here
+    ),
+    "accounts/password/": Row(lambda p: "/accounts/password/", STAFF_ONLY),
+    "accounts/password/reset/": Row(lambda p: "/accounts/password/reset/", everyone(200)),
+    "accounts/password/reset/sent/": Row(lambda p: "/accounts/password/reset/sent/", everyone(200)),
+    "accounts/password/reset/<uidb64>/<token>/": Row(
+        lambda p: "/accounts/password/reset/MQ/cz2x7k-0123456789abcdef/", everyone(200)
+    ),
+    "accounts/password/reset/done/": Row(lambda p: "/accounts/password/reset/done/", everyone(200)),
     # Unit registry (public)
     "units/": Row(lambda p: "/units/", everyone(200)),
     "units/search/": Row(lambda p: "/units/search/?q=hue", everyone(200)),
