@@ -26,7 +26,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from gandan.accounts.access import access_unit_by_code
-from gandan.core.api import not_found, service_refusals
+from gandan.core.api import LocalTimeField, not_found, service_refusals
 from gandan.core.crypto import mask_citizen_id
 from gandan.geo.models import Unit
 from gandan.onestop import services
@@ -63,7 +63,7 @@ class ProcedureSerializer(serializers.Serializer[Any]):
     time_limit = serializers.IntegerField()
     time_unit = serializers.CharField()
     time_limit_label = serializers.CharField()
-    cutoff = serializers.TimeField(allow_null=True)
+    cutoff = LocalTimeField(allow_null=True)
     time_verified = serializers.BooleanField()
     fee = serializers.IntegerField()
     fee_note = serializers.CharField()
@@ -272,7 +272,14 @@ class DossierViewSet(viewsets.GenericViewSet[Dossier]):
         return Response(DossierSerializer(dossier).data, status=answer)
 
     @extend_schema(request=TransitionSerializer, responses=DossierSerializer)
-    @action(detail=True, methods=["post"], url_path="transitions")
+    # The actions offered (GET) are a short list, not a page: no limit, offset or filters.
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="transitions",
+        pagination_class=None,
+        filter_backends=[],
+    )
     def transition(self, request: Request, code: str, *args: Any, **kwargs: Any) -> Response:
         with not_found("Không tìm thấy hồ sơ."):
             dossier = access_dossier_by_code(request.user, code, for_write=True)
