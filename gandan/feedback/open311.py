@@ -38,6 +38,9 @@ SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-03-01T00:00:00+07:00"  # when this endpoint's behaviour last changed
 MAX_RESULTS = 1000  # the standard's default cap on GET requests
 WINDOW = dt.timedelta(days=90)  # the standard's default and widest date range
+# The years a date filter may name: around them, a time zone or the 90-day window would step
+# outside what Python and the database can hold (9999-12-31, year 1).
+YEARS = range(1900, 3000)
 YES_NO = [{"key": "yes", "name": "Có"}, {"key": "no", "name": "Không"}]
 OPEN311_TYPES = {"string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"}
 # XML 1.0 cannot carry these control characters at all, even escaped.
@@ -338,6 +341,10 @@ def _instant(value: str, name: str, *, end: bool) -> dt.datetime:
     if parsed is None:
         raise ValidationError(
             {name: f"“{value}” không phải ngày giờ ISO 8601 (ví dụ 2026-03-01T08:00:00+07:00)."}
+        )
+    if parsed.year not in YEARS:
+        raise ValidationError(
+            {name: f"“{value}”: chỉ tìm được từ năm {YEARS.start} đến năm {YEARS.stop - 1}."}
         )
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed)

@@ -551,6 +551,11 @@ def test_an_end_date_alone_looks_90_days_back():
         ({"start_date": "2026-03-01", "end_date": "2026-02-01"}, "trước ngày bắt đầu"),
         ({"start_date": "2025-01-01", "end_date": "2026-01-01"}, "90 ngày"),
         ({"status": "pending"}, "open, closed"),
+        # Beyond what a date can hold once moved to another time zone or by 90 days.
+        ({"start_date": "9999-12-31"}, "start_date"),
+        ({"start_date": "0001-01-01"}, "năm 1900"),
+        ({"end_date": "0001-01-01T00:00:00+14:00"}, "end_date"),
+        ({"end_date": "9999-12-31T23:59:59-12:00"}, "năm 2999"),
     ],
 )
 def test_malformed_filters_are_a_400(fmt, params, words):
