@@ -134,6 +134,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "gandan.core.security.NoStoreMiddleware",
+    # A NUL in a path, query or form is a 400 before any view (PostgreSQL cannot store it).
+    "gandan.core.security.NullCharacterMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "gandan.core.timeouts.RequestTimeoutMiddleware",
     # Last, so that it sees the outcome of authentication (django-axes requires it).

@@ -18,7 +18,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -28,7 +27,8 @@ from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
 from gandan.core.ratelimit import Limit
-from gandan.core.validators import check_phone
+from gandan.core.security import NUL_MESSAGE, fields_with_nul
+from gandan.core.validators import check_email, check_phone
 from gandan.feedback import selectors
 from gandan.feedback.models import HIDDEN_TEXT, OPEN_STATUSES, Category, Channel, Report, Status
 from gandan.feedback.services import check_text, report_submit
@@ -140,6 +140,9 @@ def open311_view(
                 response = _errors(fmt, 405, f"Không hỗ trợ phương thức {request.method}.")
                 response["Allow"] = ", ".join(sorted(allowed))
                 return response
+            nul = fields_with_nul(request)
+            if nul:
+                return _errors(fmt, 400, *(f"{name}: {NUL_MESSAGE}" for name in nul))
             jurisdiction = request.POST.get("jurisdiction_id") or request.GET.get("jurisdiction_id")
             if jurisdiction and jurisdiction != _jurisdiction():
                 return _errors(
@@ -150,6 +153,7 @@ def open311_view(
                 )
             return view(request, *args, fmt=fmt, **kwargs)
 
+        wrapped.null_characters_checked = True  # type: ignore[attr-defined]  # in its format
         return wrapped
 
     return decorate
@@ -463,12 +467,7 @@ def _submit(request: HttpRequest, user: Any) -> Report:
                 "chỉ có địa chỉ (address_string, address_id) là chưa đủ."
             }
         )
-    email = data.get("email", "").strip()
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            raise ValidationError({"email": f"“{email}” không phải địa chỉ email."}) from None
+    email = check_email(data.get("email", ""))
     phone = check_phone(data.get("phone", ""), field="phone")
     description = check_text(data.get("description", ""), "description")
     answers = _answers(category, data)
