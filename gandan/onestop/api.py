@@ -106,7 +106,24 @@ class ReceiveSerializer(serializers.Serializer[Any]):
     documents = serializers.ListField(child=serializers.CharField(), default=list)
     digitised = serializers.BooleanField(default=False)
     reused = serializers.BooleanField(default=False)
-    received_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    received_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Thời điểm tiếp nhận, trong hôm nay (giờ Việt Nam); mặc định: lúc gửi",
+    )
+
+    def validate_received_at(self, value: dt.datetime | None) -> dt.datetime | None:
+        # A receipt typed in later the same day keeps the hour the applicant came; an earlier
+        # day would start the time limit before the desk recorded anything, so a late dossier
+        # could be made to look on time. The future is the service's to refuse.
+        today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+        if value is not None and value < today:
+            raise serializers.ValidationError(
+                f"Chỉ ghi được thời điểm tiếp nhận trong hôm nay (từ 00:00 {today:%d/%m/%Y}).",
+                code="received_before_today",
+            )
+        return value
 
 
 class DossierSerializer(serializers.ModelSerializer[Dossier]):
