@@ -33,8 +33,11 @@ from gandan.officials.tests.url_matrix_people import official_of_a
 from gandan.onestop.tests.factories import MARITAL
 from gandan.onestop.tests.url_matrix_api import dossier_of_a
 
+# About a minute on each database (2 cores), with the set-up: the slow step (`make test`).
+pytestmark = pytest.mark.slow
+
 CHECKS = [not_a_server_error, response_schema_conformance]
-# Enough to reach every parameter of every operation; the whole module stays near a minute.
+# Enough to reach every parameter of every operation, beside schemathesis' coverage cases.
 FUZZ = hypothesis.settings(
     max_examples=15,
     deadline=None,
