@@ -137,6 +137,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "gandan.core.security.NoStoreMiddleware",
+    # A NUL in a path, query or form is a 400 before any view (PostgreSQL cannot store it).
+    "gandan.core.security.NullCharacterMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "gandan.core.timeouts.RequestTimeoutMiddleware",
     # Last, so that it sees the outcome of authentication (django-axes requires it).
@@ -380,7 +382,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    # Limit and offset, at most 500 rows a page (gandan.core.api.Pagination).
+    "DEFAULT_PAGINATION_CLASS": "gandan.core.api.Pagination",
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "gandan.core.api.exception_handler",

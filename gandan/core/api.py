@@ -9,10 +9,49 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail, NotFound
+from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class Pagination(LimitOffsetPagination):
+    """Every list of the API: ``?limit=`` and ``?offset=``, at most ``max_limit`` rows a page.
+
+    A larger ``limit`` gives ``max_limit`` rows (with the link to the next page), never a
+    page the database cannot address; the schema says so.
+    """
+
+    max_limit = 500
+    limit_query_description = f"Số dòng mỗi trang (tối đa {max_limit})"
+    offset_query_description = "Vị trí dòng đầu tiên của trang"
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters: list[dict[str, Any]] = super().get_schema_operation_parameters(view)
+        bounds = {self.limit_query_param: self.max_limit, self.offset_query_param: None}
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 0
+            if bounds[parameter["name"]] is not None:
+                parameter["schema"]["maximum"] = bounds[parameter["name"]]
+        return parameters
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$",
+        "example": "15:00:00",
+        "description": "Giờ trong ngày, giờ Việt Nam (HH:MM:SS)",
+    }
+)
+class LocalTimeField(serializers.TimeField):
+    """A time of day on Việt Nam's clock (``15:00:00``), such as a desk's cut-off hour.
+
+    Not an instant, so it carries no offset; the schema says so instead of OpenAPI's ``time``
+    format, which is RFC 3339's full time and requires one.
+    """
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

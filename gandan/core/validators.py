@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 
 # ASCII digits only: str.isdigit() would take "１２３" or Arabic-Indic digits.
 CITIZEN_ID = re.compile(r"[0-9]{12}")
@@ -49,7 +50,9 @@ def _checked(
 INVALID = {
     "citizen_id": "Số định danh cá nhân phải gồm đúng 12 chữ số.",
     "phone": "Số điện thoại không hợp lệ (9–12 chữ số).",
+    "email": "Địa chỉ thư điện tử không hợp lệ (tối đa 254 ký tự).",
 }
+EMAIL_LENGTH = 254  # the longest address SMTP delivers (RFC 5321), and our columns' width
 
 
 def check_citizen_id(value: str, *, field: str = "citizen_id", required: bool = True) -> str:
@@ -86,3 +89,17 @@ def check_phone(value: str, *, field: str = "phone", required: bool = False) -> 
         what="số điện thoại",
         code="phone",
     )
+
+
+def check_email(value: str, *, field: str = "email") -> str:
+    """An e-mail address of at most 254 characters, or "" when none is given."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    try:
+        if len(value) > EMAIL_LENGTH:
+            raise ValidationError("too long")
+        validate_email(value)
+    except ValidationError:
+        raise _error(field, INVALID["email"], "email") from None
+    return value

@@ -18,7 +18,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -28,7 +27,8 @@ from knox.auth import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
 from gandan.core.ratelimit import Limit
-from gandan.core.validators import check_phone
+from gandan.core.security import NUL_MESSAGE, fields_with_nul
+from gandan.core.validators import check_email, check_phone
 from gandan.feedback import selectors
 from gandan.feedback.models import HIDDEN_TEXT, OPEN_STATUSES, Category, Channel, Report, Status
 from gandan.feedback.services import check_text, report_submit
@@ -38,6 +38,9 @@ SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-03-01T00:00:00+07:00"  # when this endpoint's behaviour last changed
 MAX_RESULTS = 1000  # the standard's default cap on GET requests
 WINDOW = dt.timedelta(days=90)  # the standard's default and widest date range
+# The years a date filter may name: around them, a time zone or the 90-day window would step
+# outside what Python and the database can hold (9999-12-31, year 1).
+YEARS = range(1900, 3000)
 YES_NO = [{"key": "yes", "name": "Có"}, {"key": "no", "name": "Không"}]
 OPEN311_TYPES = {"string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"}
 # XML 1.0 cannot carry these control characters at all, even escaped.
@@ -137,6 +140,9 @@ def open311_view(
                 response = _errors(fmt, 405, f"Không hỗ trợ phương thức {request.method}.")
                 response["Allow"] = ", ".join(sorted(allowed))
                 return response
+            nul = fields_with_nul(request)
+            if nul:
+                return _errors(fmt, 400, *(f"{name}: {NUL_MESSAGE}" for name in nul))
             if "api_key" in request.GET:
                 return _errors(
                     fmt,
@@ -154,6 +160,7 @@ def open311_view(
                 )
             return view(request, *args, fmt=fmt, **kwargs)
 
+        wrapped.null_characters_checked = True  # type: ignore[attr-defined]  # in its format
         return wrapped
 
     return decorate
@@ -346,6 +353,10 @@ def _instant(value: str, name: str, *, end: bool) -> dt.datetime:
         raise ValidationError(
             {name: f"“{value}” không phải ngày giờ ISO 8601 (ví dụ 2026-03-01T08:00:00+07:00)."}
         )
+    if parsed.year not in YEARS:
+        raise ValidationError(
+            {name: f"“{value}”: chỉ tìm được từ năm {YEARS.start} đến năm {YEARS.stop - 1}."}
+        )
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed)
     return parsed
@@ -464,12 +475,7 @@ def _submit(request: HttpRequest, user: Any) -> Report:
                 "chỉ có địa chỉ (address_string, address_id) là chưa đủ."
             }
         )
-    email = data.get("email", "").strip()
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            raise ValidationError({"email": f"“{email}” không phải địa chỉ email."}) from None
+    email = check_email(data.get("email", ""))
     phone = check_phone(data.get("phone", ""), field="phone")
     description = check_text(data.get("description", ""), "description")
     answers = _answers(category, data)

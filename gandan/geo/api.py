@@ -22,7 +22,7 @@ class UnitBriefSerializer(serializers.ModelSerializer[Unit]):
 
 
 class UnitSerializer(serializers.ModelSerializer[Unit]):
-    parent = UnitBriefSerializer(read_only=True)
+    parent = UnitBriefSerializer(read_only=True, allow_null=True)  # none for a province
     type_display = serializers.CharField(source="get_type_display", read_only=True)
 
     class Meta:

@@ -26,7 +26,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from gandan.accounts.access import access_unit_by_code
-from gandan.core.api import not_found, service_refusals
+from gandan.core.api import LocalTimeField, not_found, service_refusals
 from gandan.core.crypto import mask_citizen_id
 from gandan.geo.models import Unit
 from gandan.onestop import services
@@ -63,7 +63,7 @@ class ProcedureSerializer(serializers.Serializer[Any]):
     time_limit = serializers.IntegerField()
     time_unit = serializers.CharField()
     time_limit_label = serializers.CharField()
-    cutoff = serializers.TimeField(allow_null=True)
+    cutoff = LocalTimeField(allow_null=True)
     time_verified = serializers.BooleanField()
     fee = serializers.IntegerField()
     fee_note = serializers.CharField()
@@ -106,7 +106,24 @@ class ReceiveSerializer(serializers.Serializer[Any]):
     documents = serializers.ListField(child=serializers.CharField(), default=list)
     digitised = serializers.BooleanField(default=False)
     reused = serializers.BooleanField(default=False)
-    received_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    received_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Thời điểm tiếp nhận, trong hôm nay (giờ Việt Nam); mặc định: lúc gửi",
+    )
+
+    def validate_received_at(self, value: dt.datetime | None) -> dt.datetime | None:
+        # A receipt typed in later the same day keeps the hour the applicant came; an earlier
+        # day would start the time limit before the desk recorded anything, so a late dossier
+        # could be made to look on time. The future is the service's to refuse.
+        today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+        if value is not None and value < today:
+            raise serializers.ValidationError(
+                f"Chỉ ghi được thời điểm tiếp nhận trong hôm nay (từ 00:00 {today:%d/%m/%Y}).",
+                code="received_before_today",
+            )
+        return value
 
 
 class DossierSerializer(serializers.ModelSerializer[Dossier]):
@@ -272,7 +289,14 @@ class DossierViewSet(viewsets.GenericViewSet[Dossier]):
         return Response(DossierSerializer(dossier).data, status=answer)
 
     @extend_schema(request=TransitionSerializer, responses=DossierSerializer)
-    @action(detail=True, methods=["post"], url_path="transitions")
+    # The actions offered (GET) are a short list, not a page: no limit, offset or filters.
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="transitions",
+        pagination_class=None,
+        filter_backends=[],
+    )
     def transition(self, request: Request, code: str, *args: Any, **kwargs: Any) -> Response:
         with not_found("Không tìm thấy hồ sơ."):
             dossier = access_dossier_by_code(request.user, code, for_write=True)

@@ -185,10 +185,6 @@ class ReasonForm(forms.Form):
     reason = _reason("Lý do")
 
 
-class OptionalReasonForm(forms.Form):
-    reason = _reason("Lý do", required=False)
-
-
 class NoteForm(forms.Form):
     note = _reason("Nội dung phản ánh, kiến nghị")
 

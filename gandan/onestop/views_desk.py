@@ -47,7 +47,6 @@ from gandan.onestop.forms import (
     FinishForm,
     ForwardForm,
     NoteForm,
-    OptionalReasonForm,
     PaymentForm,
     ProcedurePickForm,
     ReasonForm,
@@ -334,7 +333,7 @@ DESK_ACTIONS: dict[DossierAction, DeskAction] = {
         hint="Mẫu 05: lý do được gửi cho người nộp.",
     ),
     A.WITHDRAW: DeskAction(
-        _plain(OptionalReasonForm),
+        _plain(ReasonForm),
         _says("Đã ghi nhận công dân rút hồ sơ {code}."),
         danger=True,
     ),

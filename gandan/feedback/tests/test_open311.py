@@ -388,6 +388,10 @@ BAD_POSTS: dict[str, tuple[dict[str, Any], int, str]] = {
     "empty text": ({"description": "  "}, 400, "description"),
     "HTML in an answer": ({"attribute[danger]": "<b>có</b>"}, 400, "HTML"),
     "bad email": ({"email": "khong-phai-email"}, 400, "email"),
+    # PostgreSQL: longer than the column, or a NUL it cannot store (both once a server error).
+    "long email": ({"email": "a" * 245 + "@example.vn"}, 400, "email: Địa chỉ thư điện tử"),
+    "nul in the text": ({"description": "Đèn\x00 hỏng"}, 400, "description: Không được chứa"),
+    "nul in a name": ({"last_name": "Trần\x00"}, 400, "last_name: Không được chứa"),
 }
 
 
@@ -551,6 +555,13 @@ def test_an_end_date_alone_looks_90_days_back():
         ({"start_date": "2026-03-01", "end_date": "2026-02-01"}, "trước ngày bắt đầu"),
         ({"start_date": "2025-01-01", "end_date": "2026-01-01"}, "90 ngày"),
         ({"status": "pending"}, "open, closed"),
+        # Beyond what a date can hold once moved to another time zone or by 90 days.
+        ({"start_date": "9999-12-31"}, "start_date"),
+        ({"start_date": "0001-01-01"}, "năm 1900"),
+        ({"end_date": "0001-01-01T00:00:00+14:00"}, "end_date"),
+        ({"end_date": "9999-12-31T23:59:59-12:00"}, "năm 2999"),
+        ({"service_request_id": "PA-\x00"}, "service_request_id: Không được chứa ký tự NUL"),
+        ({"service_code": "roads\x00"}, "service_code: Không được chứa ký tự NUL"),
     ],
 )
 def test_malformed_filters_are_a_400(fmt, params, words):

@@ -20,7 +20,7 @@ from gandan.core import statements
 from gandan.core.actors import acting_user
 from gandan.core.crypto import blind_index
 from gandan.core.uploads import KINDS, Checked, check_upload
-from gandan.core.validators import check_citizen_id, check_phone
+from gandan.core.validators import check_citizen_id, check_email, check_phone
 from gandan.geo.models import Unit
 from gandan.onestop.events import OnestopEvent as E
 from gandan.onestop.models import (
@@ -90,9 +90,7 @@ def check_applicant(applicant: Applicant) -> Applicant:
             "contact_required",
             "applicant_id",
         )
-    email = applicant.email.strip()
-    if email and ("@" not in email or len(email) > 254):
-        raise _error("Địa chỉ thư điện tử không hợp lệ.", "email", "applicant_email")
+    email = check_email(applicant.email, field="applicant_email")
     address = _text(applicant.address, "applicant_address", "địa chỉ", limit=300, required=False)
     return Applicant(name=name, citizen_id=citizen_id, phone=phone, email=email, address=address)
 

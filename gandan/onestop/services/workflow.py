@@ -392,11 +392,11 @@ def dossier_stop(
 
 @transaction.atomic
 def dossier_withdraw(
-    *, dossier: Dossier, reason: str = "", actor: Any = None, at: dt.datetime | None = None
+    *, dossier: Dossier, reason: str, actor: Any = None, at: dt.datetime | None = None
 ) -> Dossier:
-    """The applicant withdraws the dossier."""
+    """The applicant withdraws the dossier, with the reason he gives (recorded on the file)."""
     at = _now(at)
-    reason = _text(reason, "reason", "lý do rút hồ sơ", required=False)
+    reason = _text(reason, "reason", "lý do rút hồ sơ")
     return _close(dossier, Status.WITHDRAWN, E.WITHDRAWN, reason, actor, at)
 
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from rest_framework.test import APIClient
 
 from gandan.accounts.services import token_renew
 from gandan.onestop.models import Dossier, Status
 from gandan.onestop.selectors import procedure_with_version, version_in_force
-from gandan.onestop.tests.factories import LAND, MARITAL, procedure, required
+from gandan.onestop.tests.factories import LAND, MARITAL, at, procedure, required
 from gandan.onestop.tests.url_matrix_api import dossier_of_a, receive_data
 
 pytestmark = pytest.mark.django_db
@@ -118,11 +119,12 @@ def test_a_receipt_takes_the_version_in_force_on_the_day_it_is_received(personas
     new.save()
     api = client(personas.official_a)
     for day, version in ((5, old), (9, old), (10, new), (12, new)):
-        answer = api.post(
-            "/api/v1/dossiers/",
-            {**receive_data(personas), "received_at": f"2026-03-{day:02d}T09:00:00+07:00"},
-            format="json",
-        )
+        with time_machine.travel(at(2026, 3, day, 10), tick=False):
+            answer = api.post(
+                "/api/v1/dossiers/",
+                {**receive_data(personas), "received_at": f"2026-03-{day:02d}T09:00:00+07:00"},
+                format="json",
+            )
         assert answer.status_code == 201, answer.json()
         assert Dossier.objects.get(code=answer.json()["code"]).version_id == version.pk, day
     # The version read with the procedure answers only for its own day.
@@ -132,13 +134,49 @@ def test_a_receipt_takes_the_version_in_force_on_the_day_it_is_received(personas
     assert version_in_force(found, dt.date(2026, 3, 12)) == new
     new.valid_to = dt.date(2026, 3, 20)
     new.save()
-    late = api.post(
-        "/api/v1/dossiers/",
-        {**receive_data(personas), "received_at": "2026-03-23T09:00:00+07:00"},
-        format="json",
-    )
+    with time_machine.travel(at(2026, 3, 23, 10), tick=False):
+        late = api.post(
+            "/api/v1/dossiers/",
+            {**receive_data(personas), "received_at": "2026-03-23T09:00:00+07:00"},
+            format="json",
+        )
     assert late.status_code == 400
     assert late.json()["field_codes"] == {"procedure": ["procedure_not_in_force"]}
+
+
+def test_a_receipt_keeps_an_earlier_hour_of_today_but_not_of_an_earlier_day(personas) -> None:  # type: ignore[no-untyped-def]
+    api = client(personas.official_a)
+    with time_machine.travel(at(2026, 3, 20, 9), tick=False):
+        earlier_today = api.post(
+            "/api/v1/dossiers/",
+            {**receive_data(personas), "received_at": "2026-03-20T00:00:00+07:00"},
+            format="json",
+        )
+        yesterday = api.post(
+            "/api/v1/dossiers/",
+            {**receive_data(personas), "received_at": "2026-03-19T23:59:59+07:00"},
+            format="json",
+        )
+    assert earlier_today.status_code == 201, earlier_today.json()
+    assert earlier_today.json()["received_at"].startswith("2026-03-20T00:00:00")
+    assert yesterday.status_code == 400
+    body = yesterday.json()
+    assert body["field_codes"] == {"received_at": ["received_before_today"]}
+    assert "trong hôm nay" in body["fields"]["received_at"][0]
+
+
+def test_a_withdrawal_needs_the_applicants_reason(personas) -> None:  # type: ignore[no-untyped-def]
+    dossier = dossier_of_a(personas)
+    url = f"/api/v1/dossiers/{dossier.code}/transitions/"
+    api = client(personas.official_a)
+    empty = api.post(url, {"action": "withdraw", "reason": "  "}, format="json")
+    assert empty.status_code == 400
+    assert empty.json()["field_codes"] == {"reason": ["required"]}
+    assert empty.json()["fields"]["reason"] == ["Cần nhập lý do rút hồ sơ."]
+    assert Dossier.objects.get(pk=dossier.pk).status == Status.RECEIVED
+    given = api.post(url, {"action": "withdraw", "reason": "Đã nộp ở nơi khác"}, format="json")
+    assert given.status_code == 200 and given.json()["status"] == Status.WITHDRAWN
+    assert given.json()["reason"] == "Đã nộp ở nơi khác"
 
 
 def test_a_receipt_by_token_costs_nine_statements_and_its_transaction(

@@ -58,7 +58,7 @@ def period(personas):  # type: ignore[no-untyped-def]
     receive(a, LAND, when=at(2026, 3, 12, 8), channel=Channel.ONLINE)  # registered only
     receive(a, LAND, when=at(2026, 3, 13, 8))  # open, not yet due
     withdrawn = receive(a, MARITAL, when=at(2026, 3, 2, 9))
-    s.dossier_withdraw(dossier=withdrawn, at=at(2026, 3, 3, 9))
+    s.dossier_withdraw(dossier=withdrawn, reason="Không cần nữa", at=at(2026, 3, 3, 9))
     carried = receive(a, LAND, when=at(2026, 2, 25, 8))
     s.dossier_finish(dossier=carried, at=at(2026, 3, 3, 9))
     other = receive(personas.commune_b, MARITAL, when=at(2026, 3, 2, 8))

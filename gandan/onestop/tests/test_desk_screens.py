@@ -388,7 +388,7 @@ def test_stop_and_withdraw_close_the_dossier_with_their_reason(personas) -> None
     stopped = receive(personas.commune_a, MARITAL)
     assert act(client, stopped, "stop", {"reason": "Người nộp đã mất"}).status_code == 302
     withdrawn = receive(personas.commune_a, MARITAL)
-    assert act(client, withdrawn, "withdraw").status_code == 302
+    assert act(client, withdrawn, "withdraw", {"reason": "Đã nộp ở nơi khác"}).status_code == 302
     assert (fresh(stopped).status, fresh(withdrawn).status) == (Status.STOPPED, Status.WITHDRAWN)
     assert kinds(stopped)[-1] == "stopped" and kinds(withdrawn)[-1] == "withdrawn"
 

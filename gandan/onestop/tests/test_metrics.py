@@ -43,7 +43,7 @@ def period(personas):  # type: ignore[no-untyped-def]
     receive(a, MARITAL, when=at(2026, 3, 4, 8))  # open, overdue at the end
     receive(a, LAND, when=at(2026, 3, 12, 8))  # open, not yet due
     withdrawn = receive(a, MARITAL, when=at(2026, 3, 2, 9))
-    s.dossier_withdraw(dossier=withdrawn, at=at(2026, 3, 3, 9))
+    s.dossier_withdraw(dossier=withdrawn, reason="Không cần nữa", at=at(2026, 3, 3, 9))
     earlier = receive(a, MARITAL, when=at(2026, 2, 25, 8))
     s.dossier_finish(dossier=earlier, at=at(2026, 2, 27, 9))  # finished before the period
     carried = receive(a, LAND, when=at(2026, 2, 25, 8))
@@ -100,7 +100,9 @@ def test_what_came_before_the_period_counts_only_while_it_is_open(personas) -> N
     stopped = receive(a, MARITAL, when=at(2026, 2, 24, 9))
     s.dossier_stop(dossier=stopped, reason="Công dân đề nghị", at=at(2026, 2, 25, 9))
     withdrawn = receive(a, MARITAL, when=at(2026, 2, 24, 10))
-    s.dossier_withdraw(dossier=withdrawn, at=at(2026, 3, 4, 9))  # closed within the period
+    s.dossier_withdraw(
+        dossier=withdrawn, reason="Không cần nữa", at=at(2026, 3, 4, 9)
+    )  # closed within the period
     finished = receive(a, MARITAL, when=at(2026, 2, 24, 11))
     s.dossier_finish(dossier=finished, at=at(2026, 2, 26, 9))
     receive(a, MARITAL, when=at(2026, 3, 16, 8))  # after the period
