@@ -289,7 +289,7 @@ class StaffNewForm(forms.Form):
     reporter_phone = forms.CharField(
         label="Điện thoại", required=False, max_length=20, widget=forms.TextInput({"type": "tel"})
     )
-    reporter_email = forms.EmailField(label="Email", required=False)
+    reporter_email = forms.EmailField(label="Thư điện tử", required=False)
     received_at = forms.DateTimeField(
         label="Thời điểm tiếp nhận",
         required=False,

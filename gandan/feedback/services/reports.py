@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from gandan.core.actors import acting_user
 from gandan.core.services import event_record
-from gandan.core.validators import check_phone
+from gandan.core.validators import check_email, check_phone
 from gandan.feedback.events import ReportEvent
 from gandan.feedback.models import (
     ANSWERED_STATUSES,
@@ -92,6 +92,7 @@ def report_submit(
     title = check_text(title or description[:80], "title", limit=160)
     address = check_text(address, "address_string", limit=300, required=False)
     reporter_phone = check_phone(reporter_phone, field="reporter_phone")
+    reporter_email = check_email(reporter_email, field="reporter_email")
     if latitude is None and longitude is None and fallback_unit is not None:
         located = False
     else:
@@ -128,7 +129,7 @@ def report_submit(
         received_at=received_at,
         due_at=due_at(case_type, received_at),
         reporter_name=reporter_name.strip()[:120],
-        reporter_email=reporter_email.strip(),
+        reporter_email=reporter_email,
         reporter_phone=reporter_phone,
         reporter_token=secrets.token_urlsafe(24),
         created_by=acting_user(actor),

@@ -175,6 +175,8 @@ BAD_INPUT = {
     "six_photos": ({"photos": 6}, "Tối đa 5 ảnh cho một phản ánh."),
     "no_category": ({"category": ""}, "Hãy chọn lĩnh vực của phản ánh."),
     "bad_phone": ({"reporter_phone": "gọi tôi"}, "Số điện thoại không hợp lệ"),
+    # Over the 254 characters an address may have (a server error on PostgreSQL before).
+    "long_email": ({"reporter_email": "a" * 250 + "@hue.vn"}, "Địa chỉ thư điện tử không hợp lệ"),
 }
 
 
