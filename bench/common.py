@@ -16,6 +16,7 @@ class Result:
     baseline_ms: float
     baseline: str
     note: str = ""
+    failed: bool = False  # over its target: the benchmark command exits non-zero
 
     @property
     def ratio(self) -> float:

@@ -1,14 +1,17 @@
 """The persona × URL matrix: every URL of the project, and what each persona must get from it.
 
 Each app declares its rows in ``gandan/<app>/tests/url_matrix*.py`` as ``URLS: dict[str, Row]``
-(route pattern → row); ``gandan/portal/tests/test_every_url_by_persona.py`` collects them all and
-fails for any URL pattern that has no row.
+(route pattern → row); :func:`all_rows` collects them.
+``gandan/portal/tests/test_every_url_by_persona.py`` fails for any URL pattern that has no row,
+and the page benchmark (``bench/bench_pages.py``) times every row a persona opens.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from importlib import import_module
+from pathlib import Path
 from typing import Any
 
 from gandan.core.testing.personas import PERSONA_NAMES, Personas
@@ -73,3 +76,17 @@ def with_format_suffix(
         return row.url(personas).removesuffix("/") + ".json"
 
     return {route: row, format_suffixed(route): replace(row, url=json_url or as_json)}
+
+
+def all_rows() -> dict[str, Row]:
+    """Every app's rows, from ``gandan/<app>/tests/url_matrix*.py``; a route declared twice is
+    an error."""
+    rows: dict[str, Row] = {}
+    root = Path(__file__).resolve().parents[2]
+    for path in sorted(root.glob("*/tests/url_matrix*.py")):
+        module = import_module(f"gandan.{path.parent.parent.name}.tests.{path.stem}")
+        duplicated = set(rows) & set(module.URLS)
+        if duplicated:
+            raise ValueError(f"{path} repeats rows: {sorted(duplicated)}")
+        rows.update(module.URLS)
+    return rows

@@ -22,6 +22,7 @@ BENCH_MODULES = [
     "bench.bench_feedback",
     "bench.bench_households",
     "bench.bench_onestop",
+    "bench.bench_pages",
 ]
 
 
@@ -74,7 +75,14 @@ class Command(BaseCommand):
             for r in results:
                 self.stdout.write(
                     f"{r.name:<48} {r.gandan_ms:>10.2f} ms  baseline {r.baseline_ms:>9.2f} ms  ×{r.ratio:.1f}"
+                    + (f"  {r.note}" if r.failed else "")
                 )
+        failed = [r.name for r in results if r.failed]
+        if failed:
+            raise CommandError(
+                f"{len(failed)} phép đo không đạt mục tiêu: {'; '.join(failed[:20])}"
+                + ("; …" if len(failed) > 20 else "")
+            )
 
 
 def _cpu() -> str:
