@@ -15,6 +15,7 @@ from gandan.core.testing.url_matrix import LOGIN, RECORD_OF_A, SCOPED_PAGE, STAF
 from gandan.households import services
 from gandan.households.models import Household, Review, ReviewRequest
 from gandan.households.tests.factories import household
+from gandan.households.tests.url_matrix_api import existing_review_of_a
 from gandan.households.tests.url_matrix_registry import (
     ANY_WRITER,
     SCOPED_WRITE_POST,
@@ -27,6 +28,9 @@ OPENED_ON = dt.date(YEAR, 9, 1)
 
 @kept_on_personas
 def screen_review_of_a(personas: Personas) -> Review:
+    existing = existing_review_of_a(personas)
+    if existing is not None:
+        return existing
     return services.review_open(
         unit=personas.commune_a,
         year=YEAR,
@@ -56,7 +60,9 @@ def _review_url(personas: Personas) -> str:
 
 def _survey_url(personas: Personas) -> str:
     review = screen_review_of_a(personas)
-    return f"/households/reviews/{review.pk}/households/{registry_household_of_a(personas).pk}/"
+    entry = review.entries.order_by("pk").first()
+    listed = entry.household_id if existing_review_of_a(personas) and entry else None
+    return f"/households/reviews/{review.pk}/households/{listed or registry_household_of_a(personas).pk}/"
 
 
 def request_add_data(personas: Personas) -> dict[str, Any]:
