@@ -31,6 +31,12 @@ def pytest_configure(config: Any) -> None:
     from django.conf import settings
 
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="gandan-test-media-")
+    # Argon2 costs about a tenth of a second a hash: tests hash with one round of PBKDF2
+    # (the hashing itself is tested in accounts/tests/test_grant_and_token.py).
+    settings.PASSWORD_HASHERS = [
+        "gandan.core.testing.hashers.FastPBKDF2PasswordHasher",
+        *settings.PASSWORD_HASHERS,
+    ]
     # The shared cache (rate limits) of a test run is its own, never var/'s.
     if "filebased" in settings.CACHES["default"]["BACKEND"]:
         settings.CACHES = {

@@ -28,12 +28,6 @@ BEFORE = dt.date(2025, 6, 30)
 AFTER = dt.date(2025, 7, 1)
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # The personas have passwords; argon2 would cost most of the time of these tests.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _ids(queryset):
     return set(queryset.values_list("pk", flat=True))
 

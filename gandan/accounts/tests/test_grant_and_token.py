@@ -16,6 +16,10 @@ from gandan.geo.services import hamlet_create
 pytestmark = pytest.mark.django_db
 
 STRONG = "Hoa-sen-tren-song-Huong-2026"
+PRODUCTION_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
 
 
 def _grant(*args, stdin=None, monkeypatch=None):
@@ -62,7 +66,8 @@ def test_grant_creates_the_user_and_the_membership(db):
     assert "Đã giao vai trò Lãnh đạo xã, phường tại Phường Thuận Hóa" in output
 
 
-def test_grant_reads_the_password_from_stdin_and_hashes_it_with_argon2(db, monkeypatch):
+def test_grant_reads_the_password_from_stdin_and_hashes_it_with_argon2(db, monkeypatch, settings):
+    settings.PASSWORD_HASHERS = PRODUCTION_HASHERS
     _grant(
         "congchuc_thuanhoa",
         "commune_officer",

@@ -15,12 +15,6 @@ LOGIN = "/accounts/login/"
 WRONG = "not-the-password"
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Argon2 is tested in test_grant_and_token; here it would only slow every login down.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _post_login(client, username, password, **extra):
     """Lower-case keywords are form fields, upper-case ones the request's META."""
     meta = {key: value for key, value in extra.items() if key.isupper()}

@@ -17,11 +17,6 @@ NEW = "Song-Huong-chay-qua-Hue-2027"
 ENGLISH = ("Old password", "New password", "Email", "Password reset", "Change my password")
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _password_is(username, password):
     return User.objects.get(username=username).check_password(password)
 

@@ -12,11 +12,6 @@ from gandan.core.testing.personas import PASSWORD
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _signed_in_at(start):
     client = Client()
     with time_machine.travel(start, tick=False):

@@ -1,13 +1,8 @@
-"""Set-up shared by the feedback tests: fast password hashing and a throw-away media folder."""
+"""Set-up shared by the feedback tests: a throw-away media folder."""
 
 from __future__ import annotations
 
 import pytest
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -101,6 +101,7 @@ def test_a_directive_creates_a_task_without_a_meeting(setting):
     assert counts["late_open"] == 1
 
 
+@pytest.mark.slow  # a demo at a tenth of the scale: about 20 s
 def test_the_demo_conference_reads_nine_answered_three_in_progress_one_late():
     call_command("demo", "--no-progress", "--scale", "0.1", stdout=StringIO())
     out = StringIO()

@@ -19,6 +19,8 @@ from hypothesis import strategies as st
 from gandan.accounts.models import User
 from gandan.accounts.services import token_renew
 
+pytestmark = pytest.mark.slow  # about 10 s a database: make test runs it
+
 FUZZ = hypothesis.settings(
     max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True
 )

@@ -97,11 +97,6 @@ def only_error(report) -> RowError:
     return report.errors[0]
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def hamlet(thuan_hoa):
     return hamlet_create(commune=thuan_hoa, name="Tổ dân phố 7", kind=HamletKind.TO_DAN_PHO)

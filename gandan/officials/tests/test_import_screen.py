@@ -35,11 +35,6 @@ GOOD = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def upload(rows, name="can-bo.xlsx"):
     return xlsx_upload(COLUMNS, rows, name)
 

@@ -18,11 +18,6 @@ from gandan.officials.tests.url_matrix_people import official_of_a
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_the_pdf_is_an_inline_a4_document_and_its_printing_is_logged(personas):
     person = official_of_a(personas)
     response = personas.client("official_a").get(f"/officials/{person.pk}/pdf/")

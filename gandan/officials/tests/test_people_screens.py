@@ -38,11 +38,6 @@ pytestmark = pytest.mark.django_db
 AN_ID = "046090001234"
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def commune_leader_of_a(personas):
     return membership_grant(
         username="leader_a", role="commune_leader", unit=personas.commune_a, password=PASSWORD

@@ -40,11 +40,6 @@ ALL_SCREENS = [*SCREENS, "/officials/evaluations/"]
 SVG_NUMBER_ATTRIBUTE = re.compile(r'\s(?:x|y|x1|x2|y1|y2|dx|width|height)="([^"]*)"')
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _person(
     name: str,
     *,

@@ -23,12 +23,6 @@ from gandan.portal.tests.url_matrix_core import hamlet_data
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # The personas have passwords; argon2 would cost most of the time of these tests.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 URLS: dict[str, Row] = all_rows()
 
 
