@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from gandan.geo.models import Unit
-from gandan.households.access import households_in_scope, requests_in_scope
+from gandan.households.access import household_lookup, requests_in_scope
 from gandan.households.models import Household, RequestStatus, ReviewRequest
 
 __all__ = ["household_to_receive", "late_requests", "review_requests"]
@@ -42,5 +42,5 @@ def late_requests(user: Any, today: dt.date) -> int:
 
 def household_to_receive(user: Any, code: str, on: dt.date | None = None) -> Household | None:
     """The one household of that code registered on ``on`` (today) where the user writes."""
-    matches = list(households_in_scope(user, for_write=True, on=on).filter(code=code.strip())[:2])
+    matches = list(household_lookup(user, for_write=True, on=on).filter(code=code.strip())[:2])
     return matches[0] if len(matches) == 1 else None

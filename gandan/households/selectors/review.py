@@ -18,7 +18,7 @@ from gandan.accounts.access import units_in_scope
 from gandan.geo.models import Hamlet, Level, Unit
 from gandan.households.access import (
     ReviewWriter,
-    households_in_scope,
+    household_lookup,
     may_decide,
     review_writer,
     reviews_in_scope,
@@ -376,7 +376,7 @@ def review_entry(review: Review, *, household_id: int | None = None, code: str =
 def household_by_code(user: Any, code: str, *, province_code: str) -> Household | None:
     """A household of the user's scope by its code in the province, or None."""
     found: Household | None = (
-        households_in_scope(user).filter(code=code, province_code=province_code).first()
+        household_lookup(user).filter(code=code, province_code=province_code).first()
     )
     return found
 

@@ -948,3 +948,21 @@ def test_the_schema_documents_the_endpoints_under_vietnamese_tags(personas):
         ("/api/v1/poverty/requests/", "post"),
     ):
         assert paths[path][method]["tags"] == ["Rà soát hộ nghèo, hộ cận nghèo"], path
+
+
+@pytest.mark.parametrize("persona", ["official_a", "viewer_a", "official_b", "leader", "anonymous"])
+@pytest.mark.parametrize("for_write", [False, True])
+def test_the_lookup_and_the_list_scope_hold_the_same_households(
+    personas, two_communes, persona, for_write
+):
+    # household_lookup finds one household (EXISTS), households_in_scope lists (IN): one rule.
+    from gandan.households.access import household_lookup, households_in_scope
+
+    user = personas.user(persona)
+    listed = set(households_in_scope(user, for_write=for_write).values_list("pk", flat=True))
+    found = set(household_lookup(user, for_write=for_write).values_list("pk", flat=True))
+    assert listed == found
+    a, b = two_communes
+    # The province leader reads every household and writes none; a viewer reads figures only.
+    assert (a.pk in found) == (persona == "official_a" or (persona == "leader" and not for_write))
+    assert (b.pk in found) == (persona == "official_b" or (persona == "leader" and not for_write))
