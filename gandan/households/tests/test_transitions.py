@@ -213,3 +213,10 @@ def test_the_report_leaves_the_callers_planner_settings_as_they_were(a, b):
             assert seen[-1] == ("off", "1GB")
             assert settings(cursor) == ("off", "1GB")
     assert (in_b["moved_in"], in_b["poor"]) == (1, 1)
+
+
+def test_years_with_data_lists_each_year_once_oldest_first(a, b):
+    assert selectors.years_with_data() == []
+    history(household(a), {2019: "poor", 2021: "near_poor", 2020: "not_poor"})
+    history(household(b), {2021: "poor", 2017: "poor"})
+    assert selectors.years_with_data() == [2017, 2019, 2020, 2021]
