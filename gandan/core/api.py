@@ -16,6 +16,8 @@ from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from gandan.core.paging import COUNT_CAP, capped_count
+
 
 class Pagination(LimitOffsetPagination):
     """Every list of the API: ``?limit=`` and ``?offset=``, at most ``max_limit`` rows a page.
@@ -27,6 +29,35 @@ class Pagination(LimitOffsetPagination):
     max_limit = 500
     limit_query_description = f"Số dòng mỗi trang (tối đa {max_limit})"
     offset_query_description = "Vị trí dòng đầu tiên của trang"
+    count_capped = False
+
+    def get_count(self, queryset: Any) -> int:
+        """Rows counted up to :data:`~gandan.core.paging.COUNT_CAP` past the page: exact
+        below that, else a lower bound, with ``count_capped`` true and a link to the next page."""
+        before = (self.get_offset(self.request) if self.request else 0) + (self.limit or 0)
+        count, self.count_capped = capped_count(queryset, before=before)
+        return count
+
+    def get_paginated_response(self, data: Any) -> Response:
+        return Response(
+            {
+                "count": self.count,
+                "count_capped": self.count_capped,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        paginated: dict[str, Any] = super().get_paginated_response_schema(schema)
+        paginated["properties"]["count_capped"] = {
+            "type": "boolean",
+            "description": (
+                f"Danh sách còn dài hơn: count chỉ đếm tới {COUNT_CAP:,} dòng sau trang này"
+            ).replace(",", "."),
+        }
+        return paginated
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         parameters: list[dict[str, Any]] = super().get_schema_operation_parameters(view)

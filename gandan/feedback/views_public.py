@@ -15,7 +15,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,6 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gandan.core import charts
+from gandan.core.paging import page_of
 from gandan.core.ratelimit import Limit
 from gandan.core.uploads import file_response
 from gandan.feedback import selectors, services
@@ -46,7 +46,6 @@ from gandan.geo.models import Level, Unit
 from gandan.geo.province import home_code, home_name
 from gandan.reports.registry import ReportError, build_request, run_report
 
-PAGE_SIZE = 50
 # Five reports per client address per ten minutes (refused forms do not count).
 SUBMIT_LIMIT = Limit("feedback_submit", count=5, window_s=10 * 60)
 ANSWERED = "Đã trả lời"
@@ -165,7 +164,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
         categories=[category] if category else None,
         state=chosen.get("status") or "",
     )
-    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(reports, request.GET.get("page"))
     shown = list(page.object_list)
     return render(
         request,

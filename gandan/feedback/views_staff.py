@@ -16,7 +16,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods
 
 from gandan.core.calendar import WorkingCalendar
 from gandan.core.models import Event
+from gandan.core.paging import page_of
 from gandan.feedback import services
 from gandan.feedback.access import (
     access_report,
@@ -52,8 +53,6 @@ from gandan.feedback.selectors import (
 )
 from gandan.geo.models import Unit
 
-PAGE_SIZE = 50
-
 MODERATION_LABELS = services.MODERATION_ACTIONS
 _status_label = services.status_label
 
@@ -77,7 +76,7 @@ def staff_queue(request: HttpRequest) -> HttpResponse:
     """Phản ánh cần xử lý: the reports in the user's scope, soonest due first."""
     now = timezone.now()
     found = StaffReportFilter(request.GET, user=request.user, now=now, default_status="open")
-    page: Page[Report] = Paginator(found.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page: Page[Report] = page_of(found.qs, request.GET.get("page"))
     calendar = WorkingCalendar()
     rows = [QueueRow(r, r.is_overdue(now), is_due_soon(r, now, calendar)) for r in page.object_list]
     context = {

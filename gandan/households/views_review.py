@@ -21,7 +21,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gandan.core.forms import add_service_errors
+from gandan.core.paging import page_of
 from gandan.households import selectors, services
 from gandan.households.access import (
     access_request,
@@ -63,8 +64,6 @@ from gandan.households.models import (
 from gandan.households.selectors import STEPS, standard_or_none
 from gandan.households.selectors import requests as request_selectors
 from gandan.households.views_registry import lists_year, timeline
-
-PAGE_SIZE = 50
 
 
 def _today() -> dt.date:
@@ -426,7 +425,7 @@ def requests(request: HttpRequest) -> HttpResponse:
     if show != "all":
         show = "pending"
     found = request_selectors.review_requests(request.user, pending=show == "pending")
-    page: Page[ReviewRequest] = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    page: Page[ReviewRequest] = page_of(found, request.GET.get("page"))
     rows = [
         RequestRow(r, r.is_late(today), r.status == RequestStatus.PENDING) for r in page.object_list
     ]

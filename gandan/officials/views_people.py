@@ -7,20 +7,19 @@ personal data that only the people who manage it may read, and they must be able
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from gandan.core.paging import page_of
 from gandan.officials import pdf
 from gandan.officials.access import access_official
 from gandan.officials.filters import PeopleFilter
 from gandan.officials.models import Official
 from gandan.officials.selectors import communes_on, people_rows, personnel_file
 from gandan.officials.services import personnel_file_read
-
-PAGE_SIZE = 50
 
 # --- Screens -----------------------------------------------------------------------------------
 
@@ -33,7 +32,7 @@ def people(request: HttpRequest) -> HttpResponse:
     A bad field is reported and ignored; the others still apply.
     """
     found = PeopleFilter(request.GET, user=request.user)
-    page: Page[Official] = Paginator(found.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page: Page[Official] = page_of(found.qs, request.GET.get("page"))
     as_of = found.day()
     context = {
         "form": found.form,

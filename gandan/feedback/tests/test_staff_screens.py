@@ -631,9 +631,9 @@ def test_an_officer_cannot_enter_a_phone_number_the_public_form_refuses(personas
 
 
 def test_the_queues_pager_keeps_the_filters(personas, monkeypatch):
-    from gandan.feedback import views_staff
+    from gandan.core import paging
 
-    monkeypatch.setattr(views_staff, "PAGE_SIZE", 1)
+    monkeypatch.setattr(paging, "PAGE_SIZE", 1)
     report_of_a(personas)
     report_at(personas.commune_a, title="Cây đổ chắn đường")
     page = page_of(personas.client("official_a"), "/feedback/staff/", status="open")
