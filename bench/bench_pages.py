@@ -35,6 +35,15 @@ SLOW_MS = 2000  # exports and PDFs
 RECORD_MS = 200  # a record's own page, the desk's list
 PAGE_MS = 500  # every other page and API list
 DESK_LIST = "onestop/"
+# The province leader's own view of the province-wide screens (the matrix asks for commune A):
+# (label, persona, address), timed and budgeted as the matrix's rows.
+PROVINCE_WIDE = [
+    ("households/ (tỉnh)", "leader", "/households/"),
+    ("households/export/ (tỉnh)", "leader", "/households/export/?format=xlsx"),
+    ("households/reviews/ (tỉnh)", "leader", "/households/reviews/"),
+    ("onestop/dashboard/ (tỉnh)", "leader", "/onestop/dashboard/"),
+    ("onestop/dashboard/export/ (tỉnh)", "leader", "/onestop/dashboard/export/?format=csv"),
+]
 
 
 class _Rollback(Exception):
@@ -160,6 +169,18 @@ def measure_pages(repeat: int) -> list[dict[str, Any]]:
                             "budget": budget_ms(route, url, row.get),
                         }
                     )
+            for route, persona, url in PROVINCE_WIDE:
+                status, samples = _times(clients[persona], url, repeat)
+                measured.append(
+                    {
+                        "route": route,
+                        "persona": persona,
+                        "url": url,
+                        "status": status,
+                        "samples": samples,
+                        "budget": budget_ms(route, url, {}),
+                    }
+                )
             raise _Rollback
     except _Rollback:
         pass

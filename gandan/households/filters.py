@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from gandan.accounts.access import hamlets_in_scope, user_covers_unit
 from gandan.core.forms import FIRST_YEAR, LAST_YEAR
+from gandan.core.models import valid_on_q
 from gandan.geo.models import Hamlet, Unit
 from gandan.geo.selectors import UnitNotFound, unit_by_code
 from gandan.households.access import households_in_scope
@@ -163,10 +164,11 @@ class HouseholdFilter(django_filters.FilterSet):  # type: ignore[misc]  # django
     def _placed(self) -> QuerySet[Placement]:
         """Where a household lives on :attr:`on`; a dissolved one, where it last lived."""
         placed = Placement.objects.filter(
-            Q(pk__in=Placement.objects.valid_on(self.on).values("pk"))
+            valid_on_q(self.on)
             | Q(household__dissolved_on__lte=self.on, valid_to=F("household__dissolved_on"))
         )
         if self.hamlet_found is not None:
             return placed.filter(hamlet=self.hamlet_found)
         units = [self.unit_found.pk] if self.unit_found is not None else []
-        return placed.filter(unit__in=Unit.objects.descendants_of(units).values("pk"))
+        below = Unit.objects.descendants_of(units).values_list("pk", flat=True)
+        return placed.filter(unit__in=list(below))  # as values: see households_in_scope

@@ -18,7 +18,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from gandan.core.crypto import mask_citizen_id
 from gandan.core.forms import add_service_errors
 from gandan.core.models import Event
+from gandan.core.paging import page_of
 from gandan.core.services import access_log_record
 from gandan.geo.models import Unit
 from gandan.geo.selectors import UnitNotFound, unit_by_code
@@ -50,8 +51,6 @@ from gandan.households.selectors import registry as selectors
 from gandan.households.services.common import lists_year
 
 __all__ = ["lists_year", "timeline"]
-
-PAGE_SIZE = 50
 
 
 def _today() -> dt.date:
@@ -135,9 +134,9 @@ def household_list(request: HttpRequest) -> HttpResponse:
     for error in found.not_found.values():
         found.form.add_error(None, error)
     places = selectors.list_places(request.user, found.today, found.unit_found)
-    page: Page[Household] = Paginator(
-        selectors.registry_rows(rows, found.year), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    page: Page[Household] = page_of(
+        selectors.registry_rows(rows, found.year), request.GET.get("page")
+    )
     context = {
         "form": found.form,
         "communes": places.communes,

@@ -44,6 +44,10 @@ class Household(StampedModel):
         verbose_name = "hộ gia đình"
         verbose_name_plural = "hộ gia đình"
         ordering = ["code"]
+        indexes = [
+            # The registry's order: a page of a province's list reads its rows along it.
+            models.Index(fields=["code", "id"], name="household_list_order"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["province_code", "code"], name="household_code_per_province"

@@ -955,14 +955,42 @@ def test_the_schema_documents_the_endpoints_under_vietnamese_tags(personas):
 def test_the_lookup_and_the_list_scope_hold_the_same_households(
     personas, two_communes, persona, for_write
 ):
-    # household_lookup finds one household (EXISTS), households_in_scope lists (IN): one rule.
-    from gandan.households.access import household_lookup, households_in_scope
+    # One rule in two forms: placements gathered first (IN, a commune's lists) and each
+    # household probed (EXISTS, a province's lists and every single look-up).
+    from gandan.households.access import (
+        _placements_in_scope,
+        household_lookup,
+        households_in_scope,
+    )
+    from gandan.households.models import Household
 
     user = personas.user(persona)
+    placements = _placements_in_scope(user, for_write=for_write, on=None)
+    gathered = Household.objects.filter(pk__in=placements.values("household_id"))
     listed = set(households_in_scope(user, for_write=for_write).values_list("pk", flat=True))
     found = set(household_lookup(user, for_write=for_write).values_list("pk", flat=True))
-    assert listed == found
+    assert listed == found == set(gathered.values_list("pk", flat=True))
     a, b = two_communes
     # The province leader reads every household and writes none; a viewer reads figures only.
     assert (a.pk in found) == (persona == "official_a" or (persona == "leader" and not for_write))
     assert (b.pk in found) == (persona == "official_b" or (persona == "leader" and not for_write))
+
+
+def test_a_list_past_the_count_cap_says_more_than_on_the_screen_and_in_the_api(
+    personas, monkeypatch
+):
+    from gandan.core import paging
+    from gandan.geo import selectors as geo
+
+    monkeypatch.setattr(paging, "COUNT_CAP", 5)
+    commune = geo.unit_by_code("19789", as_of=dt.date(2026, 3, 2))
+    for _ in range(9):
+        household(commune)
+    client = personas.client("official_a")
+    page = client.get("/households/registry/")
+    assert "Hơn 5 hộ" in page.content.decode()
+    body = client.get("/api/v1/households/", {"limit": 2}).json()
+    assert (body["count"], body["count_capped"], len(body["results"])) == (7, True, 2)
+    assert body["next"]
+    last = client.get("/api/v1/households/", {"limit": 2, "offset": 8}).json()
+    assert (last["count"], last["count_capped"], last["next"]) == (9, False, None)
