@@ -6,9 +6,8 @@ scope (an inter-agency step); a dossier may be changed only by the unit that hol
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
-from django.db.models import Q
 from django.http import Http404
 
 from gandan.accounts.access import (
@@ -28,11 +27,35 @@ def dossiers_in_scope(user: Any, *, for_write: bool = False) -> Any:
     """For writing, the dossiers a unit of the user's writing scope holds now; for reading,
     those received by or handed to a unit whose personal records the user reads (a viewer
     and a village head: none; the desk's figures are in the dashboard)."""
+    # The units as values, not a subquery: the planner then knows how many dossiers they hold
+    # (all of them, for a province) and reads the newest along the list's index.
     if for_write:
-        units = units_in_scope(user, for_write=True).values("pk")
+        units = list(units_in_scope(user, for_write=True).values_list("pk", flat=True))
         return Dossier.objects.filter(current_unit__in=units)
-    units = units_for_records(user).values("pk")
-    return Dossier.objects.filter(Q(unit__in=units) | Q(current_unit__in=units))
+    parts = [part.rows for part in dossier_scope_parts(user)]
+    return parts[0] if len(parts) == 1 else parts[0] | parts[1]
+
+
+class ScopePart(NamedTuple):
+    rows: Any  # a queryset of dossiers
+    unit: str  # the unit column its index leads with ("" when it reads every dossier)
+
+
+def dossier_scope_parts(user: Any) -> list[ScopePart]:
+    """:func:`dossiers_in_scope` (for reading) as parts that share no dossier, each read along
+    the index of one unit column: those received by a unit in scope; those handed to one,
+    received elsewhere. Counting the parts apart reads a commune's dossiers, not every dossier
+    of the province."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return [ScopePart(Dossier.objects.all(), "")]
+    units = list(units_for_records(user).values_list("pk", flat=True))
+    return [
+        ScopePart(Dossier.objects.filter(unit__in=units), "unit"),
+        ScopePart(
+            Dossier.objects.filter(current_unit__in=units).exclude(unit__in=units),
+            "current_unit",
+        ),
+    ]
 
 
 def access_dossier(user: Any, dossier_id: int, *, for_write: bool = False) -> Dossier:

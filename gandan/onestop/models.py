@@ -311,8 +311,12 @@ class Dossier(StampedModel):
         verbose_name_plural = "hồ sơ"
         ordering = ["-submitted_at", "-id"]
         indexes = [
+            # The desk's list and the API's, newest first: a page reads its rows along it.
+            models.Index(fields=["submitted_at", "id"], name="dossier_list_order"),
             models.Index(fields=["province_code", "received_at"], name="dossier_received"),
             models.Index(fields=["unit", "received_at"], name="dossier_unit_received"),
+            # The desk's count by status of a commune's dossiers (with ``dossier_current``).
+            models.Index(fields=["unit", "status"], name="dossier_unit_status"),
             # The Decision 766 report's two branches (selectors._scope): dossiers finished
             # since the period's start, and dossiers not finished — a small set, since a desk
             # finishes nearly everything it receives.
@@ -323,7 +327,9 @@ class Dossier(StampedModel):
                 condition=models.Q(finished_at__isnull=True),
             ),
             models.Index(fields=["status", "due_at"], name="dossier_open_due"),
-            models.Index(fields=["current_unit", "status"], name="dossier_current"),
+            # With the receiving unit: the desk counts the dossiers handed to a unit in scope
+            # from outside it without reading the table.
+            models.Index(fields=["current_unit", "status", "unit"], name="dossier_current_unit"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -22,7 +22,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,6 +29,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gandan.core.crypto import mask_citizen_id
+from gandan.core.paging import page_of
 from gandan.core.services import access_log_record
 from gandan.onestop import services
 from gandan.onestop.access import (
@@ -84,7 +84,6 @@ from gandan.onestop.selectors import (
     version_today,
 )
 
-PAGE_SIZE = 50
 WARNING_ROWS = 30
 
 
@@ -114,7 +113,7 @@ def desk(request: HttpRequest) -> HttpResponse:
     """The dossiers in the user's scope, with the early warnings on top."""
     found = dossier_list(request.user, request.GET)
     # A bad filter is reported on the form and ignored; the others still apply.
-    page = Paginator(found.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(found.qs, request.GET.get("page"))
     now = _now()
     warnings = desk_warnings(request.user, now=now)
     counts = status_counts(request.user)

@@ -4,6 +4,7 @@ the small reads of the public pages and the dashboard."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from typing import Any
 
 from django.db.models import Count, F, QuerySet
@@ -62,15 +63,17 @@ def dossier_list(user: Any, params: Any) -> Any:
 
 def status_counts(user: Any) -> dict[int, int]:
     """How many dossiers of ``user``'s scope are in each status."""
-    from gandan.onestop.access import dossiers_in_scope
+    from gandan.onestop.access import dossier_scope_parts
 
-    return dict(
-        dossiers_in_scope(user)
-        .values_list("status")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("status", "n")
-    )
+    counts: dict[int, int] = defaultdict(int)
+    for part in dossier_scope_parts(user):
+        # Grouped by the part's unit column too, in the order of its index (unit, status):
+        # grouped by status alone, SQLite walked the (status, due) index over every dossier.
+        columns = [part.unit, "status"] if part.unit else ["status"]
+        rows = part.rows.values(*columns).annotate(n=Count("pk")).order_by()
+        for row in rows:
+            counts[row["status"]] += row["n"]
+    return dict(counts)
 
 
 def receiving_units(user: Any) -> list[Unit]:
