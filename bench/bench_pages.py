@@ -40,7 +40,6 @@ DESK_LIST = "onestop/"
 PROVINCE_WIDE = [
     ("households/ (tỉnh)", "leader", "/households/"),
     ("households/export/ (tỉnh)", "leader", "/households/export/?format=xlsx"),
-    ("households/reviews/ (tỉnh)", "leader", "/households/reviews/"),
     ("onestop/dashboard/ (tỉnh)", "leader", "/onestop/dashboard/"),
     ("onestop/dashboard/export/ (tỉnh)", "leader", "/onestop/dashboard/export/?format=csv"),
 ]
