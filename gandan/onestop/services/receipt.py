@@ -325,6 +325,4 @@ def dossier_refuse(
     *, dossier: Dossier, reason: str, actor: Any = None, at: dt.datetime | None = None
 ) -> Dossier:
     """Refuse to receive an online dossier (form 03), always with a reason."""
-    at = _now(at)
-    reason = _text(reason, "reason", "lý do từ chối")
-    return _close(dossier, Status.REFUSED, E.REFUSED, reason, actor, at)
+    return _close(dossier, Status.REFUSED, reason, actor, at)

@@ -385,9 +385,7 @@ def dossier_stop(
     *, dossier: Dossier, reason: str, actor: Any = None, at: dt.datetime | None = None
 ) -> Dossier:
     """Stop handling the dossier (form 05), with the reason given to the applicant."""
-    at = _now(at)
-    reason = _text(reason, "reason", "lý do dừng xử lý")
-    return _close(dossier, Status.STOPPED, E.STOPPED, reason, actor, at)
+    return _close(dossier, Status.STOPPED, reason, actor, at)
 
 
 @transaction.atomic
@@ -395,9 +393,7 @@ def dossier_withdraw(
     *, dossier: Dossier, reason: str, actor: Any = None, at: dt.datetime | None = None
 ) -> Dossier:
     """The applicant withdraws the dossier, with the reason he gives (recorded on the file)."""
-    at = _now(at)
-    reason = _text(reason, "reason", "lý do rút hồ sơ")
-    return _close(dossier, Status.WITHDRAWN, E.WITHDRAWN, reason, actor, at)
+    return _close(dossier, Status.WITHDRAWN, reason, actor, at)
 
 
 @transaction.atomic
