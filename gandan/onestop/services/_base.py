@@ -87,6 +87,22 @@ def _move(dossier: Dossier, to: int) -> None:
 _event = dossier_event
 
 
+def _save(
+    dossier: Dossier,
+    kind: OnestopEvent,
+    actor: Any,
+    at: dt.datetime,
+    *,
+    update_fields: list[str] | None = None,
+    **data: Any,
+) -> Dossier:
+    """Save the dossier as changed by ``actor`` and record ``kind`` with ``data``."""
+    dossier.updated_by = acting_user(actor)
+    dossier.save(update_fields=update_fields)
+    _event(dossier, kind, actor, at, **data)
+    return dossier
+
+
 def _rule(code: str, default: str) -> str:
     from gandan.onestop.models import OnestopRule
 
@@ -112,7 +128,4 @@ def _close(dossier: Dossier, to: int, reason: str, actor: Any, at: dt.datetime |
     dossier.reason = reason
     dossier.closed_at = at
     dossier.paused_at = None
-    dossier.updated_by = acting_user(actor)
-    dossier.save()
-    _event(dossier, kind, actor, at, reason=reason)
-    return dossier
+    return _save(dossier, kind, actor, at, reason=reason)

@@ -40,6 +40,7 @@ from gandan.onestop.services._base import (
     _move,
     _now,
     _rule,
+    _save,
     _text,
 )
 from gandan.onestop.services.catalogue import (
@@ -299,9 +300,7 @@ def dossier_accept(
     at = _now(at)
     _move(dossier, Status.RECEIVED)
     _schedule(dossier, at)
-    dossier.updated_by = acting_user(actor)
-    dossier.save()
-    _event(
+    return _save(
         dossier,
         E.RECEIVED,
         actor,
@@ -309,7 +308,6 @@ def dossier_accept(
         channel=dossier.channel,
         due=dossier.due_at.isoformat() if dossier.due_at else None,
     )
-    return dossier
 
 
 @transaction.atomic
