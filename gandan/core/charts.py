@@ -56,7 +56,7 @@ def number(value: Number | None, decimals: int | None = None) -> str:
     return str(formats.number_format(value, decimals, use_l10n=True, force_grouping=True))
 
 
-def _svg(value: float) -> str:
+def svg(value: float) -> str:
     """A coordinate for an SVG attribute: always a decimal point, never a locale's comma."""
     return f"{value:.2f}"
 
@@ -140,7 +140,7 @@ def _scale(values: Sequence[Number | None], max_value: Number | None) -> float:
     return largest if largest > 0 else 1.0
 
 
-def _value_bar(
+def value_bar(
     *,
     value: Number,
     scale: float,
@@ -148,18 +148,22 @@ def _value_bar(
     fill: str,
     title: str,
     text: str,
+    start: Number = 0,
 ) -> Bar:
+    """A horizontal bar of length ``value`` from ``start`` (both on ``scale``), at ``top``, with
+    ``text`` written after its end."""
+    x = PLOT_PCT * float(start) / scale
     width = PLOT_PCT * float(value) / scale
     return Bar(
-        x=_svg(0),
-        width=_svg(width),
-        y=_svg(top),
-        height=_svg(BAR_HEIGHT),
+        x=svg(x),
+        width=svg(width),
+        y=svg(top),
+        height=svg(BAR_HEIGHT),
         fill=fill,
         title=title,
         text=text,
-        text_x=_svg(width),
-        text_y=_svg(top + BAR_HEIGHT - 4),
+        text_x=svg(x + width),
+        text_y=svg(top + BAR_HEIGHT - 4),
         text_dx="4",
     )
 
@@ -193,7 +197,7 @@ def bar_chart(
         target = targets.get(label)
         over = target is not None and value > target
         warn = label in warnings or over
-        labels.append(Label(text=label, y=_svg(top + LABEL_HEIGHT - 5), warning=warn))
+        labels.append(Label(text=label, y=svg(top + LABEL_HEIGHT - 5), warning=warn))
         bar_top = top + LABEL_HEIGHT
         target_text = (
             f"; {target_header.lower()} {number(target)}"
@@ -201,7 +205,7 @@ def bar_chart(
             else (f"; {no_target_text.lower()}" if targets and no_target_text else "")
         )
         bars.append(
-            _value_bar(
+            value_bar(
                 value=value,
                 scale=scale,
                 top=bar_top,
@@ -213,9 +217,9 @@ def bar_chart(
         if target is not None:
             markers.append(
                 Marker(
-                    x=_svg(PLOT_PCT * float(target) / scale),
-                    y1=_svg(bar_top - 3),
-                    y2=_svg(bar_top + BAR_HEIGHT + 3),
+                    x=svg(PLOT_PCT * float(target) / scale),
+                    y1=svg(bar_top - 3),
+                    y2=svg(bar_top + BAR_HEIGHT + 3),
                     title=f"{label}: {target_header.lower()} {number(target)}",
                 )
             )
@@ -233,7 +237,7 @@ def bar_chart(
     return Chart(
         title=title,
         description=f"Biểu đồ thanh: {title}, {len(values)} dòng.",
-        height=_svg(max(top, 1)),
+        height=svg(max(top, 1)),
         labels=labels,
         bars=bars,
         markers=markers,
@@ -266,7 +270,7 @@ def grouped_bar_chart(
     table_rows: list[tuple[str, list[str], bool]] = []
     top = 0
     for label, row in rows.items():
-        labels.append(Label(text=label, y=_svg(top + LABEL_HEIGHT - 5)))
+        labels.append(Label(text=label, y=svg(top + LABEL_HEIGHT - 5)))
         top += LABEL_HEIGHT
         cells = []
         for index, (key, series_label) in enumerate(series):
@@ -277,7 +281,7 @@ def grouped_bar_chart(
             cells.append(f"{cell} ({note})" if cell and note else cell)
             if value is not None:
                 bars.append(
-                    _value_bar(
+                    value_bar(
                         value=value,
                         scale=scale,
                         top=top,
@@ -292,7 +296,7 @@ def grouped_bar_chart(
     return Chart(
         title=title,
         description=f"Biểu đồ thanh nhóm: {title}, {len(rows)} nhóm × {len(series)} chuỗi.",
-        height=_svg(max(top, 1)),
+        height=svg(max(top, 1)),
         labels=labels,
         bars=bars,
         legend=[
@@ -346,7 +350,7 @@ def stacked_bar_chart(
     bars: list[Bar] = []
     top = AXIS_HEIGHT if percent else 0
     for label, row in rows.items():
-        labels.append(Label(text=label, y=_svg(top + LABEL_HEIGHT - 5), warning=label in warnings))
+        labels.append(Label(text=label, y=svg(top + LABEL_HEIGHT - 5), warning=label in warnings))
         top += LABEL_HEIGHT
         total = totals[label]
         length = width_pct if percent else PLOT_PCT * total / scale
@@ -358,15 +362,15 @@ def stacked_bar_chart(
             width = length * float(value) / total
             bars.append(
                 Bar(
-                    x=_svg(x),
-                    width=_svg(width),
-                    y=_svg(top),
-                    height=_svg(BAR_HEIGHT),
+                    x=svg(x),
+                    width=svg(width),
+                    y=svg(top),
+                    height=svg(BAR_HEIGHT),
                     fill=fills[key],
                     title=f"{label} — {key}: {number(value)}{suffix}",
                     text=number(value) if width >= MIN_LABELLED_SEGMENT_PCT else "",
-                    text_x=_svg(x + width / 2),
-                    text_y=_svg(top + BAR_HEIGHT - 4),
+                    text_x=svg(x + width / 2),
+                    text_y=svg(top + BAR_HEIGHT - 4),
                     text_anchor="middle",
                     text_fill="#fff",
                 )
@@ -376,7 +380,7 @@ def stacked_bar_chart(
     ticks = (
         [
             Tick(
-                x=_svg(p),
+                x=svg(p),
                 label=f"{p} %",
                 anchor="start" if p == 0 else "end" if p == 100 else "middle",
             )
@@ -408,11 +412,11 @@ def stacked_bar_chart(
             f"Biểu đồ thanh chồng{' theo tỉ lệ phần trăm' if percent else ''}: {title}, "
             f"{len(rows)} thanh, {len(order)} phần."
         ),
-        height=_svg(max(top, 1)),
+        height=svg(max(top, 1)),
         labels=labels,
         bars=bars,
         ticks=ticks,
-        axis_y=_svg(AXIS_HEIGHT - 6),
+        axis_y=svg(AXIS_HEIGHT - 6),
         legend=[LegendItem(key, fills[key]) for key in order],
         table=table,
         empty=not order,
@@ -445,7 +449,7 @@ class Dot:
 
     @classmethod
     def at(cls, x: float, y: float, *, fill: str, title: str, label: str, url: str) -> Dot:
-        return cls(x=_svg(x), y=_svg(y), fill=fill, title=title, label=label, url=url)
+        return cls(x=svg(x), y=svg(y), fill=fill, title=title, label=label, url=url)
 
 
 @dataclass(frozen=True)

@@ -15,15 +15,8 @@ from typing import Any
 from tqdm import tqdm
 
 from gandan.core.demo import PROVINCE_CODE, DemoContext, Stage
+from gandan.feedback import services
 from gandan.feedback.models import Agency, Meeting, MeetingKind
-from gandan.feedback.services import (
-    meeting_record,
-    opinion_add,
-    task_accept,
-    task_answer,
-    task_assign,
-    task_progress,
-)
 from gandan.geo.models import Level, Unit
 
 HELD_ON = dt.date(2024, 12, 31)
@@ -143,7 +136,7 @@ def _conference(ctx: DemoContext, bar: tqdm[Any]) -> str:
         code: Agency.objects.get_or_create(code=code, defaults={"name": name, "unit": current})[0]
         for code, name in AGENCIES
     }
-    meeting = meeting_record(
+    meeting = services.meeting_record(
         kind=MeetingKind.CONFERENCE,
         title="Hội nghị Thường trực Tỉnh ủy gặp mặt cán bộ chủ chốt cấp xã",
         held_on=HELD_ON,
@@ -166,26 +159,28 @@ def _conference(ctx: DemoContext, bar: tqdm[Any]) -> str:
     assigned_on = HELD_ON + dt.timedelta(days=15)
     for topic, text, lead, days, stage in OPINIONS:
         commune = ctx.rng.choice(communes)
-        opinion = opinion_add(
+        opinion = services.opinion_add(
             meeting=meeting,
             author=f"Đại biểu {commune.name}",
             author_unit=commune,
             topic=topic,
             text=text,
         )
-        task = task_assign(
+        task = services.task_assign(
             lead=agencies[lead],
             opinion=opinion,
             assigned_on=assigned_on,
             deadline=assigned_on + dt.timedelta(days=days),
         )
-        task_progress(task=task, note="Đã giao bộ phận chuyên môn nghiên cứu, khảo sát thực tế.")
+        services.task_progress(
+            task=task, note="Đã giao bộ phận chuyên môn nghiên cứu, khảo sát thực tế."
+        )
         if stage in ("answered", "late_answered"):
             offset = days + 40 if stage == "late_answered" else days - ctx.rng.randint(5, 30)
-            task_answer(
+            services.task_answer(
                 task=task, answer=ANSWER, answered_on=assigned_on + dt.timedelta(days=offset)
             )
-            task_accept(task=task, accepted=True)
+            services.task_accept(task=task, accepted=True)
         bar.update(1)
     return f"hội nghị {meeting.attendees} đại biểu, {len(OPINIONS)} ý kiến đã giao {len(agencies)} cơ quan theo dõi"
 

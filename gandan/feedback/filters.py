@@ -15,13 +15,14 @@ import django_filters
 from django import forms
 from django.utils import timezone
 
+from gandan.core.filters import SelectorFilterSet
 from gandan.feedback.models import Category, Report, Status
 from gandan.feedback.selectors import staff_reports
 
 STATUS_FILTERS = [("open", "Đang mở (chưa trả lời)"), ("all", "Tất cả"), *Status.choices]
 
 
-class StaffReportFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-filter ships no types
+class StaffReportFilter(SelectorFilterSet):
     """The reports in the user's scope by status, category, handling unit and lateness."""
 
     status = django_filters.ChoiceFilter(
@@ -67,9 +68,7 @@ class StaffReportFilter(django_filters.FilterSet):  # type: ignore[misc]  # djan
         default_status: str = "all",
         **kwargs: Any,
     ) -> None:
-        kwargs.setdefault("queryset", Report.objects.none())
-        super().__init__(data, **kwargs)
-        self.user = user
+        super().__init__(data, user=user, **kwargs)
         self.now = now or timezone.now()
         self.default_status = default_status
 
@@ -78,9 +77,6 @@ class StaffReportFilter(django_filters.FilterSet):  # type: ignore[misc]  # djan
         self.form.is_valid()
         status: str = self.form.cleaned_data.get("status") or self.default_status
         return status
-
-    def _read_by_selector(self, queryset: Any, name: str, value: Any) -> Any:
-        return queryset  # every field is read at once by filter_queryset
 
     def filter_queryset(self, queryset: Any) -> Any:
         data = self.form.cleaned_data

@@ -19,7 +19,6 @@ from gandan.core.charts import (
     EMPTY_FILL,
     LABEL_HEIGHT,
     PALETTE,
-    PLOT_PCT,
     ROW_GAP,
     Bar,
     Chart,
@@ -31,6 +30,8 @@ from gandan.core.charts import (
     Table,
     dot_map,
     number,
+    svg,
+    value_bar,
 )
 from gandan.geo.maps import UnitMap
 from gandan.geo.models import Unit
@@ -43,10 +44,6 @@ OUT = "out"  # households that left the list for good reasons: escaped
 IN = "in"  # households that came onto the list: fell back, newly poor
 MOVE = "move"  # moved in or out, dissolved: the list changes, the households' lives need not
 STEP_COLOURS = {TOTAL: PALETTE[0], OUT: "#1e7b34", IN: "#b3261e", MOVE: "#4e5a65"}
-
-
-def _svg(value: float) -> str:
-    return f"{value:.2f}"
 
 
 def signed(value: int) -> str:
@@ -94,24 +91,19 @@ def waterfall_chart(
     top = 0
     before = 0
     for step, after in zip(steps, ends, strict=True):
-        labels.append(Label(text=step.label, y=_svg(top + LABEL_HEIGHT - 5)))
+        labels.append(Label(text=step.label, y=svg(top + LABEL_HEIGHT - 5)))
         bar_top = top + LABEL_HEIGHT
         low, high = (0, step.value) if step.kind == TOTAL else sorted((before, after))
-        x = PLOT_PCT * low / scale
-        width = PLOT_PCT * (high - low) / scale
         shown = number(step.value) if step.kind == TOTAL else signed(step.value)
         bars.append(
-            Bar(
-                x=_svg(x),
-                width=_svg(width),
-                y=_svg(bar_top),
-                height=_svg(BAR_HEIGHT),
+            value_bar(
+                value=high - low,
+                start=low,
+                scale=scale,
+                top=bar_top,
                 fill=STEP_COLOURS[step.kind],
                 title=f"{step.label}: {shown}{suffix}",
                 text=shown,
-                text_x=_svg(x + width),
-                text_y=_svg(bar_top + BAR_HEIGHT - 4),
-                text_dx="4",
             )
         )
         rows.append((step.label, [shown, number(after)], False))
@@ -120,7 +112,7 @@ def waterfall_chart(
     return Chart(
         title=title,
         description=f"Biểu đồ thác nước: {title}, {len(steps)} dòng.",
-        height=_svg(max(top, 1)),
+        height=svg(max(top, 1)),
         labels=labels,
         bars=bars,
         legend=[LegendItem(label, STEP_COLOURS[kind]) for kind, label in legend],

@@ -15,6 +15,7 @@ from django import forms
 from django.utils import timezone
 
 from gandan.accounts.access import access_unit_by_code
+from gandan.core.filters import SelectorFilterSet
 from gandan.core.forms import DATE_FORMATS, DATE_INVALID
 from gandan.geo.models import Unit
 from gandan.officials.models import Category, Official
@@ -44,7 +45,7 @@ class PeopleForm(forms.Form):
         return cleaned
 
 
-class PeopleFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-filter ships no types
+class PeopleFilter(SelectorFilterSet):
     """Who holds a post in the user's scope on a day: by name, group and unit."""
 
     as_of = django_filters.DateFilter(
@@ -80,11 +81,6 @@ class PeopleFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-fi
         fields = ["as_of", "q", "category", "unit"]
         form = PeopleForm
 
-    def __init__(self, data: Any = None, *, user: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("queryset", Official.objects.none())
-        super().__init__(data, **kwargs)
-        self.user = user
-
     @property
     def form(self) -> PeopleForm:
         form: PeopleForm = super().form
@@ -100,9 +96,6 @@ class PeopleFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-fi
     def unit_found(self) -> Unit | None:
         self.form.is_valid()
         return self.form.cleaned_data.get("unit_found")
-
-    def _read_by_selector(self, queryset: Any, name: str, value: Any) -> Any:
-        return queryset  # every field is read at once by filter_queryset
 
     def filter_queryset(self, queryset: Any) -> Any:
         data = self.form.cleaned_data

@@ -58,28 +58,24 @@ def dossier_scope_parts(user: Any) -> list[ScopePart]:
     ]
 
 
-def access_dossier(user: Any, dossier_id: int, *, for_write: bool = False) -> Dossier:
+def _access_dossier_where(user: Any, for_write: bool, **lookup: Any) -> Dossier:
     try:
         dossier: Dossier = (
             dossiers_in_scope(user, for_write=for_write)
             .select_related(*DOSSIER_RELATED)
-            .get(pk=dossier_id)
+            .get(**lookup)
         )
     except (Dossier.DoesNotExist, ValueError, TypeError):
         raise Http404("Không tìm thấy hồ sơ.") from None
     return dossier
 
 
+def access_dossier(user: Any, dossier_id: int, *, for_write: bool = False) -> Dossier:
+    return _access_dossier_where(user, for_write, pk=dossier_id)
+
+
 def access_dossier_by_code(user: Any, code: str, *, for_write: bool = False) -> Dossier:
-    try:
-        dossier: Dossier = (
-            dossiers_in_scope(user, for_write=for_write)
-            .select_related(*DOSSIER_RELATED)
-            .get(code=code)
-        )
-    except Dossier.DoesNotExist:
-        raise Http404("Không tìm thấy hồ sơ.") from None
-    return dossier
+    return _access_dossier_where(user, for_write, code=code)
 
 
 def access_apology(user: Any, apology_id: int, *, for_write: bool = False) -> Apology:

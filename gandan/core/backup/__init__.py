@@ -45,9 +45,9 @@ class ChecksumMismatch(BackupError):
         self.tables = tables
 
 
-@dataclass
-class BackupResult:
-    path: Path
+class _ManifestCounts:
+    """The tables, rows and uploaded files a backup's manifest lists."""
+
     manifest: dict[str, Any]
 
     @property
@@ -61,6 +61,12 @@ class BackupResult:
     @property
     def media(self) -> int:
         return len(self.manifest["media"])
+
+
+@dataclass
+class BackupResult(_ManifestCounts):
+    path: Path
+    manifest: dict[str, Any]
 
     @property
     def media_bytes(self) -> int:
@@ -79,7 +85,7 @@ class BackupPlan:
 
 
 @dataclass
-class RestoreResult:
+class RestoreResult(_ManifestCounts):
     manifest: dict[str, Any]
     # Migrations this code has and the backup's database has not: `gandan migrate` applies them.
     pending: list[str] = field(default_factory=list)
@@ -91,18 +97,6 @@ class RestoreResult:
     # The manifest's seal was checked with this installation's key.
     sealed: bool = False
     restored: bool = False
-
-    @property
-    def tables(self) -> int:
-        return len(self.manifest["tables"])
-
-    @property
-    def rows(self) -> int:
-        return sum(table["rows"] for table in self.manifest["tables"].values())
-
-    @property
-    def media(self) -> int:
-        return len(self.manifest["media"])
 
 
 def _version() -> str:

@@ -13,7 +13,9 @@ context (locale vi-VN) whose ``base_url`` is that server, so ``page.goto("/units
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -147,6 +149,34 @@ def _stop(server: subprocess.Popen[bytes]) -> None:
 
 # The live server's environment, for tests that act on its database through `python -m gandan …`.
 _LIVE_ENV: dict[str, str] = {}
+
+
+def live_shell(env: dict[str, str], script: str) -> Any:
+    """Run ``script`` with ``python -m gandan shell`` in the live server's environment (``env``:
+    the ``live_gandan_env`` fixture) and read the last line it prints as JSON."""
+    result = subprocess.run(  # noqa: S603 - our own console script, fixed arguments
+        _gandan("shell", "-c", script),
+        env=env,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr  # noqa: S101 - a test helper
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def sign_in(page: Any, username: str) -> None:
+    """Sign ``username`` in through the login form, with the demo password, on a page whose
+    earlier session is dropped; the staff home page follows."""
+    from playwright.sync_api import expect
+
+    page.context.clear_cookies()
+    page.goto("/accounts/login/")
+    page.get_by_label("Tên đăng nhập", exact=True).fill(username)
+    page.get_by_label("Mật khẩu", exact=True).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/staff/$"))
 
 
 @pytest.fixture(scope="session")

@@ -69,23 +69,13 @@ def test_bad_input_is_refused_and_nothing_saved(setting):
         services.task_assign(
             lead=lead, assigned_on=dt.date(2026, 2, 1), deadline=dt.date(2026, 3, 1)
         )
-    with pytest.raises(ValidationError, match="tương lai"):
-        services.meeting_record(
-            kind=MeetingKind.CONFERENCE,
-            title="Họp",
-            held_on=dt.date(2099, 1, 1),
-            host_unit=hue,
-            attendees=10,
-        )
-    with pytest.raises(ValidationError, match="vượt tổng số"):
-        services.meeting_record(
-            kind=MeetingKind.CONFERENCE,
-            title="Họp",
-            held_on=dt.date(2026, 1, 1),
-            host_unit=hue,
-            attendees=10,
-            attendees_by_kind={"A": 11},
-        )
+    conference = {"kind": MeetingKind.CONFERENCE, "title": "Họp", "host_unit": hue, "attendees": 10}
+    for changes, message in [
+        ({"held_on": dt.date(2099, 1, 1)}, "tương lai"),
+        ({"held_on": dt.date(2026, 1, 1), "attendees_by_kind": {"A": 11}}, "vượt tổng số"),
+    ]:
+        with pytest.raises(ValidationError, match=message):
+            services.meeting_record(**conference, **changes)
     assert not Task.objects.exists()
 
 

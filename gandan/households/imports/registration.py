@@ -26,6 +26,19 @@ from gandan.households.models import (
 )
 
 
+def _first_day(january: dt.date, after: dt.date | None, unit: Unit) -> dt.date:
+    """The first day, in the year that begins on ``january``, of a registration in ``unit`` that
+    starts after the day ``after`` (if any)."""
+    return max(january, after + DAY if after is not None else january, unit.valid_from or january)
+
+
+def _last_day(following: Placement | None, unit: Unit) -> dt.date | None:
+    """The last day of a registration in ``unit`` that ends before ``following`` (if any) starts."""
+    return min_date(
+        following.valid_from - DAY if following and following.valid_from else None, unit.valid_to
+    )
+
+
 class Registration(ImporterBase):
     """Where each household of the file is registered, year by year."""
 
@@ -98,7 +111,8 @@ class Registration(ImporterBase):
             if previous is not None and self._carry_over(placements, previous, household_id):
                 current = valid_on(placements, day)
         if current is None:
-            self._register_anew(placements, household_id, year, unit, hamlet_id, area)
+            period = self._new_period(placements, year, unit)
+            self._register(placements, household_id, unit, hamlet_id, area, *period)
             return None
         if current.unit_id == unit.pk and hamlet_id in (None, current.hamlet_id):
             return None
@@ -126,11 +140,7 @@ class Registration(ImporterBase):
             current.reason = PlacementReason.REFORM if reform else PlacementReason.MOVED
             current.valid_to = min_date(current.valid_to, unit.valid_to)
             return None
-        on = max(
-            january,
-            starts + DAY if starts is not None else january,
-            unit.valid_from or january,
-        )
+        on = _first_day(january, starts, unit)
         if on > day:
             return (
                 f"hộ đăng ký tại {self._unit_name(current.unit_id)} từ ngày {day_text(day)}: "
@@ -154,17 +164,12 @@ class Registration(ImporterBase):
         )
         return None
 
-    def _register_anew(
-        self,
-        placements: list[Placement],
-        household_id: int,
-        year: int,
-        unit: Unit,
-        hamlet_id: int | None,
-        area: str,
-    ) -> None:
-        """A registration where the household had none on the review day (a new household, or
-        one whose earlier registration ended)."""
+    def _new_period(
+        self, placements: list[Placement], year: int, unit: Unit
+    ) -> tuple[str, dt.date, dt.date | None]:
+        """Why, from when and until when the household is registered in ``unit`` where it had no
+        registration on the review day of ``year`` (a new household, or one whose earlier
+        registration ended)."""
         day = review_date(year)
         january = dt.date(year, 1, 1)
         previous = last_before(placements, day)
@@ -179,20 +184,11 @@ class Registration(ImporterBase):
             assert unit.valid_from is not None  # noqa: S101 - checked just above
             starts = unit.valid_from
         else:
-            starts = max(
-                january,
-                previous.valid_to + DAY if previous and previous.valid_to else january,
-                unit.valid_from or january,
-            )
-        ends = min_date(
-            following.valid_from - DAY if following and following.valid_from else None,
-            unit.valid_to,
-        )
+            starts = _first_day(january, previous.valid_to if previous else None, unit)
+        ends = _last_day(following, unit)
         if previous is None:
-            reason = PlacementReason.IMPORTED
-        else:
-            reason = PlacementReason.REFORM if reform else PlacementReason.MOVED
-        self._register(placements, household_id, unit, hamlet_id, area, reason, starts, ends)
+            return PlacementReason.IMPORTED, starts, ends
+        return (PlacementReason.REFORM if reform else PlacementReason.MOVED), starts, ends
 
     def _register(
         self,
@@ -254,10 +250,7 @@ class Registration(ImporterBase):
                 following.province_code = unit.province_code
                 following.valid_to = min_date(following.valid_to, unit.valid_to)
             return False
-        ends = min_date(
-            following.valid_from - DAY if following and following.valid_from else None,
-            unit.valid_to,
-        )
+        ends = _last_day(following, unit)
         self._register(
             placements,
             household_id,

@@ -11,16 +11,12 @@ services (``membership_grant`` for the accounts). The commune is Phường Hải
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
-import subprocess
-import sys
-from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from gandan.core.testing.browser import DEMO_PASSWORD
+from gandan.core.testing.browser import DEMO_PASSWORD, live_shell, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -66,38 +62,17 @@ print(json.dumps({{"unit": unit.name, "today": today.isoformat()}}))
 """
 
 
-def _set_up(env: dict[str, str]) -> dict[str, Any]:
-    result = subprocess.run(
-        [sys.executable, "-m", "gandan", "shell", "-c", SETUP],
-        env=env,
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
-def _sign_in(page: Any, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Tên đăng nhập", exact=True).fill(username)
-    page.get_by_label("Mật khẩu", exact=True).fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập", exact=True).click()
-    expect(page).to_have_url(re.compile(r"/staff/$"))
-
-
 def test_a_commune_official_walks_a_small_review_and_the_leader_locks_it(
     browser_page, live_gandan_env, tmp_path
 ):
     page = browser_page
-    made = _set_up(live_gandan_env)
+    made = live_shell(live_gandan_env, SETUP)
     commune = made["unit"]
     today = dt.date.fromisoformat(made["today"])  # the server's date (Asia/Ho_Chi_Minh)
     year = today.year
 
     # 1. Open this year's review of the commune: one household (poor last year) on the list.
-    _sign_in(page, OFFICER)
+    sign_in(page, OFFICER)
     page.goto("/households/reviews/")
     expect(page.locator("#window")).to_contain_text(
         f"Kỳ rà soát định kỳ năm {year}: từ 01/09/{year} đến 14/12/{year}"
@@ -151,8 +126,7 @@ def test_a_commune_official_walks_a_small_review_and_the_leader_locks_it(
     page.screenshot(path=tmp_path / "2-review-phone.png", full_page=True)
 
     # 5. The commune leader decides after the posting period: the year is locked.
-    page.context.clear_cookies()
-    _sign_in(page, CHAIR)
+    sign_in(page, CHAIR)
     page.goto(review_url)
     page.get_by_label("Số quyết định").fill("45/QĐ-UBND")
     page.get_by_label("Ngày ký quyết định").fill((posting_to + dt.timedelta(days=1)).isoformat())

@@ -95,6 +95,12 @@ def review_url(review):
     return f"/households/reviews/{review.pk}/"
 
 
+def decide(client, review, number, day, status=302):
+    """The commune's decision recognising the review's results, posted on the review page."""
+    data = {"action": "decide", "decision_number": number, "decided_on": day}
+    return post(client, review_url(review), data, status)
+
+
 def survey_url(review, household_):
     return f"/households/reviews/{review.pk}/households/{household_.pk}/"
 
@@ -324,12 +330,7 @@ def test_a_review_from_the_list_to_the_locked_decision(personas, autumn, commune
 
     # Only the commune leader decides.
     before = state(review)
-    not_leader = post(
-        client,
-        review_url(review),
-        {"action": "decide", "decision_number": "99/QĐ-UBND", "decided_on": "2026-11-05"},
-        403,
-    )
+    not_leader = decide(client, review, "99/QĐ-UBND", "2026-11-05", 403)
     assert "Chỉ lãnh đạo UBND xã, phường (Chủ tịch) ra quyết định công nhận" in (
         not_leader.content.decode()
     )
@@ -337,19 +338,10 @@ def test_a_review_from_the_list_to_the_locked_decision(personas, autumn, commune
     chair = signed_in(grant(personas, "chutich_a", "commune_leader"))
     assert "Ghi quyết định và khóa số liệu" in page(chair, review_url(review))
     before = state(review)  # granting the role wrote its own events
-    too_soon = post(
-        chair,
-        review_url(review),
-        {"action": "decide", "decision_number": "123/QĐ-UBND", "decided_on": "2026-11-04"},
-        400,
-    )
+    too_soon = decide(chair, review, "123/QĐ-UBND", "2026-11-04", 400)
     assert "Thời gian niêm yết chưa hết (đến hết 04/11/2026)." in too_soon.content.decode()
     assert state(review) == before
-    post(
-        chair,
-        review_url(review),
-        {"action": "decide", "decision_number": "123/QĐ-UBND", "decided_on": "2026-11-05"},
-    )
+    decide(chair, review, "123/QĐ-UBND", "2026-11-05")
     review.refresh_from_db()
     assert review.status == ReviewStatus.DECIDED and review.decision_number == "123/QĐ-UBND"
 
@@ -379,12 +371,7 @@ def test_a_review_from_the_list_to_the_locked_decision(personas, autumn, commune
     ]:
         refused = post(client, url, data, status)
         assert "đã có quyết định công nhận: dữ liệu đã khóa" in refused.content.decode()
-    again = post(
-        chair,
-        review_url(review),
-        {"action": "decide", "decision_number": "124/QĐ-UBND", "decided_on": "2026-11-06"},
-        400,
-    )
+    again = decide(chair, review, "124/QĐ-UBND", "2026-11-06", 400)
     assert "dữ liệu đã khóa" in again.content.decode()
     assert state(review) == before
     # The timeline tells the whole story.

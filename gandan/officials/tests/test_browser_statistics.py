@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from gandan.core.testing.browser import DEMO_PASSWORD
+from gandan.core.testing.browser import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -19,11 +19,7 @@ def test_the_province_leader_reads_the_2018_statistics_and_opens_the_leaders_tab
 ):
     page = browser_page
 
-    page.goto("/accounts/login/")
-    page.get_by_label("Tên đăng nhập", exact=True).fill("lanhdao.hue")
-    page.get_by_label("Mật khẩu", exact=True).fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập", exact=True).click()
-    expect(page).to_have_url(re.compile(r"/staff/$"))
+    sign_in(page, "lanhdao.hue")
 
     # 1. The demo reproduces Huế's 1,597 cadres of 30 Jun 2018 at a tenth: 160.
     page.goto("/officials/?unit=46&as_of=2018-06-30")

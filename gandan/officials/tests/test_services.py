@@ -62,29 +62,39 @@ def test_an_unknown_qualification_code_is_refused():
     assert not Qualification.objects.exists()
 
 
-def test_a_posting_with_dates_in_the_wrong_order_is_refused(thuan_hoa):
+@pytest.mark.parametrize(
+    ("code", "kind", "valid_from", "valid_to", "message"),
+    [
+        pytest.param(
+            "office_staff",
+            PostingKind.RECRUITED,
+            TODAY,
+            TODAY - dt.timedelta(days=1),
+            "sau ngày bắt đầu",
+            id="dates-in-the-wrong-order",
+        ),
+        pytest.param(
+            "committee_chair",
+            PostingKind.ELECTED,
+            OLD,
+            None,
+            "không tồn tại vào ngày 30/06/2018",
+            id="unit-that-did-not-exist-that-day",
+        ),
+    ],
+)
+def test_a_posting_its_dates_do_not_allow_is_refused(
+    thuan_hoa, code, kind, valid_from, valid_to, message
+):
     person = official()
-    with pytest.raises(ValidationError, match="sau ngày bắt đầu"):
+    with pytest.raises(ValidationError, match=message):
         services.posting_start(
             official=person,
-            position=position("office_staff", TODAY),
+            position=position(code, valid_from),
             unit=thuan_hoa,
-            kind=PostingKind.RECRUITED,
-            valid_from=TODAY,
-            valid_to=TODAY - dt.timedelta(days=1),
-        )
-    assert not Posting.objects.exists()
-
-
-def test_a_posting_to_a_unit_that_did_not_exist_that_day_is_refused(thuan_hoa):
-    person = official()
-    with pytest.raises(ValidationError, match="không tồn tại vào ngày 30/06/2018"):
-        services.posting_start(
-            official=person,
-            position=position("committee_chair", OLD),
-            unit=thuan_hoa,
-            kind=PostingKind.ELECTED,
-            valid_from=OLD,
+            kind=kind,
+            valid_from=valid_from,
+            valid_to=valid_to,
         )
     assert not Posting.objects.exists()
 

@@ -87,6 +87,22 @@ def _move(dossier: Dossier, to: int) -> None:
 _event = dossier_event
 
 
+def _save(
+    dossier: Dossier,
+    kind: OnestopEvent,
+    actor: Any,
+    at: dt.datetime,
+    *,
+    update_fields: list[str] | None = None,
+    **data: Any,
+) -> Dossier:
+    """Save the dossier as changed by ``actor`` and record ``kind`` with ``data``."""
+    dossier.updated_by = acting_user(actor)
+    dossier.save(update_fields=update_fields)
+    _event(dossier, kind, actor, at, **data)
+    return dossier
+
+
 def _rule(code: str, default: str) -> str:
     from gandan.onestop.models import OnestopRule
 
@@ -94,15 +110,22 @@ def _rule(code: str, default: str) -> str:
     return row if row is not None else default
 
 
-def _close(
-    dossier: Dossier, to: int, kind: OnestopEvent, reason: str, actor: Any, at: dt.datetime
-) -> Dossier:
-    """End the dossier in status ``to`` (refused, stopped, withdrawn) with the reason given."""
+# The statuses that close a dossier with a reason: their event and how messages name the reason.
+_CLOSINGS: dict[int, tuple[OnestopEvent, str]] = {
+    Status.REFUSED: (OnestopEvent.REFUSED, "lý do từ chối"),
+    Status.STOPPED: (OnestopEvent.STOPPED, "lý do dừng xử lý"),
+    Status.WITHDRAWN: (OnestopEvent.WITHDRAWN, "lý do rút hồ sơ"),
+}
+
+
+def _close(dossier: Dossier, to: int, reason: str, actor: Any, at: dt.datetime | None) -> Dossier:
+    """End the dossier in status ``to`` (refused, stopped, withdrawn) with the reason given,
+    which is required."""
+    kind, label = _CLOSINGS[to]
+    at = _now(at)
+    reason = _text(reason, "reason", label)
     _move(dossier, to)
     dossier.reason = reason
     dossier.closed_at = at
     dossier.paused_at = None
-    dossier.updated_by = acting_user(actor)
-    dossier.save()
-    _event(dossier, kind, actor, at, reason=reason)
-    return dossier
+    return _save(dossier, kind, actor, at, reason=reason)

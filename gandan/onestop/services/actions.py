@@ -12,33 +12,13 @@ from gandan.onestop.models import (
     ProcedureStep,
     Status,
 )
+from gandan.onestop.services import apologies, receipt, workflow
 from gandan.onestop.services._base import (
     TRANSITIONS,
     _error,
 )
-from gandan.onestop.services.apologies import (
-    apology_draft,
-)
 from gandan.onestop.services.catalogue import (
     steps_of,
-)
-from gandan.onestop.services.receipt import (
-    dossier_accept,
-    dossier_refuse,
-)
-from gandan.onestop.services.workflow import (
-    dossier_assign,
-    dossier_finish,
-    dossier_forward,
-    dossier_mark_complaint,
-    dossier_record_payment,
-    dossier_request_payment,
-    dossier_request_supplement,
-    dossier_resume,
-    dossier_return,
-    dossier_send_back,
-    dossier_stop,
-    dossier_withdraw,
 )
 
 
@@ -115,24 +95,24 @@ def check_action(dossier: Dossier, action: str, actor: Any = None) -> DossierAct
 
 # Each action's service and the inputs it takes from ``data`` (absent ones keep its default).
 _RUN: dict[DossierAction, tuple[Callable[..., Any], tuple[str, ...]]] = {
-    DossierAction.ACCEPT: (dossier_accept, ()),
-    DossierAction.REFUSE: (dossier_refuse, ("reason",)),
-    DossierAction.FORWARD: (dossier_forward, ("to_unit", "to_user", "note")),
-    DossierAction.ASSIGN: (dossier_assign, ("to_user",)),
-    DossierAction.SEND_BACK: (dossier_send_back, ("to_step", "reason")),
+    DossierAction.ACCEPT: (receipt.dossier_accept, ()),
+    DossierAction.REFUSE: (receipt.dossier_refuse, ("reason",)),
+    DossierAction.FORWARD: (workflow.dossier_forward, ("to_unit", "to_user", "note")),
+    DossierAction.ASSIGN: (workflow.dossier_assign, ("to_user",)),
+    DossierAction.SEND_BACK: (workflow.dossier_send_back, ("to_step", "reason")),
     DossierAction.REQUEST_SUPPLEMENT: (
-        dossier_request_supplement,
+        workflow.dossier_request_supplement,
         ("reason", "documents", "acknowledge_late"),
     ),
-    DossierAction.RESUME: (dossier_resume, ("documents",)),
-    DossierAction.REQUEST_PAYMENT: (dossier_request_payment, ("amount", "note")),
-    DossierAction.RECORD_PAYMENT: (dossier_record_payment, ()),
-    DossierAction.FINISH: (dossier_finish, ("result_note", "electronic", "result_file")),
-    DossierAction.RETURN: (dossier_return, ()),
-    DossierAction.APOLOGY: (apology_draft, ("reason", "new_appointment_at")),
-    DossierAction.STOP: (dossier_stop, ("reason",)),
-    DossierAction.WITHDRAW: (dossier_withdraw, ("reason",)),
-    DossierAction.COMPLAINT: (dossier_mark_complaint, ("note",)),
+    DossierAction.RESUME: (workflow.dossier_resume, ("documents",)),
+    DossierAction.REQUEST_PAYMENT: (workflow.dossier_request_payment, ("amount", "note")),
+    DossierAction.RECORD_PAYMENT: (workflow.dossier_record_payment, ()),
+    DossierAction.FINISH: (workflow.dossier_finish, ("result_note", "electronic", "result_file")),
+    DossierAction.RETURN: (workflow.dossier_return, ()),
+    DossierAction.APOLOGY: (apologies.apology_draft, ("reason", "new_appointment_at")),
+    DossierAction.STOP: (workflow.dossier_stop, ("reason",)),
+    DossierAction.WITHDRAW: (workflow.dossier_withdraw, ("reason",)),
+    DossierAction.COMPLAINT: (workflow.dossier_mark_complaint, ("note",)),
 }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
@@ -40,6 +40,7 @@ from gandan.onestop.services._base import (
     _move,
     _now,
     _rule,
+    _save,
     _text,
 )
 from gandan.onestop.services.catalogue import (
@@ -145,19 +146,23 @@ def _schedule(dossier: Dossier, received: dt.datetime) -> None:
     dossier.appointment_at = deadline.due
 
 
+class Receipt(TypedDict, total=False):
+    """What a receipt takes besides the actor and the idempotency key (the defaults are
+    ``_receive``'s)."""
+
+    unit: Required[Unit]
+    procedure: Required[Procedure]
+    applicant: Required[Applicant]
+    channel: int
+    documents: Iterable[str]
+    digitised: bool
+    reused: bool
+    attachments: dict[str, UploadedFile] | None
+    at: dt.datetime | None
+
+
 def dossier_receive(
-    *,
-    unit: Unit,
-    procedure: Procedure,
-    applicant: Applicant,
-    channel: int = Channel.COUNTER,
-    documents: Iterable[str] = (),
-    digitised: bool = False,
-    reused: bool = False,
-    attachments: dict[str, UploadedFile] | None = None,
-    at: dt.datetime | None = None,
-    actor: Any = None,
-    idempotency_key: str = "",
+    *, actor: Any = None, idempotency_key: str = "", **receipt: Unpack[Receipt]
 ) -> Dossier:
     """Receive a dossier: at the counter or by post (received now), or online (registered,
     waiting for the desk to accept it with ``dossier_accept``).
@@ -166,23 +171,11 @@ def dossier_receive(
     under the day's counter; a retried call with the same ``idempotency_key`` by the same
     user returns the first dossier instead of creating another.
     """
-    return dossier_receive_once(
-        unit=unit,
-        procedure=procedure,
-        applicant=applicant,
-        channel=channel,
-        documents=documents,
-        digitised=digitised,
-        reused=reused,
-        attachments=attachments,
-        at=at,
-        actor=actor,
-        idempotency_key=idempotency_key,
-    )[0]
+    return dossier_receive_once(actor=actor, idempotency_key=idempotency_key, **receipt)[0]
 
 
 def dossier_receive_once(
-    *, idempotency_key: str = "", actor: Any = None, **receipt: Any
+    *, actor: Any = None, idempotency_key: str = "", **receipt: Unpack[Receipt]
 ) -> tuple[Dossier, bool]:
     """:func:`dossier_receive`, also saying whether the dossier was made now (``True``) or is
     the one an earlier call with the same key made (``False``).
@@ -307,9 +300,7 @@ def dossier_accept(
     at = _now(at)
     _move(dossier, Status.RECEIVED)
     _schedule(dossier, at)
-    dossier.updated_by = acting_user(actor)
-    dossier.save()
-    _event(
+    return _save(
         dossier,
         E.RECEIVED,
         actor,
@@ -317,7 +308,6 @@ def dossier_accept(
         channel=dossier.channel,
         due=dossier.due_at.isoformat() if dossier.due_at else None,
     )
-    return dossier
 
 
 @transaction.atomic
@@ -325,6 +315,4 @@ def dossier_refuse(
     *, dossier: Dossier, reason: str, actor: Any = None, at: dt.datetime | None = None
 ) -> Dossier:
     """Refuse to receive an online dossier (form 03), always with a reason."""
-    at = _now(at)
-    reason = _text(reason, "reason", "lý do từ chối")
-    return _close(dossier, Status.REFUSED, E.REFUSED, reason, actor, at)
+    return _close(dossier, Status.REFUSED, reason, actor, at)

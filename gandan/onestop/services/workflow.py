@@ -28,6 +28,7 @@ from gandan.onestop.services._base import (
     _move,
     _now,
     _rule,
+    _save,
     _text,
 )
 from gandan.onestop.services.catalogue import (
@@ -68,9 +69,7 @@ def _step_to(
     dossier.step_order = step
     dossier.current_unit = unit
     dossier.assignee = assignee
-    dossier.updated_by = acting_user(actor)
-    dossier.save()
-    _event(
+    return _save(
         dossier,
         kind,
         actor,
@@ -80,7 +79,6 @@ def _step_to(
         to_unit=unit.code,
         **data,
     )
-    return dossier
 
 
 @transaction.atomic
@@ -144,10 +142,14 @@ def dossier_assign(
         raise _error("Cần chọn người được giao.", "required", "to_user")
     _assignee_in(to_user, dossier.current_unit)
     dossier.assignee = to_user
-    dossier.updated_by = acting_user(actor)
-    dossier.save(update_fields=["assignee", "updated_by", "updated_at"])
-    _event(dossier, E.ASSIGNED, actor, at, to_user=getattr(to_user, "username", ""))
-    return dossier
+    return _save(
+        dossier,
+        E.ASSIGNED,
+        actor,
+        at,
+        to_user=getattr(to_user, "username", ""),
+        update_fields=["assignee", "updated_by", "updated_at"],
+    )
 
 
 @transaction.atomic
@@ -297,9 +299,7 @@ def dossier_request_payment(
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
         raise _error("Số tiền phải là số nguyên dương (đồng).", "amount", "amount")
     _move(dossier, Status.AWAITING_PAYMENT)
-    dossier.updated_by = acting_user(actor)
-    dossier.save()
-    _event(
+    return _save(
         dossier,
         E.PAYMENT_REQUESTED,
         actor,
@@ -307,7 +307,6 @@ def dossier_request_payment(
         amount=amount,
         note=_text(note, "note", "ghi chú", required=False),
     )
-    return dossier
 
 
 @transaction.atomic
@@ -318,10 +317,7 @@ def dossier_record_payment(
     if dossier.status != Status.AWAITING_PAYMENT:
         raise _error("Hồ sơ không chờ nộp phí, nghĩa vụ tài chính.", "transition", "status")
     _move(dossier, Status.PROCESSING)
-    dossier.updated_by = acting_user(actor)
-    dossier.save()
-    _event(dossier, E.PAID, actor, at)
-    return dossier
+    return _save(dossier, E.PAID, actor, at)
 
 
 @transaction.atomic
@@ -374,10 +370,7 @@ def dossier_return(
     _move(dossier, Status.RETURNED)
     dossier.returned_at = at
     dossier.closed_at = at
-    dossier.updated_by = acting_user(actor)
-    dossier.save()
-    _event(dossier, E.RETURNED, actor, at)
-    return dossier
+    return _save(dossier, E.RETURNED, actor, at)
 
 
 @transaction.atomic
@@ -385,9 +378,7 @@ def dossier_stop(
     *, dossier: Dossier, reason: str, actor: Any = None, at: dt.datetime | None = None
 ) -> Dossier:
     """Stop handling the dossier (form 05), with the reason given to the applicant."""
-    at = _now(at)
-    reason = _text(reason, "reason", "lý do dừng xử lý")
-    return _close(dossier, Status.STOPPED, E.STOPPED, reason, actor, at)
+    return _close(dossier, Status.STOPPED, reason, actor, at)
 
 
 @transaction.atomic
@@ -395,9 +386,7 @@ def dossier_withdraw(
     *, dossier: Dossier, reason: str, actor: Any = None, at: dt.datetime | None = None
 ) -> Dossier:
     """The applicant withdraws the dossier, with the reason he gives (recorded on the file)."""
-    at = _now(at)
-    reason = _text(reason, "reason", "lý do rút hồ sơ")
-    return _close(dossier, Status.WITHDRAWN, E.WITHDRAWN, reason, actor, at)
+    return _close(dossier, Status.WITHDRAWN, reason, actor, at)
 
 
 @transaction.atomic
@@ -408,7 +397,11 @@ def dossier_mark_complaint(
     at = _now(at)
     note = _text(note, "note", "nội dung phản ánh")
     dossier.complaint = True
-    dossier.updated_by = acting_user(actor)
-    dossier.save(update_fields=["complaint", "updated_by", "updated_at"])
-    _event(dossier, E.COMPLAINT, actor, at, note=note)
-    return dossier
+    return _save(
+        dossier,
+        E.COMPLAINT,
+        actor,
+        at,
+        note=note,
+        update_fields=["complaint", "updated_by", "updated_at"],
+    )

@@ -9,17 +9,14 @@ the Huế demo nor the other browser tests use.
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
-import sys
 from typing import Any
 
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from gandan.core.testing.browser import DEMO_PASSWORD
+from gandan.core.testing.browser import DEMO_PASSWORD, live_shell, sign_in
 from gandan.onestop.models import RATING_CRITERIA
 
 pytestmark = pytest.mark.browser
@@ -44,28 +41,6 @@ print(json.dumps({{"unit": unit.name, "code": unit.code}}))
 """
 
 
-def _set_up(env: dict[str, str]) -> dict[str, Any]:
-    result = subprocess.run(  # noqa: S603 - our own console script, fixed arguments
-        [sys.executable, "-m", "gandan", "shell", "-c", SETUP],
-        env=env,
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
-def _sign_in(page: Any, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto("/accounts/login/")
-    page.get_by_label("Tên đăng nhập", exact=True).fill(username)
-    page.get_by_label("Mật khẩu", exact=True).fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập", exact=True).click()
-    expect(page).to_have_url(re.compile(r"/staff/$"))
-
-
 def _act(page: Any, name: str) -> None:
     page.locator(f"#act-{name} summary").click()
     page.locator(f"#act-{name} button[type=submit]").click()
@@ -73,8 +48,8 @@ def _act(page: Any, name: str) -> None:
 
 def test_a_dossier_goes_from_the_counter_to_its_return(browser_page, live_gandan_env) -> None:  # type: ignore[no-untyped-def]
     page = browser_page
-    made = _set_up(live_gandan_env)
-    _sign_in(page, OFFICER)
+    made = live_shell(live_gandan_env, SETUP)
+    sign_in(page, OFFICER)
 
     # 1. Counter receipt: the procedure first, its time limit and documents, then the applicant.
     page.get_by_role("link", name="Tiếp nhận hồ sơ", exact=True).first.click()
@@ -108,13 +83,13 @@ def test_a_dossier_goes_from_the_counter_to_its_return(browser_page, live_gandan
     _act(page, "forward")
     expect(page.locator("#current-step")).to_contain_text("3. Chủ tịch UBND")
     expect(page.locator("#act-finish")).to_have_count(0)  # the chair's step, not the officer's
-    _sign_in(page, CHAIR)
+    sign_in(page, CHAIR)
     page.goto(dossier_url)
     page.locator("#act-finish summary").click()
     page.locator("#act-finish").get_by_label("Kết quả giải quyết").fill("Đã cấp Giấy khai sinh")
     page.locator("#act-finish button[type=submit]").click()
     expect(page.locator("#status")).to_have_text("Đã có kết quả")
-    _sign_in(page, OFFICER)
+    sign_in(page, OFFICER)
     page.goto(dossier_url)
     _act(page, "return")
     expect(page.locator("#status")).to_have_text("Đã trả kết quả")
