@@ -45,6 +45,9 @@ def pytest_configure(config: Any) -> None:
                 "LOCATION": tempfile.mkdtemp(prefix="gandan-test-cache-"),
             }
         }
+    # Figures are computed on every request, so that a test sees its own changes at once
+    # (keeping them is tested in core/tests/test_figures.py).
+    settings.GANDAN_FIGURES_MAX_AGE = 0
     # Tests render templates without running collectstatic first.
     settings.STORAGES = {
         **settings.STORAGES,

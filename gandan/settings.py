@@ -200,6 +200,9 @@ else:
 # Seconds of database work a web request may take before it is stopped and answered 503
 # (gandan.core.timeouts); 0: no limit.
 GANDAN_REQUEST_TIMEOUT = int(os.environ.get("GANDAN_REQUEST_TIMEOUT", "30"))
+# Figures that read a whole province are kept and computed again in the background once older
+# than this many minutes (gandan.core.figures).
+GANDAN_FIGURES_MAX_AGE = int(os.environ.get("GANDAN_FIGURES_MAX_AGE", "10"))
 if (
     GANDAN_REQUEST_TIMEOUT
     and os.environ.get("GANDAN_PROCESS") == "web"

@@ -17,6 +17,8 @@ from typing import Any
 from django.db import connection
 from tqdm import tqdm
 
+from gandan.core.figures import figures_forget
+
 # Apps in the order their stages must run (units before the people who live in them).
 DEMO_APPS = [
     "gandan.geo",
@@ -87,4 +89,6 @@ def run_demo(
             cursor.execute("VACUUM ANALYZE")
         else:
             cursor.execute("ANALYZE")
+    # Figures kept from data loaded before are not the demo's.
+    figures_forget()
     return ctx

@@ -240,3 +240,24 @@ class Job(models.Model):
         if not self.total:
             return 0
         return min(100, self.done * 100 // self.total)
+
+
+class KeptFigures(models.Model):
+    """Figures computed once and kept (``gandan.core.figures``): what a report function gave
+    for its parameters, and when. Read by the screens and the API instead of reading a whole
+    province again on every request; recomputed in the background once older than their age."""
+
+    key = models.CharField("khóa", max_length=64, unique=True)  # sha256 of source and params
+    source = models.CharField("hàm tính", max_length=200)  # import path of the function
+    params = models.JSONField("tham số", default=dict)
+    value = models.JSONField("số liệu", null=True)
+    computed_at = models.DateTimeField("tính lúc")
+    seconds = models.FloatField("thời gian tính (giây)", default=0)
+    refresh_asked_at = models.DateTimeField("yêu cầu tính lại lúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "số liệu đã tính"
+        verbose_name_plural = "số liệu đã tính"
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.params}"

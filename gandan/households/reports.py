@@ -21,7 +21,8 @@ def poverty_report(request: ReportRequest) -> dict[str, Any]:
         raise ReportError("year", f"Không có chuẩn nghèo áp dụng cho kỳ rà soát năm {year}.")
     # A year asked for by number is counted on its review day unless a later date is given.
     as_of = request.as_of if request.year is None or request.as_of_given else None
-    return selectors.poverty_report(request.unit, year, as_of=as_of)
+    figures = selectors.poverty_figures(request.unit, year, as_of=as_of)
+    return {**figures.value, "computed_at": figures.computed_at.isoformat()}
 
 
 REPORTS = {"poverty": poverty_report}

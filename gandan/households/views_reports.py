@@ -30,7 +30,7 @@ from gandan.core import charts
 from gandan.core.forms import date_field, year_field
 from gandan.geo import selectors as geo
 from gandan.geo.maps import unit_map
-from gandan.geo.models import Unit
+from gandan.geo.models import Level, Unit
 from gandan.geo.province import home_code
 from gandan.households import selectors
 from gandan.households.charts import IN, MOVE, OUT, TOTAL, Step, rate_map, waterfall_chart
@@ -92,6 +92,9 @@ class Shown:
     errors: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     report: dict[str, Any] | None = None
+    computed_at: dt.datetime | None = None  # when the figures were computed
+    kept: bool = False  # a province's figures, kept (core.figures): the page says when computed
+    refreshing: bool = False  # kept figures older than their age, being computed again
 
     @property
     def day(self) -> dt.date:
@@ -168,7 +171,10 @@ def _resolve(request: HttpRequest, form: ReportForm) -> Shown:
     if selectors.standard_or_none(year) is None:
         shown.errors.append(f"Không có chuẩn nghèo áp dụng cho kỳ rà soát năm {year}.")
         return shown
-    shown.report = selectors.poverty_report(shown.unit, year, as_of=shown.as_of)
+    figures = selectors.poverty_figures(shown.unit, year, as_of=shown.as_of)
+    shown.report = figures.value
+    shown.computed_at, shown.refreshing = figures.computed_at, figures.refreshing
+    shown.kept = shown.unit.level != Level.COMMUNE
     return shown
 
 
@@ -247,7 +253,7 @@ def _trend(shown: Shown) -> dict[str, Any]:
         for y in selectors.years_with_data()
         if y <= shown.year or unit.is_valid_on(review_date(y))
     ]
-    rows = selectors.poverty_trend(unit, years, as_of=shown.day)
+    rows = selectors.poverty_trend_figures(unit, years, as_of=shown.day).value
     chart = charts.grouped_bar_chart(
         {
             str(row["year"]): {
@@ -423,7 +429,9 @@ def report_export(request: HttpRequest) -> HttpResponse:
     if fmt == "csv":
         response = HttpResponse(poverty_csv(shown.report), content_type="text/csv; charset=utf-8")
     elif fmt == "json":
-        content = json.dumps(shown.report, ensure_ascii=False, indent=2, default=str) + "\n"
+        assert shown.computed_at is not None  # noqa: S101 - set with the report
+        data = {**shown.report, "computed_at": shown.computed_at.isoformat()}  # as the API's
+        content = json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
         response = HttpResponse(content.encode(), content_type="application/json; charset=utf-8")
     else:
         response = HttpResponse(poverty_workbook(shown.report), content_type=XLSX_TYPE)

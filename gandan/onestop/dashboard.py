@@ -20,10 +20,11 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from gandan.core import charts
+from gandan.core.figures import kept
 from gandan.geo.maps import UnitMap
 from gandan.geo.models import Level, Unit
 from gandan.onestop.models import Channel, Dossier
-from gandan.onestop.selectors import LOCAL, period_bounds
+from gandan.onestop.selectors import LOCAL, onestop_breakdown, period_bounds
 
 ON_TIME = "Đúng hạn"
 LATE = "Trễ hạn"
@@ -102,6 +103,64 @@ def weekly_receipts(*, unit: Unit, start: dt.date, end: dt.date) -> list[Week]:
         )
         monday += dt.timedelta(days=7)
     return weeks
+
+
+@dataclass(frozen=True)
+class DashboardExtras:
+    """What the dashboard shows beside the report: receipts by week, figures by procedure and
+    (when asked) by officer."""
+
+    weeks: list[Week]
+    by_procedure: list[dict[str, Any]]
+    by_officer: list[dict[str, Any]] | None
+
+
+def dashboard_extras_by_id(unit_id: int, start: str, end: str, officers: bool) -> dict[str, Any]:
+    """:class:`DashboardExtras` as JSON, as :func:`dashboard_extras` keeps it for a province."""
+    unit = Unit.objects.get(pk=unit_id)
+    first, last = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+    return {
+        "weeks": [
+            {
+                "monday": week.monday,
+                "first": week.first,
+                "last": week.last,
+                "by_channel": list(week.by_channel.items()),
+            }
+            for week in weekly_receipts(unit=unit, start=first, end=last)
+        ],
+        "by_procedure": onestop_breakdown(unit=unit, start=first, end=last, by="procedure"),
+        "by_officer": onestop_breakdown(unit=unit, start=first, end=last, by="officer")
+        if officers
+        else None,
+    }
+
+
+def dashboard_extras(
+    *, unit: Unit, start: dt.date, end: dt.date, officers: bool
+) -> DashboardExtras:
+    """:class:`DashboardExtras` of the period: kept for a province, as the report
+    (:func:`~gandan.onestop.selectors.onestop_figures`); a commune's computed on each request."""
+    params: dict[str, Any] = {
+        "unit_id": unit.pk,
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "officers": officers,
+    }
+    if unit.level == Level.PROVINCE:
+        data = kept(dashboard_extras_by_id, **params).value
+    else:
+        data = dashboard_extras_by_id(**params)
+    weeks = [
+        Week(
+            monday=dt.date.fromisoformat(str(w["monday"])),
+            first=dt.date.fromisoformat(str(w["first"])),
+            last=dt.date.fromisoformat(str(w["last"])),
+            by_channel={int(channel): int(n) for channel, n in w["by_channel"]},
+        )
+        for w in data["weeks"]
+    ]
+    return DashboardExtras(weeks, data["by_procedure"], data["by_officer"])
 
 
 # --- Charts ------------------------------------------------------------------------------------

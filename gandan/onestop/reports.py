@@ -25,7 +25,8 @@ def onestop_report(request: ReportRequest) -> dict[str, Any]:
         raise ReportError("to", f"Ngày {end:%d/%m/%Y} ở tương lai.")
     if start > end:
         raise ReportError("from", f"Từ ngày {start:%d/%m/%Y} sau đến ngày {end:%d/%m/%Y}.")
-    return selectors.onestop_report(unit=unit, start=start, end=end)
+    figures = selectors.onestop_figures(unit=unit, start=start, end=end)
+    return {**figures.value, "computed_at": figures.computed_at.isoformat()}
 
 
 REPORTS = {"onestop": onestop_report}

@@ -398,27 +398,28 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     }
     if shown.errors or shown.start is None or shown.end is None:
         return render(request, "onestop/dashboard.html", context, status=400)
-    report = selectors.onestop_report(unit=shown.unit, start=shown.start, end=shown.end)
+    figures = selectors.onestop_figures(unit=shown.unit, start=shown.start, end=shown.end)
+    report = figures.value
     province = shown.unit.level == Level.PROVINCE
     show_officers = not province or shown.officers
-    weeks = dashboard.weekly_receipts(unit=shown.unit, start=shown.start, end=shown.end)
-    unit, start, end = shown.unit, shown.start, shown.end
+    extras = dashboard.dashboard_extras(
+        unit=shown.unit, start=shown.start, end=shown.end, officers=show_officers
+    )
+    weeks = extras.weeks
     context.update(
         {
             "report": report,
+            "computed_at": figures.computed_at if province else None,
+            "refreshing": figures.refreshing,
             "province": province,
             "tiles": _tiles(report),
             "on_time_chart": dashboard.on_time_chart(report),
             "weeks": weeks,
             "weekly_chart": dashboard.weekly_chart(weeks),
             "weekly_total": sum(week.total for week in weeks),
-            "by_procedure": selectors.onestop_breakdown(
-                unit=unit, start=start, end=end, by="procedure"
-            ),
+            "by_procedure": extras.by_procedure,
             "show_officers": show_officers,
-            "by_officer": selectors.onestop_breakdown(unit=unit, start=start, end=end, by="officer")
-            if show_officers
-            else None,
+            "by_officer": extras.by_officer,
             "officers_url": f"{reverse('onestop:dashboard')}?{shown.query(officers='1')}",
             "api_url": f"{reverse('api:report', args=['onestop'])}?{shown.query()}",
             "downloads": [

@@ -16,9 +16,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
+from django.utils import timezone
 
+from gandan.core.figures import Kept, kept
 from gandan.core.numbers import percent
-from gandan.geo.models import Unit
+from gandan.geo.models import Level, Unit
 from gandan.households.models import (
     Assessment,
     Placement,
@@ -504,3 +506,59 @@ def years_with_data() -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute(YEARS_SQL)
         return [int(year) for (year,) in cursor.fetchall()]
+
+
+# --- Kept figures ------------------------------------------------------------------------------
+
+
+def _reads_a_province(unit: Unit | None) -> bool:
+    return unit is None or unit.level != Level.COMMUNE
+
+
+def _unit_or_none(unit_id: int | None) -> Unit | None:
+    return None if unit_id is None else Unit.objects.get(pk=unit_id)
+
+
+def _day(value: str | None) -> dt.date | None:
+    return None if value is None else dt.date.fromisoformat(value)
+
+
+def poverty_report_by_id(unit_id: int | None, year: int, as_of: str | None) -> dict[str, Any]:
+    """:func:`poverty_report` with JSON parameters, as :func:`poverty_figures` keeps it."""
+    return poverty_report(_unit_or_none(unit_id), year, as_of=_day(as_of))
+
+
+def poverty_trend_by_id(unit_id: int | None, years: list[int], as_of: str) -> list[dict[str, Any]]:
+    """:func:`poverty_trend` with JSON parameters, as :func:`poverty_trend_figures` keeps it."""
+    return poverty_trend(_unit_or_none(unit_id), years, as_of=dt.date.fromisoformat(as_of))
+
+
+def poverty_figures(unit: Unit | None, year: int, *, as_of: dt.date | None = None) -> Kept:
+    """The poverty report the screen, its downloads and the API show, with when it was computed.
+
+    A commune's is computed on each request (hundredths of a second, and its officers expect
+    their own entries at once); a province's or a district's — the pair query over the whole
+    province, about a second — is kept (``core.figures``).
+    """
+    if not _reads_a_province(unit):
+        return Kept(poverty_report(unit, year, as_of=as_of), timezone.now(), refreshing=False)
+    return kept(
+        poverty_report_by_id,
+        unit_id=unit.pk if unit else None,
+        year=year,
+        as_of=as_of.isoformat() if as_of else None,
+    )
+
+
+def poverty_trend_figures(unit: Unit | None, years: Iterable[int], *, as_of: dt.date) -> Kept:
+    """:func:`poverty_trend` as the screen shows it: kept for a province, as
+    :func:`poverty_figures` (a pass over every placement and every year's lists)."""
+    wanted = sorted(set(years))
+    if not _reads_a_province(unit):
+        return Kept(poverty_trend(unit, wanted, as_of=as_of), timezone.now(), refreshing=False)
+    return kept(
+        poverty_trend_by_id,
+        unit_id=unit.pk if unit else None,
+        years=wanted,
+        as_of=as_of.isoformat(),
+    )

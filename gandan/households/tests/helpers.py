@@ -13,6 +13,7 @@ from gandan.core.testing.personas import PASSWORD
 HUE = ZoneInfo("Asia/Ho_Chi_Minh")
 # Every key of the poverty report (`gandan report poverty`, /api/v1/reports/poverty/).
 REPORT_KEYS = {
+    "computed_at",
     "unit",
     "year",
     "as_of",

@@ -43,7 +43,15 @@ def test_json_has_the_keys_and_rates_with_two_decimals(data):
     assert (report["households"], report["poor"], report["poor_rate"]) == (3, 1, 33.33)
     assert report["near_poor_rate"] == 33.33
     row = next(r for r in report["by_unit"] if r["unit"] == "19789")
-    assert REPORT_KEYS - {"unit", "year", "as_of", "standard", "review", "by_unit"} <= set(row)
+    assert REPORT_KEYS - {
+        "computed_at",
+        "unit",
+        "year",
+        "as_of",
+        "standard",
+        "review",
+        "by_unit",
+    } <= set(row)
 
 
 def test_xlsx_is_laid_out_as_the_province_summary_form(data):

@@ -53,6 +53,7 @@ from gandan.onestop.selectors.metrics import (
     Figures,
     children_of,
     onestop_breakdown,
+    onestop_figures,
     onestop_report,
 )
 
@@ -66,6 +67,7 @@ __all__ = [
     "Figures",
     "children_of",
     "onestop_report",
+    "onestop_figures",
     "onestop_breakdown",
     "dossier_events",
     "SheetRow",

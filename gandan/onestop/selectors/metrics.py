@@ -24,6 +24,7 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
+from gandan.core.figures import Kept, kept
 from gandan.core.numbers import percent
 from gandan.geo.models import Level, Unit
 from gandan.onestop.models import (
@@ -259,3 +260,24 @@ def _officer_names(keys: list[Any]) -> dict[Any, str]:
         u.pk: (u.get_full_name() or u.get_username())
         for u in get_user_model().objects.filter(pk__in=keys)
     }
+
+
+# --- Kept figures ------------------------------------------------------------------------------
+
+
+def onestop_report_by_id(unit_id: int, start: str, end: str) -> dict[str, Any]:
+    """:func:`onestop_report` with JSON parameters, as :func:`onestop_figures` keeps it."""
+    return onestop_report(
+        unit=Unit.objects.get(pk=unit_id),
+        start=dt.date.fromisoformat(start),
+        end=dt.date.fromisoformat(end),
+    )
+
+
+def onestop_figures(*, unit: Unit, start: dt.date, end: dt.date) -> Kept:
+    """The Decision 766 report the dashboard, its downloads and the API show, with when it was
+    computed: a commune's on each request; a province's — every dossier of its period — kept
+    (``core.figures``)."""
+    if unit.level != Level.PROVINCE:
+        return Kept(onestop_report(unit=unit, start=start, end=end), timezone.now(), False)
+    return kept(onestop_report_by_id, unit_id=unit.pk, start=start.isoformat(), end=end.isoformat())
