@@ -178,6 +178,17 @@ UNIT_RECORD_ROLES = frozenset(
 )
 
 
+def reads_beyond_a_commune(user: Any) -> bool:
+    """Whether the user reads records above a commune (a province's or a district's): a scope
+    of most of the province's records rather than a few percent of them."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return True
+    return any(
+        m.role in UNIT_RECORD_ROLES and m.unit.level != Level.COMMUNE
+        for m in current_memberships(user)
+    )
+
+
 def units_for_records(user: Any, *, as_of: dt.date | None = None) -> UnitQuerySet:
     """The units whose personal records the user reads in full (a superuser: all)."""
     if getattr(user, "is_superuser", False) and user.is_active:

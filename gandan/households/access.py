@@ -16,16 +16,15 @@ from django.utils import timezone
 
 from gandan.accounts.access import (
     FULL_ID_ROLES,
-    UNIT_RECORD_ROLES,
-    current_memberships,
     hamlets_in_scope,
+    reads_beyond_a_commune,
     units_for_records,
     units_for_roles,
     units_in_scope,
     village_head_hamlets,
 )
 from gandan.accounts.models import Role
-from gandan.geo.models import Level, Unit
+from gandan.geo.models import Unit
 from gandan.households.models import Household, Placement, Review, ReviewRequest
 
 
@@ -50,17 +49,6 @@ def _ids(units: Any) -> list[int]:
     return list(units.values_list("pk", flat=True))
 
 
-def _reads_beyond_a_commune(user: Any) -> bool:
-    """Whether the user reads records above a commune (a province's or a district's): a scope
-    of most of the province's households rather than a few percent of them."""
-    if getattr(user, "is_superuser", False) and user.is_active:
-        return True
-    return any(
-        m.role in UNIT_RECORD_ROLES and m.unit.level != Level.COMMUNE
-        for m in current_memberships(user)
-    )
-
-
 def households_in_scope(user: Any, *, for_write: bool = False, on: dt.date | None = None) -> Any:
     """Households registered (ever, for reading; on ``on``, for writing) where the user reads
     personal records: the units of a role that reads them whole, a village head's own village;
@@ -72,7 +60,7 @@ def households_in_scope(user: Any, *, for_write: bool = False, on: dt.date | Non
     rows along the index instead of gathering the whole province first — about a second on
     either database. To find one household (by id or code), :func:`household_lookup`.
     """
-    if not for_write and _reads_beyond_a_commune(user):
+    if not for_write and reads_beyond_a_commune(user):
         return household_lookup(user)
     placements = _placements_in_scope(user, for_write=for_write, on=on)
     return Household.objects.filter(pk__in=placements.values("household_id"))

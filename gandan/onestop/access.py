@@ -32,7 +32,7 @@ def dossiers_in_scope(user: Any, *, for_write: bool = False) -> Any:
     if for_write:
         units = list(units_in_scope(user, for_write=True).values_list("pk", flat=True))
         return Dossier.objects.filter(current_unit__in=units)
-    parts = [part.rows for part in dossier_scope_parts(user)]
+    parts = [part.rows for part in dossier_scope_parts(dossier_read_units(user))]
     return parts[0] if len(parts) == 1 else parts[0] | parts[1]
 
 
@@ -41,14 +41,21 @@ class ScopePart(NamedTuple):
     unit: str  # the unit column its index leads with ("" when it reads every dossier)
 
 
-def dossier_scope_parts(user: Any) -> list[ScopePart]:
-    """:func:`dossiers_in_scope` (for reading) as parts that share no dossier, each read along
-    the index of one unit column: those received by a unit in scope; those handed to one,
-    received elsewhere. Counting the parts apart reads a commune's dossiers, not every dossier
-    of the province."""
+def dossier_read_units(user: Any) -> list[int] | None:
+    """The units whose dossiers (received by them or handed to them) the user reads; None for
+    every unit (a superuser)."""
     if getattr(user, "is_superuser", False) and user.is_active:
+        return None
+    return list(units_for_records(user).values_list("pk", flat=True))
+
+
+def dossier_scope_parts(units: list[int] | None) -> list[ScopePart]:
+    """The dossiers of ``units`` (:func:`dossier_read_units`) as parts that share no dossier,
+    each read along the index of one unit column: those received by a unit in scope; those
+    handed to one, received elsewhere. Counting the parts apart reads a commune's dossiers, not
+    every dossier of the province."""
+    if units is None:
         return [ScopePart(Dossier.objects.all(), "")]
-    units = list(units_for_records(user).values_list("pk", flat=True))
     return [
         ScopePart(Dossier.objects.filter(unit__in=units), "unit"),
         ScopePart(

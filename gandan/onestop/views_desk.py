@@ -116,7 +116,8 @@ def desk(request: HttpRequest) -> HttpResponse:
     page = page_of(found.qs, request.GET.get("page"))
     now = _now()
     warnings = desk_warnings(request.user, now=now)
-    counts = status_counts(request.user)
+    counted = status_counts(request.user)
+    counts = counted.counts
     warning_rows = list(warnings[:WARNING_ROWS])
     context = {
         "form": found.form,
@@ -131,6 +132,8 @@ def desk(request: HttpRequest) -> HttpResponse:
             {"status": s.value, "label": s.label, "count": counts.get(s.value, 0)} for s in Status
         ],
         "total": sum(counts.values()),
+        "computed_at": counted.computed_at,
+        "refreshing": counted.refreshing,
         "can_receive": bool(receiving_units(request.user)),
     }
     return render(request, "onestop/desk_list.html", context)

@@ -119,3 +119,15 @@ def test_the_province_dashboard_and_its_api_say_when_their_figures_were_computed
     assert KeptFigures.objects.count() == 2  # the report (one for both) and the weeks, breakdowns
     commune = leader.get("/onestop/dashboard/", query | {"unit": "19789"}).content.decode()
     assert 'id="computed-at"' not in commune
+
+
+def test_the_desk_counts_a_province_by_status_as_kept_figures_a_commune_on_each_request(
+    personas,
+):
+    with time_machine.travel(START, tick=False):
+        leader = personas.client("leader").get("/onestop/").content.decode()
+    assert "Số liệu được tính lúc 09:00 07/12/2026." in leader
+    assert KeptFigures.objects.count() == 1
+    officer = personas.client("official_a").get("/onestop/").content.decode()
+    assert 'id="computed-at"' not in officer
+    assert KeptFigures.objects.count() == 1

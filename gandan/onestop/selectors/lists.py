@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, F, QuerySet
 from django.utils import timezone
 
+from gandan.core.figures import kept
 from gandan.geo.models import Level, Unit
 from gandan.onestop.models import (
     Apology,
@@ -61,12 +63,36 @@ def dossier_list(user: Any, params: Any) -> Any:
     return DossierFilter(params, queryset=found)
 
 
-def status_counts(user: Any) -> dict[int, int]:
-    """How many dossiers of ``user``'s scope are in each status."""
+@dataclass(frozen=True)
+class StatusCounts:
+    """How many dossiers of a scope are in each status, and when they were counted if the
+    counts are kept (a scope wider than a commune)."""
+
+    counts: dict[int, int]
+    computed_at: dt.datetime | None = None
+    refreshing: bool = False
+
+
+def status_counts(user: Any) -> StatusCounts:
+    """How many dossiers of ``user``'s scope are in each status: a commune's counted on each
+    request; a wider scope's — a province's 181,000 dossiers — kept (``core.figures``)."""
+    from gandan.accounts.access import reads_beyond_a_commune
+    from gandan.onestop.access import dossier_read_units
+
+    units = dossier_read_units(user)
+    if not reads_beyond_a_commune(user):
+        return StatusCounts(status_counts_of_units(units))
+    found = kept(status_counts_of_units, units=units)
+    counts = {int(status): int(n) for status, n in found.value.items()}
+    return StatusCounts(counts, found.computed_at, found.refreshing)
+
+
+def status_counts_of_units(units: list[int] | None) -> dict[int, int]:
+    """How many dossiers of ``units`` (received or handed to them; None: all) are in each status."""
     from gandan.onestop.access import dossier_scope_parts
 
     counts: dict[int, int] = defaultdict(int)
-    for part in dossier_scope_parts(user):
+    for part in dossier_scope_parts(units):
         # Grouped by the part's unit column too, in the order of its index (unit, status):
         # grouped by status alone, SQLite walked the (status, due) index over every dossier.
         columns = [part.unit, "status"] if part.unit else ["status"]
