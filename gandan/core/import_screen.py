@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, cast
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -20,9 +21,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from gandan.core.imports import FORMATS, run_import
+from gandan.core.imports import (
+    FORMATS,
+    background,
+    estimate_rows,
+    file_format,
+    report_from_json,
+    run_import,
+)
+from gandan.core.jobs import access_own_job
+from gandan.core.models import JobStatus
 
 
 @dataclass(frozen=True)
@@ -85,6 +96,34 @@ def _render(
     return render(request, screen.template, context, status=status)
 
 
+def _job_page(request: HttpRequest, screen: ImportScreen) -> HttpResponse:
+    """A background import: its progress while it runs (htmx asks again every second and the
+    page reloads when it ends), then its report as for a file imported on the spot."""
+    try:
+        job_id = int(request.GET["job"])
+    except ValueError:
+        raise Http404("Không tìm thấy tác vụ.") from None
+    job = access_own_job(request.user, job_id, kind=background.IMPORT_JOB)
+    if job.params.get("importer") != screen.kind:
+        raise Http404("Không tìm thấy tác vụ.")
+    if getattr(request, "htmx", False):
+        if job.is_finished:
+            return HttpResponse(headers={"HX-Refresh": "true"})
+        return render(request, "core/_import_job.html", {"job": job, "action": screen.url_name})
+    report = None
+    if job.status == JobStatus.DONE:
+        report = report_from_json(job.result["report"])
+    return _render(
+        request,
+        screen,
+        ImportForm(screen=screen),
+        200 if report is None or report.ok else 400,
+        job=job,
+        report=report,
+        filename=job.params.get("filename", ""),
+    )
+
+
 def import_view(screen: ImportScreen) -> Callable[[HttpRequest], HttpResponse]:
     """The view of ``screen``: all rows are saved, or none, with a row-by-row report."""
 
@@ -94,18 +133,23 @@ def import_view(screen: ImportScreen) -> Callable[[HttpRequest], HttpResponse]:
         if not screen.may_import(request.user):
             raise Http404("Không tìm thấy trang.")
         if request.method != "POST":
+            if "job" in request.GET:
+                return _job_page(request, screen)
             return _render(request, screen, ImportForm(screen=screen))
         form = ImportForm(request.POST, request.FILES, screen=screen)
         if not form.is_valid():
             return _render(request, screen, form, 400)
         upload: UploadedFile = form.cleaned_data["file"]
-        report = run_import(
-            screen.kind,
-            cast("IO[bytes]", upload.file),  # a received upload always has its file
-            filename=upload.name,
-            dry_run=form.cleaned_data["dry_run"],
-            user=request.user,
-        )
+        source = cast("IO[bytes]", upload.file)  # a received upload always has its file
+        name = upload.name or ""
+        dry_run = form.cleaned_data["dry_run"]
+        rows = estimate_rows(source, file_format(name))
+        if rows > background.BACKGROUND_ROWS:
+            job = background.import_in_background(
+                screen.kind, source, filename=name, dry_run=dry_run, user=request.user, rows=rows
+            )
+            return redirect(f"{reverse(screen.url_name)}?{urlencode({'job': job.pk})}")
+        report = run_import(screen.kind, source, filename=name, dry_run=dry_run, user=request.user)
         if report.ok and not report.dry_run:
             messages.success(request, report.summary())
             return redirect(screen.url_name)

@@ -46,6 +46,11 @@ class JobKind:
 
 
 KINDS: dict[str, JobKind] = {
+    "core.import": JobKind(
+        task="gandan.core.tasks.import_file",
+        label="Nhập tệp {filename}",
+        summary="{summary}",
+    ),
     "households.reclassify": JobKind(
         task="gandan.households.tasks.reclassify_year",
         label="Phân loại lại hộ nghèo, cận nghèo năm {year}",
@@ -279,6 +284,19 @@ def access_job(user: Any, job_id: int) -> Job:
     """The job, if in the user's scope; 404 if it is missing or outside it."""
     try:
         return jobs_in_scope(user).select_related("created_by").get(pk=job_id)
+    except Job.DoesNotExist:
+        raise Http404("Không tìm thấy tác vụ.") from None
+
+
+def access_own_job(user: Any, job_id: int, *, kind: str) -> Job:
+    """A job of ``kind`` the user asked for (a superuser: anyone's); 404 for any other."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        raise Http404("Không tìm thấy tác vụ.")
+    jobs = Job.objects.filter(kind=kind)
+    if not user.is_superuser:
+        jobs = jobs.filter(created_by=user)
+    try:
+        return jobs.get(pk=job_id)
     except Job.DoesNotExist:
         raise Http404("Không tìm thấy tác vụ.") from None
 

@@ -33,6 +33,7 @@ cells), :mod:`.importer` (what an app implements, and the registry), :mod:`.read
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from gandan.core.imports.batch import run_batches
@@ -44,13 +45,15 @@ from gandan.core.imports.importer import (
     importers,
 )
 from gandan.core.imports.insert import bulk_insert
-from gandan.core.imports.reading import FORMATS, Source, file_format, read_rows
+from gandan.core.imports.reading import FORMATS, Source, estimate_rows, file_format, read_rows
 from gandan.core.imports.report import (
     MAX_ERRORS,
     Figure,
     ImportFileError,
     ImportReport,
     RowError,
+    report_as_json,
+    report_from_json,
 )
 from gandan.core.imports.row_by_row import check_rows, write_each
 from gandan.core.imports.rows import Row, cell_text, columns, parse_date
@@ -71,10 +74,13 @@ __all__ = [
     "cell_text",
     "columns",
     "file_format",
+    "estimate_rows",
     "get_importer",
     "importers",
     "parse_date",
     "read_rows",
+    "report_as_json",
+    "report_from_json",
     "run_import",
 ]
 
@@ -87,10 +93,14 @@ def run_import(
     dry_run: bool = False,
     user: Any = None,
     unit: Any = None,
+    progress: Callable[[int, int], None] | None = None,
+    rows: int = 0,
 ) -> ImportReport:
     """Import ``source`` (a path or a seekable binary file) all or nothing; see the package docstring.
 
-    ``filename`` gives the format (.xlsx or .csv) when ``source`` is not a path.
+    ``filename`` gives the format (.xlsx or .csv) when ``source`` is not a path. ``progress``
+    (a background job's) is told how far the reading has come, of ``rows`` data rows
+    (:func:`estimate_rows`) read once to check and once more to write.
     """
     importer_class = get_importer(kind)
     report = ImportReport(
@@ -104,16 +114,33 @@ def run_import(
     try:
         name = filename if filename is not None else str(source)
         fmt = file_format(name)
+        passes = 1 if importer_class.batch_size > 0 or dry_run else 2
+        total = max(rows, 1) * passes
+
+        def reading(done_before: int) -> Iterator[Row]:
+            found = read_rows(source, fmt, layout)
+            if progress is None:
+                return found
+            return _counted(found, progress, done_before, total)
+
         if importer_class.batch_size > 0:
-            run_batches(importer_class(context), read_rows(source, fmt, layout), report)
+            run_batches(importer_class(context), reading(0), report)
             return report
-        failed = check_rows(importer_class(context), read_rows(source, fmt, layout), report)
+        failed = check_rows(importer_class(context), reading(0), report)
         if report.rows_read == 0:
             raise ImportFileError("tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào")
         if report.error_count >= MAX_ERRORS:
             return report  # enough to fix first; writing would only find more
-        write_each(importer_class(context), read_rows(source, fmt, layout), report, failed)
+        write_each(importer_class(context), reading(report.rows_read), report, failed)
     except ImportFileError as error:
         report.add_error(error.error)
         report.created, report.would_create, report.figures = {}, {}, []
     return report
+
+
+def _counted(
+    rows: Iterator[Row], progress: Callable[[int, int], None], before: int, total: int
+) -> Iterator[Row]:
+    for number, row in enumerate(rows, start=1):
+        progress(min(before + number, total), total)
+        yield row

@@ -80,6 +80,33 @@ def _csv_cells(source: Source) -> Iterator[tuple[int, Sequence[Any]]]:
             text.detach()  # the caller owns the underlying file
 
 
+def estimate_rows(source: Source, fmt: str) -> int:
+    """About how many data rows the file holds, without reading them: the size an .xlsx file
+    declares for its first sheet, the lines of a .csv file; less the header. A file that cannot
+    be read gives 0 (reading it reports why)."""
+    try:
+        if fmt == "xlsx":
+            from openpyxl import load_workbook
+
+            with _opened(source) as handle:
+                book = load_workbook(handle, read_only=True, data_only=True)
+                try:
+                    lines = book.worksheets[0].max_row or 0
+                finally:
+                    book.close()
+        else:
+            lines = 0
+            with _opened(source) as handle:
+                for chunk in iter(lambda: handle.read(1 << 20), b""):
+                    lines += chunk.count(b"\n")
+    except Exception:  # noqa: BLE001 - a damaged file is reported when it is read
+        return 0
+    finally:
+        if not isinstance(source, str | Path):
+            source.seek(0)
+    return max(lines - 1, 0)
+
+
 def _blank(values: Sequence[Any]) -> bool:
     return all(cell_text(value) == "" for value in values)
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 MAX_ERRORS = 1000  # errors kept for the report; beyond this they are only counted
 
@@ -109,3 +110,32 @@ class ImportFileError(Exception):
     def __init__(self, reason: str, *, row: int = 0, column: str = "", value: str = "") -> None:
         super().__init__(reason)
         self.error = RowError(row=row, column=column, value=value, reason=reason)
+
+
+# Mappings whose order the summary follows, kept as [key, value] pairs: PostgreSQL's jsonb
+# keeps an object's keys in an order of its own.
+_ORDERED = ("created", "would_create", "counter_labels")
+
+
+def report_as_json(report: ImportReport) -> dict[str, Any]:
+    """The report as JSON, as a background import keeps it in its job's result."""
+    data = asdict(report)
+    return {**data, **{name: list(data[name].items()) for name in _ORDERED}}
+
+
+def report_from_json(data: dict[str, Any]) -> ImportReport:
+    """The report :func:`report_as_json` kept."""
+    return ImportReport(
+        **{
+            **data,
+            **{name: dict(data.get(name, [])) for name in _ORDERED},
+            "errors": [RowError(**error) for error in data.get("errors", [])],
+            "figures": [
+                Figure(
+                    label=figure["label"],
+                    values=tuple((str(label), int(n)) for label, n in figure["values"]),
+                )
+                for figure in data.get("figures", [])
+            ],
+        }
+    )
