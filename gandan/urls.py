@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
+from gandan.core.schema import SchemaView
 from gandan.core.views import healthz
 from gandan.reports.api import ReportView
 
@@ -13,7 +14,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("gandan.households.api_urls")),
     path("", include("gandan.onestop.api_urls")),
     path("reports/<str:name>/", ReportView.as_view(), name="report"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SchemaView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file of its own, so that the
     # page needs no inline script under the site's Content-Security-Policy.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),

@@ -93,3 +93,23 @@ def test_a_province_is_listed_without_a_parent() -> None:
     units = Client().get("/api/v1/units/", {"level": "province"}).json()["results"]
     assert units
     assert all(unit["parent"] is None for unit in units)
+
+
+def test_the_schema_is_generated_once_per_process(client, monkeypatch):
+    from drf_spectacular.generators import SchemaGenerator
+
+    from gandan.core.schema import SchemaView
+
+    monkeypatch.setattr(SchemaView, "_generated", {})
+    calls = []
+    generate = SchemaGenerator.get_schema
+
+    def counted(self, *args, **kwargs):
+        calls.append(1)
+        return generate(self, *args, **kwargs)
+
+    monkeypatch.setattr(SchemaGenerator, "get_schema", counted)
+    first = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    second = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert first.status_code == second.status_code == 200
+    assert first.content == second.content and len(calls) == 1
