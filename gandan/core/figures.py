@@ -42,7 +42,13 @@ REFRESH_PATIENCE = dt.timedelta(minutes=5)
 class Kept:
     value: Any
     computed_at: dt.datetime
-    refreshing: bool  # older than their age: a background task is computing them again
+    refreshing: bool = False  # older than their age: a background task computes them again
+    kept: bool = True  # read from (or just written to) the store; False: computed for this request
+
+
+def computed_now(value: Any) -> Kept:
+    """Figures computed for this request, not kept (a commune's, or with keeping off)."""
+    return Kept(value, timezone.now(), kept=False)
 
 
 def max_age() -> dt.timedelta:
@@ -68,7 +74,7 @@ def kept(compute: Callable[..., Any], **params: Any) -> Kept:
     params = _as_json(params)
     if max_age() <= dt.timedelta(0):  # keeping is off: computed on every request
         value, _seconds = _compute(compute, params)
-        return Kept(value, timezone.now(), refreshing=False)
+        return computed_now(value)
     source = source_of(compute)
     key = _key(source, params)
     row = KeptFigures.objects.filter(key=key).first()

@@ -30,7 +30,7 @@ from gandan.core import charts
 from gandan.core.forms import date_field, year_field
 from gandan.geo import selectors as geo
 from gandan.geo.maps import unit_map
-from gandan.geo.models import Level, Unit
+from gandan.geo.models import Unit
 from gandan.geo.province import home_code
 from gandan.households import selectors
 from gandan.households.charts import IN, MOVE, OUT, TOTAL, Step, rate_map, waterfall_chart
@@ -174,7 +174,7 @@ def _resolve(request: HttpRequest, form: ReportForm) -> Shown:
     figures = selectors.poverty_figures(shown.unit, year, as_of=shown.as_of)
     shown.report = figures.value
     shown.computed_at, shown.refreshing = figures.computed_at, figures.refreshing
-    shown.kept = shown.unit.level != Level.COMMUNE
+    shown.kept = figures.kept
     return shown
 
 

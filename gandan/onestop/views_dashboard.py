@@ -409,7 +409,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     context.update(
         {
             "report": report,
-            "computed_at": figures.computed_at if province else None,
+            "computed_at": figures.computed_at if figures.kept else None,
             "refreshing": figures.refreshing,
             "province": province,
             "tiles": _tiles(report),

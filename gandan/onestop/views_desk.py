@@ -117,7 +117,7 @@ def desk(request: HttpRequest) -> HttpResponse:
     now = _now()
     warnings = desk_warnings(request.user, now=now)
     counted = status_counts(request.user)
-    counts = counted.counts
+    counts = counted.value
     warning_rows = list(warnings[:WARNING_ROWS])
     context = {
         "form": found.form,
@@ -132,7 +132,7 @@ def desk(request: HttpRequest) -> HttpResponse:
             {"status": s.value, "label": s.label, "count": counts.get(s.value, 0)} for s in Status
         ],
         "total": sum(counts.values()),
-        "computed_at": counted.computed_at,
+        "computed_at": counted.computed_at if counted.kept else None,
         "refreshing": counted.refreshing,
         "can_receive": bool(receiving_units(request.user)),
     }

@@ -28,3 +28,10 @@ def test_p95_of_a_few_samples_is_their_slowest_but_one_outlier_of_many():
 def test_without_the_demo_the_benchmark_says_so(db):
     with pytest.raises(RuntimeError, match="load the demo first"):
         bench_pages(3)
+
+
+def test_the_province_wide_addresses_answer_the_province_leader(personas):
+    from bench.bench_pages import PROVINCE_WIDE
+
+    for _route, persona, url in PROVINCE_WIDE:
+        assert personas.client(persona).get(url).status_code == 200, url

@@ -16,9 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
-from django.utils import timezone
 
-from gandan.core.figures import Kept, kept
+from gandan.core.figures import Kept, computed_now, kept
 from gandan.core.numbers import percent
 from gandan.geo.models import Level, Unit
 from gandan.households.models import (
@@ -541,7 +540,7 @@ def poverty_figures(unit: Unit | None, year: int, *, as_of: dt.date | None = Non
     province, about a second — is kept (``core.figures``).
     """
     if not _reads_a_province(unit):
-        return Kept(poverty_report(unit, year, as_of=as_of), timezone.now(), refreshing=False)
+        return computed_now(poverty_report(unit, year, as_of=as_of))
     return kept(
         poverty_report_by_id,
         unit_id=unit.pk if unit else None,
@@ -555,7 +554,7 @@ def poverty_trend_figures(unit: Unit | None, years: Iterable[int], *, as_of: dt.
     :func:`poverty_figures` (a pass over every placement and every year's lists)."""
     wanted = sorted(set(years))
     if not _reads_a_province(unit):
-        return Kept(poverty_trend(unit, wanted, as_of=as_of), timezone.now(), refreshing=False)
+        return computed_now(poverty_trend(unit, wanted, as_of=as_of))
     return kept(
         poverty_trend_by_id,
         unit_id=unit.pk if unit else None,

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import Any
 
 from django.db.models import Count, F, QuerySet
 from django.utils import timezone
 
-from gandan.core.figures import kept
+from gandan.core.figures import Kept, computed_now, kept
 from gandan.geo.models import Level, Unit
 from gandan.onestop.models import (
     Apology,
@@ -63,28 +63,19 @@ def dossier_list(user: Any, params: Any) -> Any:
     return DossierFilter(params, queryset=found)
 
 
-@dataclass(frozen=True)
-class StatusCounts:
-    """How many dossiers of a scope are in each status, and when they were counted if the
-    counts are kept (a scope wider than a commune)."""
-
-    counts: dict[int, int]
-    computed_at: dt.datetime | None = None
-    refreshing: bool = False
-
-
-def status_counts(user: Any) -> StatusCounts:
-    """How many dossiers of ``user``'s scope are in each status: a commune's counted on each
-    request; a wider scope's — a province's 181,000 dossiers — kept (``core.figures``)."""
+def status_counts(user: Any) -> Kept:
+    """How many dossiers of ``user``'s scope are in each status (status → number): a commune's
+    counted on each request; a wider scope's — a province's 181,000 dossiers — kept
+    (``core.figures``)."""
     from gandan.accounts.access import reads_beyond_a_commune
     from gandan.onestop.access import dossier_read_units
 
     units = dossier_read_units(user)
     if not reads_beyond_a_commune(user):
-        return StatusCounts(status_counts_of_units(units))
+        return computed_now(status_counts_of_units(units))
     found = kept(status_counts_of_units, units=units)
     counts = {int(status): int(n) for status, n in found.value.items()}
-    return StatusCounts(counts, found.computed_at, found.refreshing)
+    return replace(found, value=counts)
 
 
 def status_counts_of_units(units: list[int] | None) -> dict[int, int]:

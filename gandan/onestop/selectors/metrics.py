@@ -24,7 +24,7 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
-from gandan.core.figures import Kept, kept
+from gandan.core.figures import Kept, computed_now, kept
 from gandan.core.numbers import percent
 from gandan.geo.models import Level, Unit
 from gandan.onestop.models import (
@@ -279,5 +279,5 @@ def onestop_figures(*, unit: Unit, start: dt.date, end: dt.date) -> Kept:
     computed: a commune's on each request; a province's — every dossier of its period — kept
     (``core.figures``)."""
     if unit.level != Level.PROVINCE:
-        return Kept(onestop_report(unit=unit, start=start, end=end), timezone.now(), False)
+        return computed_now(onestop_report(unit=unit, start=start, end=end))
     return kept(onestop_report_by_id, unit_id=unit.pk, start=start.isoformat(), end=end.isoformat())
