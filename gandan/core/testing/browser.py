@@ -167,8 +167,8 @@ def live_shell(env: dict[str, str], script: str) -> Any:
 
 
 def sign_in(page: Any, username: str) -> None:
-    """Sign ``username`` in through the login form, with the demo password, on a page whose
-    earlier session is dropped; the staff home page follows."""
+    """Sign ``username`` in through the login form, with the demo password, after dropping the
+    page's cookies (whoever was signed in before); the staff home page follows."""
     from playwright.sync_api import expect
 
     page.context.clear_cookies()
