@@ -19,8 +19,12 @@ holds the write lock for the run: stop the server first.
 
 from __future__ import annotations
 
+import json
+import os
+import sqlite3
 import statistics
 import time
+from collections.abc import Callable
 from typing import Any
 
 from bench.common import Result
@@ -43,6 +47,33 @@ PROVINCE_WIDE = [
     ("onestop/dashboard/ (tỉnh)", "leader", "/onestop/dashboard/"),
     ("onestop/dashboard/export/ (tỉnh)", "leader", "/onestop/dashboard/export/?format=csv"),
 ]
+
+# The screens whose cost grows with the population — the lists and reports over households,
+# their assessments and reviews, and dossiers — timed again on SCALE × the demo
+# (``pages_scaled``). A record's own page or a form does not grow with the data.
+SCALE = 5
+HEAVY_ROUTES = frozenset(
+    {
+        "households/",
+        "households/export/",
+        "households/registry/",
+        "households/reviews/",
+        "households/reviews/<int:pk>/",
+        "households/requests/",
+        r"api/v1/^households/$",
+        r"api/v1/^households\.(?P<format>[a-z0-9]+)/?$",
+        r"api/v1/^poverty/reviews/$",
+        r"api/v1/^poverty/reviews/(?P<pk>\d+)/surveys/$",
+        r"api/v1/^poverty/reviews/(?P<pk>\d+)/meetings/$",
+        "onestop/",
+        "onestop/dashboard/",
+        "onestop/dashboard/export/",
+        "onestop/apologies/",
+        r"api/v1/^dossiers/$",
+        r"api/v1/^dossiers\.(?P<format>[a-z0-9]+)/?$",
+        "api/v1/reports/<str:name>/",
+    }
+)
 
 
 class _Rollback(Exception):
@@ -113,8 +144,9 @@ def _p95(samples: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
-def measure_pages(repeat: int) -> list[dict[str, Any]]:
-    """Each (route, persona) the matrix opens with a 200: its URL, status and times."""
+def measure_pages(repeat: int, *, heavy_only: bool = False) -> list[dict[str, Any]]:
+    """Each (route, persona) the matrix opens with a 200 (``heavy_only``: of :data:`HEAVY_ROUTES`):
+    its URL, status and times; the first entry is ``/healthz``."""
     from django.conf import settings
     from django.db import transaction
     from django.test import Client, override_settings
@@ -143,6 +175,8 @@ def measure_pages(repeat: int) -> list[dict[str, Any]]:
             for route, row in rows.items():
                 for persona, expected in row.get.items():
                     if expected != 200 or route == "healthz":
+                        continue
+                    if heavy_only and route not in HEAVY_ROUTES:
                         continue
                     try:
                         url = row.url(personas)
@@ -221,4 +255,192 @@ def bench_pages(repeat: int) -> list[Result]:
     return results
 
 
-BENCHMARKS = {"pages": bench_pages}
+def scale_up(factor: int) -> dict[str, int]:
+    """Make the configured database hold ``factor`` × its households and dossiers.
+
+    Every household is copied ``factor - 1`` times into the same village, its code suffixed
+    ``~k``, with its placements, members, places on review lists and assessments; every dossier
+    likewise into the same desk and the same days (so a day's desk and a quarter's report see
+    ``factor`` × the work), with its rating. Events, documents and other records a list does not
+    read stay single. Then the planner's statistics are gathered again. Returns the row counts.
+    """
+    from django.db import connection, transaction
+    from django.db.models import Max
+
+    from gandan.households.models import Assessment, Household, Member, Placement, ReviewEntry
+    from gandan.onestop.models import Dossier, Rating
+
+    def execute(sql: str, params: list[Any]) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+
+    def columns(model: Any) -> list[str]:
+        return [f.column for f in model._meta.concrete_fields if not f.primary_key]
+
+    def copy_children(parent: Any, key: str, children: tuple[Any, ...], fk: str, top: int) -> None:
+        table = parent._meta.db_table
+        for model in children:
+            names = columns(model)
+            select = ", ".join("n.id" if c == fk else f"t.{c}" for c in names)
+            execute(
+                f"INSERT INTO {model._meta.db_table} ({', '.join(names)}) SELECT {select} "
+                f"FROM {model._meta.db_table} t JOIN {table} o ON o.id = t.{fk} "
+                f"JOIN {table} n ON n.{key} = o.{key} || %s WHERE o.id <= %s",
+                [suffix, top],
+            )
+
+    households = (Placement, Member, ReviewEntry, Assessment)
+    dossiers = (Rating,)
+    top_household = Household.objects.aggregate(top=Max("pk"))["top"] or 0
+    top_dossier = Dossier.objects.aggregate(top=Max("pk"))["top"] or 0
+    with transaction.atomic():
+        for k in range(2, factor + 1):
+            suffix = f"~{k}"
+            names = columns(Household)
+            select = ", ".join("code || %s" if c == "code" else c for c in names)
+            execute(
+                f"INSERT INTO households_household ({', '.join(names)}) SELECT {select} "
+                "FROM households_household WHERE id <= %s",
+                [suffix, top_household],
+            )
+            copy_children(Household, "code", households, "household_id", top_household)
+            names = columns(Dossier)
+            keyed = {
+                "code": "code || %s",
+                "idempotency_key": "CASE WHEN idempotency_key = '' THEN '' ELSE idempotency_key || %s END",
+            }
+            select = ", ".join(keyed.get(c, c) for c in names)
+            execute(
+                f"INSERT INTO onestop_dossier ({', '.join(names)}) SELECT {select} "
+                "FROM onestop_dossier WHERE id <= %s",
+                [suffix, suffix, top_dossier],
+            )
+            copy_children(Dossier, "code", dossiers, "dossier_id", top_dossier)
+    vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
+    with connection.cursor() as cursor:  # PostgreSQL vacuums outside a transaction only
+        cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
+    return {m.__name__: m.objects.count() for m in (Household, Assessment, Dossier, Rating)}
+
+
+def _copy_of_database(folder: str) -> tuple[str, Callable[[], None]]:
+    """A copy of the configured database (SQLite: a file in ``folder``; PostgreSQL: a new
+    database from it as template): its URL and how to drop it."""
+    from django.conf import settings
+    from django.db import connection
+
+    database = settings.DATABASES["default"]
+    connection.close()  # PostgreSQL copies a template nobody is connected to
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        url = os.environ["DATABASE_URL"]
+        base, name = url.rsplit("/", 1)
+        copy = f"{name}_x{SCALE}_{os.getpid()}"
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{name}"')
+
+        def drop() -> None:
+            with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
+
+        return f"{base}/{copy}", drop
+    path = os.path.join(folder, "gandan.sqlite3")
+    with sqlite3.connect(database["NAME"]) as source, sqlite3.connect(path) as target:
+        source.backup(target)
+    return f"sqlite:///{path}", lambda: None
+
+
+_SCALED = """
+import json, sys, django
+django.setup()
+from bench.bench_pages import SCALE, measure_pages, scale_up
+counts = scale_up(SCALE)
+print(json.dumps({"counts": counts, "measured": measure_pages(int(sys.argv[1]), heavy_only=True)}))
+"""
+
+
+def bench_pages_scaled(repeat: int) -> list[Result]:
+    """The heaviest screens (:data:`HEAVY_ROUTES`) on the loaded demo and on a copy of it holding
+    :data:`SCALE` × its households and dossiers, figures computed on every request (none kept).
+    A page passes at 5× within its budget, or when its time grows no faster than the data."""
+    import subprocess
+    import sys
+    import tempfile
+
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import override_settings
+
+    repeat = max(3, min(repeat, 5))
+    call_command("collectstatic", interactive=False, verbosity=0)
+    with override_settings(GANDAN_FIGURES_MAX_AGE=0):
+        one = measure_pages(repeat, heavy_only=True)
+    with tempfile.TemporaryDirectory() as folder:
+        url, drop = _copy_of_database(folder)
+        try:
+            env = dict(
+                os.environ,
+                DATABASE_URL=url,
+                GANDAN_FIGURES_MAX_AGE="0",
+                DJANGO_SETTINGS_MODULE="gandan.settings",
+            )
+            process = subprocess.run(  # noqa: S603 - our own interpreter and script
+                [sys.executable, "-c", _SCALED, str(repeat)],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=False,
+                cwd=settings.BASE_DIR,
+            )
+        finally:
+            drop()
+    if process.returncode:
+        raise RuntimeError(f"pages_scaled failed:\n{process.stderr[-3000:]}")
+    scaled = json.loads(process.stdout.strip().splitlines()[-1])
+    counts = ", ".join(f"{name} {n:,}" for name, n in scaled["counts"].items())
+    at_one = {(m["route"], m["persona"]): m for m in one[1:]}
+    results = []
+    for m in scaled["measured"][1:]:
+        base = at_one.get((m["route"], m["persona"]))
+        if not m["samples"] or not base or not base["samples"]:
+            results.append(
+                Result(
+                    f"{m['route']} as {m['persona']} ×{SCALE}",
+                    0.0,
+                    0.0,
+                    "",
+                    "not timed",
+                    failed=True,
+                )
+            )
+            continue
+        p95, p95_one = _p95(m["samples"]), _p95(base["samples"])
+        growth = p95 / p95_one if p95_one else float("inf")
+        within = p95 <= m["budget"] or growth <= SCALE
+        note = (
+            f"p95 {p95_one:.0f} → {p95:.0f} ms (×{growth:.1f} for ×{SCALE} the data), "
+            f"budget {m['budget']} ms"
+        )
+        if m["status"] != 200:
+            note += f"; answered {m['status']}"
+        failed = not within or m["status"] != 200
+        if failed:
+            note += "; OVER"
+        results.append(
+            Result(
+                f"GET {m['url']} as {m['persona']} ×{SCALE}",
+                p95,
+                p95_one,
+                f"same page at 1×, same run ({counts} at ×{SCALE}; "
+                f"/healthz {statistics.median(scaled['measured'][0]['samples']):.2f} ms)",
+                note,
+                failed=failed,
+            )
+        )
+    results.sort(key=lambda r: r.gandan_ms, reverse=True)
+    connection.close()
+    return results
+
+
+BENCHMARKS = {"pages": bench_pages, "pages_scaled": bench_pages_scaled}

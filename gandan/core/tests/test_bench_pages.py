@@ -35,3 +35,38 @@ def test_the_province_wide_addresses_answer_the_province_leader(personas):
 
     for _route, persona, url in PROVINCE_WIDE:
         assert personas.client(persona).get(url).status_code == 200, url
+
+
+def test_the_heavy_routes_are_routes_of_the_matrix():
+    from bench.bench_pages import HEAVY_ROUTES
+    from gandan.core.testing.url_matrix import all_rows
+
+    assert HEAVY_ROUTES <= set(all_rows())
+
+
+def test_scale_up_copies_households_and_dossiers_with_what_lists_read(personas):
+    from bench.bench_pages import scale_up
+    from gandan.households.models import Assessment, Household, Placement
+    from gandan.households.tests.factories import assess, household
+    from gandan.onestop.models import Dossier
+    from gandan.onestop.tests.factories import receive
+
+    home = household(personas.commune_a, hamlet=personas.hamlet_a, code="H1")
+    assess(home, 2024, "poor")
+    receive(personas.commune_a, idempotency_key="k1", actor=personas.official_a)
+    receive(personas.commune_a, actor=personas.official_a)
+    before = {m: m.objects.count() for m in (Household, Placement, Assessment, Dossier)}
+
+    counts = scale_up(3)
+
+    after = {m: m.objects.count() for m in before}
+    assert after == {m: 3 * n for m, n in before.items()}
+    assert counts["Household"] == after[Household] and counts["Dossier"] == after[Dossier]
+    assert set(Household.objects.values_list("code", flat=True)) >= {"H1", "H1~2", "H1~3"}
+    copy = Household.objects.get(code="H1~3")
+    assert copy.placements.get().hamlet_id == personas.hamlet_a.pk
+    assert copy.assessments.get().standing == home.assessments.get().standing
+    keys = sorted(
+        Dossier.objects.exclude(idempotency_key="").values_list("idempotency_key", flat=True)
+    )
+    assert keys == ["k1", "k1~2", "k1~3"]
