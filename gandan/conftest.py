@@ -48,7 +48,10 @@ def pytest_configure(config: Any) -> None:
     # Figures are computed on every request, so that a test sees its own changes at once
     # (keeping them is tested in core/tests/test_figures.py).
     settings.GANDAN_FIGURES_MAX_AGE = 0
-    # Tests render templates without running collectstatic first.
+    # Tests render templates without running collectstatic first, and serve no collected
+    # files: whitenoise reads every file under STATIC_ROOT each time a test client starts
+    # (var/static holds hundreds once `gandan serve` has run: a tenth of a second a client).
+    settings.STATIC_ROOT = tempfile.mkdtemp(prefix="gandan-test-static-")
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
