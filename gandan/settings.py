@@ -196,6 +196,9 @@ else:
         )
     else:
         _options["prepare_threshold"] = None
+    # No JIT compilation: a report's statement crosses PostgreSQL's cost threshold at Huế's
+    # scale and spends 0.1–0.9 s compiling what runs in less (docs/decisions/0014).
+    _options["options"] = " ".join(filter(None, [_options.get("options", ""), "-c jit=off"]))
 
 # Seconds of database work a web request may take before it is stopped and answered 503
 # (gandan.core.timeouts); 0: no limit.

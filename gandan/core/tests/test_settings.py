@@ -100,3 +100,15 @@ def test_the_embedded_field_key_is_its_own_owner_only_file(tmp_path):
     (older / "secret_key").write_text("an-older-installations-secret-key")
     assert load_settings(older).returncode == 0
     assert (older / "field_key").read_text() == "an-older-installations-secret-key"
+
+
+@pytest.mark.django_db
+def test_postgresql_compiles_no_statement_of_gandan():
+    """JIT costs a report statement more than it saves at Huế's scale (decision 0014)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's JIT")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

@@ -105,6 +105,7 @@ def review_counts(reviews: list[Review]) -> dict[int, ReviewCounts]:
     standing = Subquery(
         Assessment.objects.current()
         .filter(year=OuterRef("review__year"), household_id=OuterRef("household_id"))
+        .order_by()  # one current row a household and year: no join for the model's order
         .values("standing")[:1]
     )
     rows = (
