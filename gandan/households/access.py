@@ -10,7 +10,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -55,15 +57,33 @@ def households_in_scope(user: Any, *, for_write: bool = False, on: dt.date | Non
     a viewer none (figures only, through the reports).
 
     The same rows in the form that is quick for the scope's size. A commune's: its placements
-    gathered first (``pk IN …``), a few thousand. A province's: each household probed for a
+    gathered first (``pk IN …``; on PostgreSQL :func:`_gathered`), a few thousand. A province's: each household probed for a
     placement in scope (a correlated EXISTS), so that a page in code order reads its fifty
     rows along the index instead of gathering the whole province first — about a second on
     either database. To find one household (by id or code), :func:`household_lookup`.
     """
     if not for_write and reads_beyond_a_commune(user):
         return household_lookup(user)
-    placements = _placements_in_scope(user, for_write=for_write, on=on)
-    return Household.objects.filter(pk__in=placements.values("household_id"))
+    placed = _placements_in_scope(user, for_write=for_write, on=on).values("household_id")
+    if connection.vendor == "postgresql":
+        return Household.objects.filter(_gathered(placed))
+    return Household.objects.filter(pk__in=placed)
+
+
+def _gathered(household_ids: Any) -> Func:
+    """``id = ANY(ARRAY(…))``: PostgreSQL gathers the commune's households first, then sorts a
+    page's worth. Given ``id IN (…)`` it walked the households in code order probing each for a
+    placement, on the belief that a commune's households lie evenly along the code index; codes
+    begin with the commune's code, so a commune late in code order read the whole province
+    before its first page (1× the demo: a median of 374 ms over Huế's 40 communes and 727 ms at
+    worst, against 21 and 39 ms gathered first; SQLite gathers first by itself)."""
+    return Func(
+        F("pk"),
+        ArraySubquery(household_ids),
+        arg_joiner=" = ANY(",
+        template="(%(expressions)s))",
+        output_field=BooleanField(),
+    )
 
 
 def household_lookup(user: Any, *, for_write: bool = False, on: dt.date | None = None) -> Any:

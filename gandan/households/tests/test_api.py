@@ -955,8 +955,8 @@ def test_the_schema_documents_the_endpoints_under_vietnamese_tags(personas):
 def test_the_lookup_and_the_list_scope_hold_the_same_households(
     personas, two_communes, persona, for_write
 ):
-    # One rule in two forms: placements gathered first (IN, a commune's lists) and each
-    # household probed (EXISTS, a province's lists and every single look-up).
+    # One rule in two forms: placements gathered first (IN, or = ANY(ARRAY(…)) on PostgreSQL: a
+    # commune's lists) and each household probed (EXISTS, a province's lists and every look-up).
     from gandan.households.access import (
         _placements_in_scope,
         household_lookup,
