@@ -48,6 +48,15 @@ PROVINCE_WIDE = [
     ("onestop/dashboard/export/ (tỉnh)", "leader", "/onestop/dashboard/export/?format=csv"),
 ]
 
+# An officer of the commune whose households come last in code order, made for the run and
+# rolled back with it: a commune's lists read its households in code order, household codes
+# begin with the commune's code, and the matrix's commune A comes early in that order.
+LATE_COMMUNE = "late_commune"
+LATE_COMMUNE_PAGES = [
+    ("households/registry/ (xã cuối mã)", "/households/registry/"),
+    ("api/v1/households/ (xã cuối mã)", "/api/v1/households/"),
+]
+
 # The screens whose cost grows with the population — the lists and reports over households,
 # their assessments and reviews, and dossiers — timed again on SCALE × the demo
 # (``pages_scaled``). A record's own page or a form does not grow with the data.
@@ -127,6 +136,26 @@ def _personas() -> Any:
     )
 
 
+def late_commune_officer() -> Any:
+    """A commune officer (a new account) of the commune where the household last in code order
+    is registered now."""
+    from gandan.accounts.models import Role
+    from gandan.accounts.services import membership_grant
+    from gandan.households.models import Placement
+
+    last = (
+        Placement.objects.filter(valid_to=None, household__dissolved_on=None)
+        .select_related("unit")
+        .order_by("-household__code")
+        .first()
+    )
+    if last is None:
+        raise RuntimeError("no household is registered anywhere: load the demo first")
+    return membership_grant(
+        username="bench.late_commune", role=Role.COMMUNE_OFFICER, unit=last.unit
+    ).user
+
+
 def _times(client: Any, url: str, repeat: int) -> tuple[int, list[float]]:
     client.get(url)  # warm: templates, caches, the connection
     samples = []
@@ -194,6 +223,9 @@ def measure_pages(repeat: int, *, heavy_only: bool = False) -> list[dict[str, An
                         continue
                     addresses.append((route, persona, url, row.get))
             addresses += [(route, persona, url, {}) for route, persona, url in PROVINCE_WIDE]
+            clients[LATE_COMMUNE] = Client()
+            clients[LATE_COMMUNE].force_login(late_commune_officer())
+            addresses += [(route, LATE_COMMUNE, url, {}) for route, url in LATE_COMMUNE_PAGES]
             for route, persona, url, expected in addresses:
                 status, samples = _times(clients[persona], url, repeat)
                 measured.append(

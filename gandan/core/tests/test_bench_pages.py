@@ -70,3 +70,21 @@ def test_scale_up_copies_households_and_dossiers_with_what_lists_read(personas):
         Dossier.objects.exclude(idempotency_key="").values_list("idempotency_key", flat=True)
     )
     assert keys == ["k1", "k1~2", "k1~3"]
+
+
+def test_the_late_commune_officer_reads_the_lists_of_the_commune_last_in_code_order(personas):
+    from django.test import Client
+
+    from bench.bench_pages import LATE_COMMUNE_PAGES, late_commune_officer
+    from gandan.households.tests.factories import household
+
+    household(personas.commune_a, hamlet=personas.hamlet_a, code="A1")
+    household(personas.commune_b, hamlet=personas.hamlet_b, code="Z9")
+
+    officer = late_commune_officer()
+    client = Client()
+    client.force_login(officer)
+    for _route, url in LATE_COMMUNE_PAGES:
+        assert client.get(url).status_code == 200, url
+    listed = client.get("/api/v1/households/").json()["results"]
+    assert [row["code"] for row in listed] == ["Z9"]
