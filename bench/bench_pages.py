@@ -19,6 +19,7 @@ holds the write lock for the run: stop the server first.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sqlite3
@@ -158,6 +159,12 @@ def late_commune_officer() -> Any:
 
 def _times(client: Any, url: str, repeat: int) -> tuple[int, list[float]]:
     client.get(url)  # warm: templates, caches, the connection
+    # The benchmark's process holds far more than a server's worker (the whole matrix, every
+    # persona's client, one long transaction): a full garbage collection in it took about
+    # 200 ms and fell on whichever page was being timed (none with collection off: measured).
+    # Collected and frozen before each page, a page's samples pay for its own garbage only.
+    gc.collect()
+    gc.freeze()
     samples = []
     status = 0
     for _ in range(repeat):
@@ -241,6 +248,8 @@ def measure_pages(repeat: int, *, heavy_only: bool = False) -> list[dict[str, An
             raise _Rollback
     except _Rollback:
         pass
+    finally:
+        gc.unfreeze()
     return measured
 
 
