@@ -12,6 +12,15 @@ to warm up and then ``min(--repeat, 5)`` times; the server time's median and p95
 Budgets (2 cores, idle): an export or a PDF 2 s; a record's own page and the desk's list
 200 ms; every other page and API list 500 ms (docs/performance.md).
 
+Besides the matrix's rows, the province leader opens the province-wide screens with no unit
+chosen (``PROVINCE_WIDE``), and an officer of the commune whose households come last in code
+order — an account made for the run — opens that commune's lists (``LATE_COMMUNE_PAGES``).
+
+``gandan bench --only pages_scaled`` times the heaviest of these pages (``HEAVY_ROUTES``) on
+the loaded demo and on a throw-away copy of it holding ``SCALE`` × its households and dossiers
+(:func:`scale_up`), figures computed on every request; a page passes within its budget or when
+its time grows no faster than the data.
+
 Everything runs inside one transaction that is rolled back: the rows some matrix rows create
 for their address (a dossier of commune A, a report…) never stay. On SQLite that transaction
 holds the write lock for the run: stop the server first.
@@ -318,7 +327,10 @@ def scale_up(factor: int) -> dict[str, int]:
     def columns(model: Any) -> list[str]:
         return [f.column for f in model._meta.concrete_fields if not f.primary_key]
 
-    def copy_children(parent: Any, key: str, children: tuple[Any, ...], fk: str, top: int) -> None:
+    def copy_children(
+        parent: Any, children: tuple[Any, ...], fk: str, top: int, suffix: str
+    ) -> None:
+        # Each child row again, pointing at its parent's copy (the same code with ``suffix``).
         table = parent._meta.db_table
         for model in children:
             names = columns(model)
@@ -326,7 +338,7 @@ def scale_up(factor: int) -> dict[str, int]:
             execute(
                 f"INSERT INTO {model._meta.db_table} ({', '.join(names)}) SELECT {select} "
                 f"FROM {model._meta.db_table} t JOIN {table} o ON o.id = t.{fk} "
-                f"JOIN {table} n ON n.{key} = o.{key} || %s WHERE o.id <= %s",
+                f"JOIN {table} n ON n.code = o.code || %s WHERE o.id <= %s",
                 [suffix, top],
             )
 
@@ -344,7 +356,7 @@ def scale_up(factor: int) -> dict[str, int]:
                 "FROM households_household WHERE id <= %s",
                 [suffix, top_household],
             )
-            copy_children(Household, "code", households, "household_id", top_household)
+            copy_children(Household, households, "household_id", top_household, suffix)
             names = columns(Dossier)
             keyed = {
                 "code": "code || %s",
@@ -356,7 +368,7 @@ def scale_up(factor: int) -> dict[str, int]:
                 "FROM onestop_dossier WHERE id <= %s",
                 [suffix, suffix, top_dossier],
             )
-            copy_children(Dossier, "code", dossiers, "dossier_id", top_dossier)
+            copy_children(Dossier, dossiers, "dossier_id", top_dossier, suffix)
     vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
     with connection.cursor() as cursor:  # PostgreSQL vacuums outside a transaction only
         cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")

@@ -57,10 +57,10 @@ def households_in_scope(user: Any, *, for_write: bool = False, on: dt.date | Non
     a viewer none (figures only, through the reports).
 
     The same rows in the form that is quick for the scope's size. A commune's: its placements
-    gathered first (``pk IN …``; on PostgreSQL :func:`_gathered`), a few thousand. A province's: each household probed for a
-    placement in scope (a correlated EXISTS), so that a page in code order reads its fifty
-    rows along the index instead of gathering the whole province first — about a second on
-    either database. To find one household (by id or code), :func:`household_lookup`.
+    gathered first (``pk IN …``; on PostgreSQL :func:`_gathered`), a few thousand. A
+    province's: each household probed for a placement in scope (a correlated EXISTS), so that a
+    page in code order reads its fifty rows along the index instead of gathering the whole
+    province first — about a second on either database. To find one household (by id or code), :func:`household_lookup`.
     """
     if not for_write and reads_beyond_a_commune(user):
         return household_lookup(user)
