@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from gandan.accounts.models import WRITE_ROLES, Membership, Role, User
 from gandan.core import statements
+from gandan.core.request_memo import remembered
 from gandan.geo.models import Hamlet, Level, Lineage, Unit, UnitQuerySet
 
 
@@ -28,11 +29,17 @@ def _today() -> dt.date:
 def current_memberships(user: Any, as_of: dt.date | None = None) -> list[Membership]:
     if not getattr(user, "is_authenticated", False):
         return []
+    day = as_of or _today()
     return list(
-        Membership.objects.valid_on(as_of or _today())
-        .filter(user=user, user__is_active=True)
-        .select_related("unit", "hamlet")
-        .order_by("unit__level", "unit__code")
+        remembered(
+            ("memberships", user.pk, day),
+            lambda: list(
+                Membership.objects.valid_on(day)
+                .filter(user=user, user__is_active=True)
+                .select_related("unit", "hamlet")
+                .order_by("unit__level", "unit__code")
+            ),
+        )
     )
 
 
@@ -61,6 +68,10 @@ def lineage_closure(unit_ids: set[int]) -> set[int]:
     if not unit_ids:
         return set()
     ids = sorted(unit_ids)
+    return set(remembered(("lineage", tuple(ids)), lambda: _lineage_closure(ids)))
+
+
+def _lineage_closure(ids: list[int]) -> set[int]:
     sql = f"""
         WITH RECURSIVE
           held(id) AS (
@@ -70,7 +81,7 @@ def lineage_closure(unit_ids: set[int]) -> set[int]:
     """  # noqa: S608 - table names from the models, values as parameters
     with connection.cursor() as cursor:
         cursor.execute(sql, ids)
-        return {row[0] for row in cursor.fetchall()} | set(unit_ids)
+        return {row[0] for row in cursor.fetchall()} | set(ids)
 
 
 def _roots(memberships: list[Membership]) -> set[int]:
@@ -82,18 +93,20 @@ def _scope_roots(user: Any, as_of: dt.date | None, for_write: bool) -> set[int]:
     with their lineage: the roots of the scope. Empty when there is none."""
     if not getattr(user, "is_authenticated", False):
         return set()
-    held = (
-        Membership.objects.valid_on(as_of or _today())
-        .filter(user=user, user__is_active=True)
-        .values_list("unit_id", "role")
-    )
     units = {
-        unit_id
-        for unit_id, role in held
+        m.unit_id
+        for m in current_memberships(user, as_of)
         # A village head writes only for his own village (see hamlets_in_scope), never for the commune.
-        if not for_write or (role in WRITE_ROLES and role != Role.VILLAGE_HEAD)
+        if not for_write or (m.role in WRITE_ROLES and m.role != Role.VILLAGE_HEAD)
     }
     return lineage_closure(units)
+
+
+def has_scope(user: Any, *, as_of: dt.date | None = None, for_write: bool = False) -> bool:
+    """Whether :func:`units_in_scope` holds any unit (its roots are among its units)."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return True
+    return bool(_scope_roots(user, as_of, for_write))
 
 
 def units_in_scope(
@@ -255,7 +268,7 @@ def communes_in_scope(user: Any, *, as_of: dt.date | None = None) -> UnitQuerySe
 
 def may_write_somewhere(user: Any, *, as_of: dt.date | None = None) -> bool:
     """Whether any of the user's roles writes (a read-only viewer or leader does not)."""
-    return units_in_scope(user, as_of=as_of, for_write=True).exists()
+    return has_scope(user, as_of=as_of, for_write=True)
 
 
 def may_read_unit_report(user: Any, unit: Unit | None) -> bool:

@@ -14,6 +14,7 @@ from knox.settings import knox_settings
 from gandan.accounts.events import AccountEvent
 from gandan.accounts.models import Membership, Role, User
 from gandan.core.actors import acting_user
+from gandan.core.request_memo import forget
 from gandan.core.services import event_record
 from gandan.geo.models import Hamlet, Level, Unit
 
@@ -105,6 +106,7 @@ def membership_grant(
     )
     membership.full_clean()
     membership.save()
+    forget()  # the rest of this request reads the new role
     event_record(
         kind=AccountEvent.MEMBERSHIP_GRANTED,
         subject=membership,

@@ -77,8 +77,13 @@ class Place(ValidityModel):
 
 class UnitQuerySet(PlaceQuerySet["Unit"]):
     def descendants_of(self, units: Any) -> UnitQuerySet:
-        """Units at or below ``units`` (a queryset or list of ids). Depth is at most three."""
-        return self.filter(Q(pk__in=units) | Q(parent__in=units) | Q(parent__parent__in=units))
+        """Units at or below ``units`` (a queryset or list of ids). Depth is at most three.
+
+        The grandchildren through their parent's id (a subquery on the parent index) rather
+        than a join: with the join, every use read the whole table of units (about 13 ms on
+        PostgreSQL for the menu's "does this officer receive dossiers")."""
+        children = Unit.objects.filter(parent__in=units).values("pk")
+        return self.filter(Q(pk__in=units) | Q(parent__in=units) | Q(parent__in=children))
 
 
 class Unit(Place):
