@@ -12,13 +12,16 @@ from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from gandan.accounts.access import (
     FULL_ID_ROLES,
+    UNIT_RECORD_ROLES,
+    current_memberships,
     hamlets_in_scope,
+    has_scope,
     reads_beyond_a_commune,
     units_for_records,
     units_for_roles,
@@ -26,6 +29,7 @@ from gandan.accounts.access import (
     village_head_hamlets,
 )
 from gandan.accounts.models import Role
+from gandan.core.models import valid_on_q
 from gandan.geo.models import Unit
 from gandan.households.models import Household, Placement, Review, ReviewRequest
 
@@ -68,6 +72,38 @@ def households_in_scope(user: Any, *, for_write: bool = False, on: dt.date | Non
     if connection.vendor == "postgresql":
         return Household.objects.filter(_gathered(placed))
     return Household.objects.filter(pk__in=placed)
+
+
+def households_living_in_scope(user: Any, *, with_dissolved: bool = False) -> Any:
+    """Households that live today in the user's scope — and, ``with_dissolved``, dissolved
+    ones where they last lived: the registry as it stands (a review year's list reads
+    :func:`households_in_scope`, which keeps those that have moved away since).
+
+    A commune's households are those whose ``commune`` (their latest place) is one of the
+    user's units, read along ``household_commune_order`` a page at a time at any size of
+    commune; a village head's, those placed in the village. A province's as
+    :func:`households_in_scope`: its pages read along the code index already.
+    """
+    if reads_beyond_a_commune(user):
+        return household_lookup(user)
+    today = timezone.localdate()
+    units = units_for_records(user)
+    condition = Q(commune__in=_ids(units if with_dissolved else units.valid_on(today)))
+    hamlets = village_head_hamlets(user)
+    if hamlets:
+        placed = living_on(Placement.objects.filter(hamlet_id__in=hamlets), today, with_dissolved)
+        condition |= Q(pk__in=placed.values("household_id"))
+    return Household.objects.filter(condition)
+
+
+def living_on(
+    placements: QuerySet[Placement], on: dt.date, with_dissolved: bool = True
+) -> QuerySet[Placement]:
+    """The ``placements`` of ``on`` — and, ``with_dissolved``, a dissolved household's last."""
+    condition = valid_on_q(on)
+    if with_dissolved:
+        condition |= Q(household__dissolved_on__lte=on, valid_to=F("household__dissolved_on"))
+    return placements.filter(condition)
 
 
 def _gathered(household_ids: Any) -> Func:
@@ -196,9 +232,18 @@ def access_review_for_write(
     return review, writer
 
 
+def may_read_households(user: Any) -> bool:
+    """Whether the user reads households' records anywhere (a viewer reads figures only)."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return True
+    return any(m.role in UNIT_RECORD_ROLES for m in current_memberships(user)) or bool(
+        village_head_hamlets(user)
+    )
+
+
 def may_open_reviews(user: Any) -> bool:
     """Roles that write for some unit may open a commune's review and receive requests."""
-    return bool(units_in_scope(user, for_write=True).exists())
+    return has_scope(user, for_write=True)
 
 
 def access_request(user: Any, request_id: int, *, for_write: bool = False) -> ReviewRequest:

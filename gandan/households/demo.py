@@ -264,6 +264,7 @@ def _history(ctx: DemoContext, bar: tqdm[Any]) -> str:
         effective_date=REFORM_DATE, province_code=PROVINCE_CODE
     )
     _place_after_reform(people, hamlets, households)
+    services.households_place_settle(Household.objects.filter(province_code=PROVINCE_CODE))
     # Fresh bulk loads leave the planner blind; the review stage queries these tables next.
     with connection.cursor() as cursor:
         for table in ("households_household", "households_placement", "households_assessment"):

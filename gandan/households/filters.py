@@ -1,6 +1,10 @@
 """The household list's filters: one :class:`HouseholdFilter` read by the registry screen and by
 ``/api/v1/households/`` alike, so both find the same rows for the same query.
 
+Without ``year`` the list is the registry as it stands: households living in the user's scope
+today (``households.access.households_living_in_scope``); with ``year``, every household of
+the scope with a result that year, including those that have moved away since.
+
 - ``q``: a part of the household's code or of its head's name (case-insensitive);
 - ``unit``: the code of a unit of your scope; households placed in it (or below it) on the day
   the list is for — the review day of ``year``, else today — and a dissolved household where
@@ -20,15 +24,18 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from gandan.accounts.access import hamlets_in_scope, user_covers_unit
 from gandan.core.forms import FIRST_YEAR, LAST_YEAR
-from gandan.core.models import valid_on_q
 from gandan.geo.models import Hamlet, Unit
 from gandan.geo.selectors import UnitNotFound, unit_by_code
-from gandan.households.access import households_in_scope
+from gandan.households.access import (
+    households_in_scope,
+    households_living_in_scope,
+    living_on,
+)
 from gandan.households.models import (
     REVIEW_END,
     Assessment,
@@ -116,6 +123,12 @@ class HouseholdFilter(django_filters.FilterSet):  # type: ignore[misc]  # django
             self.year = int(asked_year)
             self.on = review_date(self.year)
         self._find_places(data)
+        if not asked_year:
+            # The registry as it stands: where households live today (a year's list keeps
+            # those that have moved away since, as the scope does).
+            queryset = households_living_in_scope(
+                self.user, with_dissolved=bool(data.get("dissolved"))
+            )
         if not data.get("dissolved"):
             queryset = queryset.filter(dissolved_on__isnull=True)
         q = (data.get("q") or "").strip()
@@ -163,10 +176,7 @@ class HouseholdFilter(django_filters.FilterSet):  # type: ignore[misc]  # django
 
     def _placed(self) -> QuerySet[Placement]:
         """Where a household lives on :attr:`on`; a dissolved one, where it last lived."""
-        placed = Placement.objects.filter(
-            valid_on_q(self.on)
-            | Q(household__dissolved_on__lte=self.on, valid_to=F("household__dissolved_on"))
-        )
+        placed = living_on(Placement.objects.all(), self.on)
         if self.hamlet_found is not None:
             return placed.filter(hamlet=self.hamlet_found)
         units = [self.unit_found.pk] if self.unit_found is not None else []

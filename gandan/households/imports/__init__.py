@@ -75,7 +75,7 @@ from gandan.households.models import (
     Standing,
     review_date,
 )
-from gandan.households.services import Survey, build_assessment
+from gandan.households.services import Survey, build_assessment, households_place_settle
 
 
 class HouseholdsImporter(RowChecks, Registration):
@@ -125,6 +125,7 @@ class HouseholdsImporter(RowChecks, Registration):
             Placement.objects.bulk_update(
                 changed, ["unit", "hamlet", "area", "reason", "valid_to", "province_code"]
             )
+        households_place_settle(p.household_id for p in (*placements, *changed))
         self._assess(rows, user)
 
     def _create(self, new: list[tuple[Plan, HouseholdRow]], user: Any) -> None:

@@ -10,6 +10,7 @@ and :mod:`.review` (the yearly review); every name is imported from here.
 
 from gandan.core.models import Sex
 from gandan.households.models.registry import (
+    LATEST_FIRST,
     Household,
     Member,
     Placement,
@@ -41,6 +42,7 @@ from gandan.households.models.standards import (
 )
 
 __all__ = [
+    "LATEST_FIRST",
     "REVIEW_END",
     "REVIEW_START",
     "Area",

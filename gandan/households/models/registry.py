@@ -39,6 +39,19 @@ class Household(StampedModel):
         blank=True,
         related_name="splits",
     )
+    # Where the household lives now, or last lived: the commune of its latest placement, kept
+    # in step by the registry's services, the import and the demo
+    # (``households.services.registry.households_place_settle``). A list of a commune's
+    # households reads them along ``household_commune_order`` a page at a time.
+    commune = models.ForeignKey(
+        "geo.Unit",
+        verbose_name="xã, phường nơi cư trú",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # household_commune_order starts with it
+    )
 
     class Meta:
         verbose_name = "hộ gia đình"
@@ -47,6 +60,8 @@ class Household(StampedModel):
         indexes = [
             # The registry's order: a page of a province's list reads its rows along it.
             models.Index(fields=["code", "id"], name="household_list_order"),
+            # A commune's list in the same order.
+            models.Index(fields=["commune", "code", "id"], name="household_commune_order"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -91,6 +106,10 @@ class Location(models.Model):
 
     class Meta:
         abstract = True
+
+
+# A household's placements, its latest first: where it lives now, or last lived.
+LATEST_FIRST = (models.F("valid_from").desc(nulls_last=True), "-pk")
 
 
 class Placement(Location, ValidityModel):

@@ -34,6 +34,7 @@ from gandan.households.services.registry import (
     household_move,
     household_split,
     households_carry_over,
+    households_place_settle,
     member_add,
     placement_on,
 )
@@ -68,6 +69,7 @@ __all__ = [
     "household_move",
     "household_split",
     "households_carry_over",
+    "households_place_settle",
     "locked_review",
     "member_add",
     "placement_on",

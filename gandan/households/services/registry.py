@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from gandan.core.actors import acting_user
 from gandan.core.bulk import insert_rows
@@ -17,6 +18,7 @@ from gandan.core.validators import check_citizen_id
 from gandan.geo.models import REFORM_DATE, Hamlet, Lineage, Unit
 from gandan.households.events import HouseholdEvent
 from gandan.households.models import (
+    LATEST_FIRST,
     Household,
     Member,
     Placement,
@@ -38,6 +40,23 @@ PLACEMENT_COLUMNS = [
 ]
 
 # --- Households --------------------------------------------------------------------------------
+
+
+def households_place_settle(households: QuerySet[Household] | Iterable[int] | None = None) -> int:
+    """Bring each household's ``commune`` in step with its latest placement (see
+    :data:`~gandan.households.models.LATEST_FIRST`): ``households`` a query or ids, None for
+    every household. Every write of placements ends with it; returns the rows updated."""
+    latest = Placement.objects.filter(household=OuterRef("pk")).order_by(*LATEST_FIRST)
+    place = Subquery(latest.values("unit_id")[:1])
+    if households is None:
+        return Household.objects.update(commune_id=place)
+    if isinstance(households, QuerySet):
+        return Household.objects.filter(pk__in=households.values("pk")).update(commune_id=place)
+    ids = sorted(set(households))
+    return sum(
+        Household.objects.filter(pk__in=ids[start : start + 5000]).update(commune_id=place)
+        for start in range(0, len(ids), 5000)
+    )
 
 
 @transaction.atomic
@@ -94,7 +113,7 @@ def _placement_create(
 ) -> Placement:
     """Register the household at ``unit`` from ``valid_from`` until the unit ends (a commune
     that ends takes nobody with it: see ``households_carry_over``)."""
-    return Placement.objects.create(
+    placement = Placement.objects.create(
         household=household,
         unit=unit,
         hamlet=hamlet,
@@ -105,6 +124,9 @@ def _placement_create(
         valid_from=valid_from,
         valid_to=unit.valid_to,
     )
+    households_place_settle([household.pk])
+    household.refresh_from_db(fields=["commune"])
+    return placement
 
 
 def placement_on(household: Household, on: dt.date) -> Placement | None:
@@ -218,6 +240,7 @@ def households_carry_over(
             )
         )
     insert_rows(Placement, PLACEMENT_COLUMNS, created)
+    households_place_settle(row[0] for row in created)
     if created:
         first = Household.objects.get(pk=created[0][0])
         event_record(

@@ -41,6 +41,18 @@ def household(
     )
 
 
+def split_off(origin: Household, code: str, on: dt.date) -> Household:
+    """A household split from ``origin`` on ``on``, headed by a new member of it."""
+    head = services.member_add(
+        household=origin,
+        full_name="Hồ Văn Sơn",
+        birth_date=dt.date(1990, 5, 1),
+        sex="male",
+        relation="child",
+    )
+    return services.household_split(household=origin, code=code, members=[head], head=head, on=on)
+
+
 def assess(household: Household, year: int, standing: str) -> Assessment:
     return services.assessment_record(
         household=household, year=year, survey=SURVEYS[standing], recorded_on=dt.date(year, 12, 1)

@@ -137,13 +137,16 @@ def test_the_list_holds_only_the_households_of_the_callers_communes(personas, tw
 
 def test_a_household_that_moved_stays_in_the_history_of_the_commune_it_left(personas, two_communes):
     moved = household(personas.commune_a, code="HA0002")
+    assess(moved, 2025, "poor")
     services.household_move(
         household=moved, unit=personas.commune_b, hamlet=personas.hamlet_b, on=dt.date(2026, 6, 1)
     )
-    assert codes(personas.client("official_a").get("/api/v1/households/")) == [
-        "HA0001",
-        "HA0002",
-    ]
+    official_a = personas.client("official_a")
+    # The registry as it stands lists it where it lives now; the commune it left keeps its
+    # file and its year's results.
+    assert codes(official_a.get("/api/v1/households/")) == ["HA0001"]
+    assert codes(official_a.get("/api/v1/households/", {"year": 2025})) == ["HA0002"]
+    assert official_a.get(f"/api/v1/households/{moved.pk}/").status_code == 200
     client = personas.client("official_b")
     row = client.get("/api/v1/households/", {"q": "ha0002"}).json()["results"][0]
     assert row["place"]["unit"]["code"] == "19777"

@@ -11,7 +11,7 @@ from django.db.models import OuterRef, Subquery
 from gandan.geo.selectors import unit_by_code
 from gandan.households import selectors, services
 from gandan.households.models import Household, Placement
-from gandan.households.tests.factories import household
+from gandan.households.tests.factories import household, split_off
 from gandan.households.tests.import_rows import row, run
 
 pytestmark = pytest.mark.django_db
@@ -47,16 +47,7 @@ def test_a_new_household_and_its_moves_carry_its_flag():
 
 def test_a_split_household_takes_the_flag_of_the_household_it_left():
     origin = household(unit("19789"), code="H001", ethnic_minority=True)
-    head = services.member_add(
-        household=origin,
-        full_name="Hồ Văn Sơn",
-        birth_date=dt.date(1990, 5, 1),
-        sex="male",
-        relation="child",
-    )
-    services.household_split(
-        household=origin, code="H002", members=[head], head=head, on=dt.date(2026, 2, 1)
-    )
+    split_off(origin, "H002", dt.date(2026, 2, 1))
     assert flags("H002") == [True]
 
 
