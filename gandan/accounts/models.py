@@ -10,11 +10,22 @@ from gandan.geo.models import hamlet_field
 
 
 class User(AbstractUser):
-    """A person or a program that signs in. What it may see comes from its memberships."""
+    """A person or a program that signs in. What it may see comes from its memberships.
+
+    A Vietnamese name is kept as Django's two parts: ``last_name`` the family and middle
+    names (họ và tên đệm), ``first_name`` the given name (tên); it is written family name
+    first — Phan Thị Hoa, never Hoa Phan Thị.
+    """
 
     class Meta:
         verbose_name = "người dùng"
         verbose_name_plural = "người dùng"
+
+    def get_full_name(self) -> str:
+        return " ".join(part for part in (self.last_name.strip(), self.first_name.strip()) if part)
+
+    def get_short_name(self) -> str:
+        return self.first_name.strip()
 
 
 class Role(models.TextChoices):

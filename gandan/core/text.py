@@ -28,3 +28,17 @@ def fold(text: str) -> str:
 def fold_key(text: str) -> str:
     """Folded text without spaces or punctuation, as the ``vietnamadminunits`` keys are."""
     return re.sub(r"[^a-z0-9]", "", fold(text))
+
+
+# How a rule's data marks a figure or a reference not yet checked against the legal text.
+UNVERIFIED = "UNVERIFIED"
+UNVERIFIED_TEXT = "chưa đối chiếu văn bản"
+
+
+def source_text(text: str) -> str:
+    """A legal source as a reader sees it: the data's ``UNVERIFIED`` mark in Vietnamese.
+
+    >>> source_text("Mã thủ tục: UNVERIFIED.")
+    'Mã thủ tục: chưa đối chiếu văn bản.'
+    """
+    return text.replace(UNVERIFIED, UNVERIFIED_TEXT)

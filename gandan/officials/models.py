@@ -19,6 +19,7 @@ from gandan.core.models import (
     validity_constraint,
 )
 from gandan.core.models import Sex as Sex  # re-exported: the officials' modules read it here
+from gandan.core.text import source_text
 from gandan.geo.models import hamlet_field
 
 
@@ -210,7 +211,7 @@ class EvaluationScheme(models.Model):
         ordering = ["first_year"]
 
     def __str__(self) -> str:
-        return f"Từ năm {self.first_year}: {self.source}"
+        return f"Từ năm {self.first_year}: {source_text(self.source)}"
 
 
 class RetirementAge(models.Model):

@@ -17,7 +17,7 @@ from gandan.core.actors import acting_user
 from gandan.core.crypto import blind_index
 from gandan.core.models import valid_on_q
 from gandan.core.services import access_log_record, event_record
-from gandan.core.text import fold
+from gandan.core.text import fold, source_text
 from gandan.core.validators import check_citizen_id
 from gandan.geo.models import Hamlet, Level, Unit
 from gandan.officials.events import RECORD_EVENTS, OfficialEvent
@@ -367,7 +367,7 @@ def grade_from_scores(
     if disciplined:
         return (
             Grade.NOT_COMPLETED,
-            f"{general_score} + {task_score} = {total} điểm, bị kỷ luật trong năm → không hoàn thành ({scheme.source})",
+            f"{general_score} + {task_score} = {total} điểm, bị kỷ luật trong năm → không hoàn thành ({source_text(scheme.source)})",
         )
     thresholds = [
         (scheme.excellent_from, Grade.EXCELLENT),
@@ -378,11 +378,11 @@ def grade_from_scores(
         if floor is not None and total >= floor:
             return (
                 grade,
-                f"{general_score} + {task_score} = {total} điểm ≥ {floor} → {Grade(grade).label.lower()} ({scheme.source})",
+                f"{general_score} + {task_score} = {total} điểm ≥ {floor} → {Grade(grade).label.lower()} ({source_text(scheme.source)})",
             )
     return (
         Grade.NOT_COMPLETED,
-        f"{general_score} + {task_score} = {total} điểm < {scheme.completed_from} → không hoàn thành ({scheme.source})",
+        f"{general_score} + {task_score} = {total} điểm < {scheme.completed_from} → không hoàn thành ({source_text(scheme.source)})",
     )
 
 
@@ -421,7 +421,7 @@ def evaluation_record(
                     "grade": "Người bị kỷ luật trong năm không được xếp loại hoàn thành nhiệm vụ trở lên."
                 }
             )
-        explanation = f"Xếp loại {Grade(grade).label.lower()} theo {scheme.source}"
+        explanation = f"Xếp loại {Grade(grade).label.lower()} theo {source_text(scheme.source)}"
     if Evaluation.objects.filter(official=official, year=year).exists():
         raise ValidationError({"year": f"{official.full_name} đã được đánh giá năm {year}."})
     evaluation = Evaluation.objects.create(

@@ -20,6 +20,7 @@ from gandan.accounts.models import Role
 from gandan.accounts.services import membership_grant
 from gandan.core import charts
 from gandan.core.testing.personas import PASSWORD, Personas
+from gandan.core.text import source_text
 from gandan.geo.models import Unit
 from gandan.officials.models import Education, Grade, Politics, Position, Sex
 from gandan.officials.services import (
@@ -344,7 +345,7 @@ def test_the_standards_screen_lists_the_civil_servants_without_a_degree(personas
     assert "trình độ chuyên môn: cần đại học, có trung cấp" in row
     assert "chưa quy định" in row  # no deadline after the reform
     assert '<a href="#source-1"' in row
-    assert f'<li id="source-1">{gap["source"]}</li>' in page
+    assert f'<li id="source-1">{source_text(gap["source"])}</li>' in page
     assert "Nguyễn Văn An" not in page
 
 
