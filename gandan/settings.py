@@ -94,6 +94,8 @@ if PRODUCTION:
 
 ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS", "")
+# A form refused for its token: a Vietnamese page that says to reload (gandan.portal.views).
+CSRF_FAILURE_VIEW = "gandan.portal.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -35,3 +35,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]
+
+# The 403 page says what was refused, the person's roles and whom to ask.
+handler403 = "gandan.portal.views.permission_denied"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from django.http import Http404
+from django.utils import timezone
 
 from gandan.accounts.access import (
     FULL_ID_ROLES,
@@ -18,7 +19,23 @@ from gandan.accounts.access import (
     units_in_scope,
 )
 from gandan.accounts.models import Role
+from gandan.geo.models import Level, Unit
 from gandan.onestop.models import Apology, Dossier, DossierAction, ProcedureStep, StepHandler
+
+
+def receiving_units(user: Any) -> list[Unit]:
+    """The communes the user receives dossiers for (a writing role there today)."""
+    return list(
+        units_in_scope(user, for_write=True)
+        .valid_on(timezone.localdate())
+        .filter(level=Level.COMMUNE)
+        .order_by("name")
+    )
+
+
+def may_receive_dossiers(user: Any) -> bool:
+    return bool(receiving_units(user))
+
 
 DOSSIER_RELATED = ("unit", "current_unit", "version__procedure", "assignee", "handled_by")
 

@@ -38,7 +38,9 @@ from gandan.onestop.access import (
     handled_dossier_ids,
     may_approve,
     may_handle_dossier,
+    may_receive_dossiers,
     may_see_full_applicant,
+    receiving_units,
 )
 from gandan.onestop.forms import (
     ApologyDraftForm,
@@ -77,7 +79,6 @@ from gandan.onestop.selectors import (
     dossier_list,
     dossier_supplements,
     due_soon,
-    receiving_units,
     status_counts,
     tracking_sheet,
     unit_staff,
@@ -134,7 +135,7 @@ def desk(request: HttpRequest) -> HttpResponse:
         "total": sum(counts.values()),
         "computed_at": counted.computed_at if counted.kept else None,
         "refreshing": counted.refreshing,
-        "can_receive": bool(receiving_units(request.user)),
+        "can_receive": may_receive_dossiers(request.user),
     }
     return render(request, "onestop/desk_list.html", context)
 

@@ -63,7 +63,11 @@ class ApplicantForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def file_dossier(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else request.GET
-    choice = ChoiceForm(data if data.get("procedure") or data.get("commune") else None)
+    if request.method == "GET" and not data.get("commune"):
+        # From the catalogue: the procedure chosen, the commune still to choose.
+        choice = ChoiceForm(initial={"procedure": data.get("procedure", "")})
+    else:
+        choice = ChoiceForm(data if data.get("procedure") or data.get("commune") else None)
     context: dict[str, Any] = {"choice": choice, "limit": FILE_LIMIT}
     if not choice.is_bound or not choice.is_valid():
         return render(request, "onestop/public_file.html", context)

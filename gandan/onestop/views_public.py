@@ -1,4 +1,5 @@
-"""Public pages of the one-stop desk, under /dossiers/: the citizen's look-up and rating link.
+"""Public pages of the one-stop desk, under /dossiers/: the catalogue of procedures, the
+citizen's look-up and rating link.
 
 Nobody signs in here. The look-up asks for the dossier code and the last four digits of the
 applicant's citizen ID or phone; a match shows the procedure, the receiving unit, the status
@@ -21,15 +22,18 @@ from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from gandan.core.ratelimit import Limit
-from gandan.onestop.models import OPEN_STATUSES, Dossier, Status
+from gandan.core.text import fold
+from gandan.onestop.models import OPEN_STATUSES, Dossier, OnlineLevel, ProcedureLevel, Status
 from gandan.onestop.selectors import (
     current_step_name,
     dossier_by_pk,
     dossier_lookup,
+    procedures_in_force,
     public_timeline,
 )
 from gandan.onestop.views_rating import rating_screen
@@ -186,3 +190,31 @@ def rate_link(request: HttpRequest, token: str) -> HttpResponse:
 def lookup_link(code: str) -> str:
     """The look-up address with ``code`` filled in (relative)."""
     return f"{reverse('dossiers:lookup')}?{urlencode({'code': code})}"
+
+
+@require_http_methods(["GET"])
+def procedures(request: HttpRequest) -> HttpResponse:
+    """The procedures a resident can file today, by field (the API's catalogue, as a page):
+    the documents, the time limit, the fee, where to file, and whether online filing is open.
+    ``q`` finds a procedure by a part of its name or code, with or without diacritics."""
+    q = " ".join(request.GET.get("q", "").split())[:100]
+    versions = list(procedures_in_force(timezone.localdate()))
+    if q:
+        wanted = fold(q)
+        versions = [
+            v for v in versions if wanted in fold(v.procedure.name) or wanted in v.procedure.code
+        ]
+    fields: dict[str, list[Any]] = {}
+    for version in versions:
+        fields.setdefault(version.procedure.field, []).append(version)
+    return render(
+        request,
+        "onestop/public_procedures.html",
+        {
+            "q": q,
+            "fields": fields,
+            "count": len(versions),
+            "online_none": OnlineLevel.NONE,
+            "commune_level": ProcedureLevel.COMMUNE,
+        },
+    )

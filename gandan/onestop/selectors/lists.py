@@ -93,18 +93,6 @@ def status_counts_of_units(units: list[int] | None) -> dict[int, int]:
     return dict(counts)
 
 
-def receiving_units(user: Any) -> list[Unit]:
-    """The communes the user receives dossiers for (a writing role there)."""
-    from gandan.accounts.access import units_in_scope
-
-    return list(
-        units_in_scope(user, for_write=True)
-        .valid_on(timezone.localdate())
-        .filter(level=Level.COMMUNE)
-        .order_by("name")
-    )
-
-
 def unit_names(codes: Any) -> dict[str, str]:
     return dict(Unit.objects.filter(code__in=codes).values_list("code", "name"))
 

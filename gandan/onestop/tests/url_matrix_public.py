@@ -19,6 +19,7 @@ def lookup_data(personas: Personas) -> dict[str, Any]:
 
 
 URLS: dict[str, Row] = {
+    "dossiers/procedures/": Row(lambda p: "/dossiers/procedures/?q=khai sinh", everyone(200)),
     "dossiers/lookup/": Row(
         lambda p: f"/dossiers/lookup/?code={received_of_a(p).code}",
         everyone(200),
