@@ -430,6 +430,21 @@ class ApologyStatus(models.TextChoices):
     SENT = "sent", "Đã gửi"
 
 
+# How something reached the applicant or came from them (``sent_via``, a rating's ``via``).
+VIA_LABELS = {
+    "email": "thư điện tử",
+    "sms": "tin nhắn",
+    "paper": "giấy",
+    "kiosk": "máy tại quầy",
+    "link": "đường dẫn",
+}
+
+
+def via_text(value: str) -> str:
+    """Comma-separated channels in words: ``"email,sms"`` → ``"thư điện tử, tin nhắn"``."""
+    return ", ".join(VIA_LABELS.get(v, v) for v in value.split(",") if v)
+
+
 class Apology(models.Model):
     """An apology and new appointment (form 04) for a dossier that will be late."""
 
@@ -457,6 +472,11 @@ class Apology(models.Model):
 
     def __str__(self) -> str:
         return f"Xin lỗi, hẹn lại: hồ sơ {self.dossier_id}"
+
+    @property
+    def sent_via_text(self) -> str:
+        """How the letter was sent, in words ("thư điện tử, tin nhắn")."""
+        return via_text(self.sent_via)
 
 
 # The nine criteria of the citizen survey (Decision 766 as run by provinces).

@@ -524,7 +524,7 @@ def apology_send(request: HttpRequest, pk: int) -> HttpResponse:
         return _apology_failed(request, apology, error)
     messages.success(
         request,
-        f"Đã gửi thư xin lỗi ({apology.sent_via}); hẹn trả kết quả mới "
+        f"Đã gửi thư xin lỗi qua {apology.sent_via_text}; hẹn trả kết quả mới "
         f"{timezone.localtime(apology.new_appointment_at):%H:%M ngày %d/%m/%Y}.",
     )
     return _back(request, apology)

@@ -17,6 +17,7 @@ from gandan.onestop.models import (
     Dossier,
     DossierAction,
     Status,
+    via_text,
 )
 from gandan.onestop.selectors.catalogue import (
     HOURS_PER_DAY,
@@ -255,14 +256,6 @@ def unit_today(code: str) -> Unit | None:
 
 # The staff timeline
 
-VIA_LABELS = {
-    "email": "thư điện tử",
-    "sms": "tin nhắn",
-    "paper": "giấy",
-    "kiosk": "máy tại quầy",
-    "link": "đường dẫn",
-}
-
 
 def _local(value: Any) -> str:
     try:
@@ -287,7 +280,7 @@ def _event_text(event: Event, units: dict[str, str], steps: dict[int, str]) -> s
     if data.get("amount"):
         parts.append(f"số tiền {data['amount']:,} đồng".replace(",", "."))
     if data.get("via"):
-        parts.append("qua " + ", ".join(VIA_LABELS.get(v, v) for v in str(data["via"]).split(",")))
+        parts.append("qua " + via_text(str(data["via"])))
     if data.get("late"):
         parts.append("trễ hạn")
     for key in ("reason", "note"):

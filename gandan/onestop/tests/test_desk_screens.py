@@ -442,3 +442,7 @@ def test_an_apology_is_drafted_approved_only_by_a_leader_and_sent(personas, caps
     assert fresh(dossier).appointment_at == at(2026, 3, 27, 16)
     assert kinds(dossier)[-3:] == ["apology_drafted", "apology_approved", "apology_sent"]
     assert "Không có thư nào." in page(official.get("/onestop/apologies/"))
+    # How it was sent, in words: never the raw channel codes.
+    shown = page(official.get(f"/onestop/{dossier.pk}/"))
+    assert f"qua {apology.sent_via_text}" in shown
+    assert apology.sent_via not in shown and "(sms)" not in shown
