@@ -50,9 +50,7 @@ def test_within_a_request_a_grant_is_seen_after_it(personas):
             current_memberships(user)
             assert not has_scope(user, for_write=True)
         assert not any("accounts_membership" in q["sql"] for q in queries.captured_queries)
-        membership_grant(
-            username="new_officer", role=Role.COMMUNE_OFFICER, unit=personas.commune_a
-        )
+        membership_grant(username="new_officer", role=Role.COMMUNE_OFFICER, unit=personas.commune_a)
         assert has_scope(user, for_write=True)
     finally:
         request_memo._memo.reset(token)
