@@ -52,6 +52,8 @@ def test_a_dossier_goes_from_the_counter_to_its_return(browser_page, live_gandan
     sign_in(page, OFFICER)
 
     # 1. Counter receipt: the procedure first, its time limit and documents, then the applicant.
+    # The menu's "Một cửa" group opens on a click, then its entry.
+    page.locator(".nav-group summary", has_text="Một cửa").click()
     page.get_by_role("link", name="Tiếp nhận hồ sơ", exact=True).first.click()
     expect(page).to_have_url(re.compile(r"/onestop/receive/$"))
     page.get_by_label("Thủ tục hành chính").select_option(label="Đăng ký khai sinh (1.001193)")
